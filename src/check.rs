@@ -1,0 +1,298 @@
+//! Link checking over the whole rendered site, before anything is written: every internal link and anchor from
+//! Markdown (reported at its source position), from front matter (illustrations), and from the templates'
+//! output (reported against the template), must point at a file the build writes and an id that file has.
+//! Duplicate ids within a page are reported too, since they make anchors ambiguous.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::content::{SourceFile, find_key_line};
+use crate::diagnostics::{Problem, did_you_mean};
+use crate::markdown::LinkRecord;
+use crate::render::{Body, RenderedSite};
+use crate::site::Site;
+use crate::urls::{is_external, normalize, percent_decode};
+
+/// What one HTML file contains that links can point at or from.
+#[derive(Default)]
+struct Scan {
+    ids: Vec<String>,
+    links: Vec<String>,
+}
+
+pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
+    let scans: HashMap<&str, Scan> = rendered
+        .outputs
+        .par_iter()
+        .filter_map(|o| match &o.body {
+            Body::Html { text, .. } => Some((o.path.as_str(), scan_html(text))),
+            _ => None,
+        })
+        .collect();
+    let files: HashSet<&str> = rendered.outputs.iter().map(|o| o.path.as_str()).collect();
+    let ids: HashMap<&str, HashSet<&str>> = scans.iter().map(|(path, scan)| (*path, scan.ids.iter().map(String::as_str).collect())).collect();
+    let index = Index { files, ids };
+
+    let mut problems: Vec<Problem> = Vec::new();
+    let markdown = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections));
+    for (file, result) in markdown {
+        for link in &result.links {
+            if let Err((message, help)) = index.check(&link.target, link.fragment.as_deref()) {
+                problems.push(source_problem(file, link, message, help));
+            }
+        }
+    }
+    for page in &site.pages {
+        if let Some(stretch) = &page.meta.stretch {
+            let target = normalize(stretch.image.trim_start_matches('/')).unwrap_or_default();
+            if !index.files.contains(target.as_str()) {
+                problems.push(
+                    Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
+                        .at(&page.file.text, find_key_line(&page.file.text, "stretch.image"), 1)
+                        .help("put the file under static/ and write its site path, e.g. `/illustrations/name.svg`"),
+                );
+            }
+        }
+    }
+
+    let base_path = site.config.base_path();
+    let template_problems: Vec<Problem> = rendered
+        .outputs
+        .par_iter()
+        .flat_map_iter(|output| {
+            let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };
+            let scan = &scans[output.path.as_str()];
+            let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
+            let mut found = Vec::new();
+            let mut seen = HashSet::new();
+            for id in &scan.ids {
+                if !seen.insert(id.as_str()) {
+                    found.push(origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}` in `{}`", output.path), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"));
+                }
+            }
+            let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
+            for href in &scan.links {
+                if from_markdown.contains(href.as_str()) {
+                    continue;
+                }
+                let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
+                    Resolved::External => continue,
+                    Resolved::OutsideBase => Err((format!("link `{href}` in `{}` is outside the site's base path `{base_path}`", output.path), "build URLs with the `url()` template function, which adds the base path".to_owned())),
+                    Resolved::Local(target, fragment) => index.check(&target, fragment.as_deref()).map_err(|(m, h)| (format!("in `{}`: {m}", output.path), h)),
+                };
+                if let Err((message, help)) = result {
+                    found.push(origin().problem(href, message, &help));
+                }
+            }
+            found
+        })
+        .collect();
+    problems.extend(template_problems);
+    problems
+}
+
+struct Index<'a> {
+    files: HashSet<&'a str>,
+    ids: HashMap<&'a str, HashSet<&'a str>>,
+}
+
+impl Index<'_> {
+    /// Checks a site-relative target and fragment; on failure, the message and a hint.
+    fn check(&self, target: &str, fragment: Option<&str>) -> Result<(), (String, String)> {
+        let file = self.resolve(target).ok_or_else(|| {
+            let shown = if target.is_empty() { "/".to_owned() } else { format!("/{target}") };
+            (format!("link to `{shown}`: the site has no such page or file"), "check the path; link to content with `@/section/file.md`".to_owned())
+        })?;
+        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
+        let Some(ids) = self.ids.get(file) else { return Ok(()) };
+        let fragment = percent_decode(fragment);
+        if ids.contains(fragment.as_str()) {
+            return Ok(());
+        }
+        let help = match did_you_mean(&fragment, ids.iter().copied()) {
+            Some(near) => format!("did you mean `#{near}`?"),
+            None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
+        };
+        Err((format!("anchor `#{fragment}` does not exist in `{file}`"), help))
+    }
+
+    fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
+        let target = percent_decode(target);
+        let candidates = if target.is_empty() || target.ends_with('/') {
+            vec![format!("{target}index.html")]
+        } else {
+            vec![target.clone(), format!("{target}/index.html")]
+        };
+        candidates.iter().find_map(|c| self.files.get(c.as_str()).copied())
+    }
+}
+
+fn source_problem(file: &SourceFile, link: &LinkRecord, message: String, help: String) -> Problem {
+    Problem::new(file.display_path(), message).at_offset(&file.text, link.offset).help(help)
+}
+
+/// Where a link in the output came from, to point the author at the right file.
+struct Origin<'a> {
+    site: &'a Site,
+    output: &'a str,
+    template: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+impl Origin<'_> {
+    fn problem(&self, needle: &str, message: String, help: &str) -> Problem {
+        let templates = &self.site.templates;
+        // Find the template (or a template it includes or extends) that contains the offending text.
+        let search = [needle, needle.trim_start_matches(self.site.config.base_path()), needle.rsplit('#').next().unwrap_or(needle)];
+        for (name, text) in &templates.sources {
+            for needle in search.iter().filter(|n| n.len() > 1) {
+                if let Some(offset) = text.find(needle) {
+                    return Problem::new(templates.display_path(name), message).at_offset(text, offset).help(help);
+                }
+            }
+        }
+        let file = match (self.template, self.source) {
+            (Some(template), _) => templates.display_path(template),
+            (None, Some(source)) => source.to_owned(),
+            (None, None) => self.output.to_owned(),
+        };
+        Problem::new(file, message).help(help)
+    }
+}
+
+enum Resolved {
+    External,
+    OutsideBase,
+    /// Site-relative path and fragment.
+    Local(String, Option<String>),
+}
+
+fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Resolved {
+    let href = unescape_html(href);
+    let href = match href.strip_prefix(base_url) {
+        Some(rest) => format!("{base_path}{rest}"),
+        None if is_external(&href) || href.starts_with("data:") => return Resolved::External,
+        None => href,
+    };
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_owned())),
+        None => (href.as_str(), None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let site_path = if path.is_empty() {
+        from.to_owned()
+    } else if let Some(rooted) = path.strip_prefix('/') {
+        match format!("/{rooted}").strip_prefix(base_path) {
+            Some(rest) => rest.to_owned(),
+            None if format!("/{rooted}/") == base_path => String::new(),
+            None => return Resolved::OutsideBase,
+        }
+    } else {
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let joined = if dir.is_empty() { path.to_owned() } else { format!("{dir}/{path}") };
+        match normalize(&joined) {
+            Some(p) => p,
+            None => return Resolved::OutsideBase,
+        }
+    };
+    Resolved::Local(site_path, fragment)
+}
+
+fn unescape_html(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
+fn scan_html(html: &str) -> Scan {
+    let mut scan = Scan::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        i += lt;
+        if html[i..].starts_with("<!--") {
+            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        let name_start = i + 1;
+        let name_len = html[name_start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
+        if name_len == 0 {
+            i += 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let mut j = name_start + name_len;
+        // Attributes up to the closing `>`.
+        loop {
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] == b'>' || html[j..].starts_with("/>") {
+                break;
+            }
+            let attr_len = html[j..].find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>').unwrap_or(html.len() - j).max(1);
+            let attr = html[j..j + attr_len].to_ascii_lowercase();
+            j += attr_len;
+            let mut value = None;
+            if j < bytes.len() && bytes[j] == b'=' {
+                j += 1;
+                let (start, end) = match bytes.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let end = html[j + 1..].find(q as char).map_or(html.len(), |e| j + 1 + e);
+                        (j + 1, end)
+                    }
+                    _ => (j, html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(html.len(), |e| j + e)),
+                };
+                value = Some(&html[start..end]);
+                j = (end + 1).min(html.len());
+                if !matches!(bytes.get(end), Some(b'"' | b'\'')) {
+                    j = end;
+                }
+            }
+            if let Some(value) = value {
+                match attr.as_str() {
+                    "id" => scan.ids.push(unescape_html(value)),
+                    "href" | "src" if name != "base" => scan.links.push(value.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        i = j;
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = html[i..].find(&close).map_or(html.len(), |e| i + e);
+        }
+    }
+    scan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_ids_and_links_but_not_scripts() {
+        let scan = scan_html("<a href=\"/x/\" id=a>t</a><!-- <a href=\"/no/\"> --><script>var s = '<a href=\"/no/\">';</script><img src='/i.svg' alt=\"\"><h2 id=\"b\">");
+        assert_eq!(scan.ids, ["a", "b"]);
+        assert_eq!(scan.links, ["/x/", "/i.svg"]);
+    }
+
+    #[test]
+    fn hrefs_resolve_against_the_base_path() {
+        let base_url = "https://u.github.io/repo/";
+        let local = |href: &str, from: &str| match resolve_href(href, from, base_url, "/repo/") {
+            Resolved::Local(p, f) => Some((p, f)),
+            _ => None,
+        };
+        assert_eq!(local("/repo/a/#x", "b/index.html"), Some(("a/".into(), Some("x".into()))));
+        assert_eq!(local("../c/", "b/index.html"), Some(("c/".into(), None)));
+        assert_eq!(local("#top", "b/index.html"), Some(("b/index.html".into(), Some("top".into()))));
+        assert_eq!(local("https://u.github.io/repo/a/", "x.html"), Some(("a/".into(), None)));
+        assert_eq!(local("/repo", "x.html"), Some(("".into(), None)));
+        assert!(matches!(resolve_href("/other/", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
+        assert!(matches!(resolve_href("https://example.org/", "x.html", base_url, "/repo/"), Resolved::External));
+    }
+}

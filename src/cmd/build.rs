@@ -1,0 +1,64 @@
+//! `psoas build`: load, render, check and write the site, then print a one-line summary.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::diagnostics::Problems;
+use crate::site::Site;
+
+#[derive(Args, Debug, Clone)]
+pub struct BuildArgs {
+    /// Publish URL, overriding `base_url` in site.yaml (e.g. https://user.github.io/repo/)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Output folder, relative to the site folder
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Counts for the summary line.
+pub struct Summary {
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub files: usize,
+}
+
+/// Builds the site at `root` into `args.output`. Problems in the sources come back as `Problems`.
+pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
+    let output = crate::output::check_output_dir(root, &args.output)?;
+    let site = Site::load(root, args.base_url.as_deref(), args.drafts).map_err(|p| Problems(p).sorted())?;
+    let rendered = site.render().map_err(|p| Problems(p).sorted())?;
+    let problems = crate::check::check_links(&site, &rendered);
+    if !problems.is_empty() {
+        return Err(Problems(problems).sorted().into());
+    }
+    let files = crate::output::write_site(&output, &rendered.outputs)?;
+    Ok(Summary {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files,
+    })
+}
+
+pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
+    let start = Instant::now();
+    let summary = build(root, args)?;
+    println!(
+        "Built {} pages, {} sections, {} terms ({} files) in {} ms -> {}",
+        summary.pages,
+        summary.sections,
+        summary.terms,
+        summary.files,
+        start.elapsed().as_millis(),
+        args.output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! One thin module per subcommand: arguments in, a summary or an error out.
+
+pub mod build;
+pub mod init;

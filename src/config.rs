@@ -1,0 +1,149 @@
+//! The site's configuration, `site.yaml`: typed, with unknown keys rejected (and the nearest valid key
+//! suggested), and the base URL split once into the absolute form and the path every emitted URL starts with.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Problem;
+use crate::content::front_matter::yaml_problem;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Where the site is published, e.g. `https://user.github.io/repo/`.
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: String,
+    /// Taxonomy names; each gets a list page `/<name>/` and a page per term.
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<String>,
+    /// Custom domain for GitHub Pages; written to the `CNAME` file.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Content source path (with optional `#anchor`) of the page listing urgent symptoms; the theme links to
+    /// it from every stretch page. Exposed to templates as `red_flags_url`.
+    #[serde(default)]
+    pub red_flags_page: Option<String>,
+    /// Content source path (with optional `#anchor`) of the medical disclaimer; exposed as `disclaimer_url`.
+    #[serde(default)]
+    pub disclaimer_page: Option<String>,
+    /// Public source repository, where readers can report an error.
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// Free-form values for the site's templates.
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+fn default_taxonomies() -> Vec<String> {
+    vec!["tags".to_owned()]
+}
+
+const KEYS: &[&str] = &[
+    "title", "base_url", "description", "language", "author", "taxonomies", "cname", "red_flags_page", "disclaimer_page",
+    "repository", "extra",
+];
+
+impl Config {
+    /// Parses `site.yaml` text; `file` is the name shown in problems.
+    pub fn parse(source: &str, file: &str) -> Result<Config, Problem> {
+        let mut config: Config = serde_yaml::from_str(source).map_err(|e| yaml_problem(&e, source, file, 1, KEYS))?;
+        config.base_url = normalize_base_url(&config.base_url)
+            .map_err(|message| Problem::new(file, message).at(source, key_line(source, "base_url"), 1))?;
+        for name in &config.taxonomies {
+            if crate::urls::slugify(name) != *name {
+                return Err(Problem::new(file, format!("taxonomy name `{name}` is not usable in a URL"))
+                    .at(source, key_line(source, "taxonomies"), 1)
+                    .help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", crate::urls::slugify(name))));
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn from_site_root(root: &Path) -> Result<Config, Problem> {
+        let path = root.join(CONFIG_FILE);
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            Problem::new(CONFIG_FILE, format!("cannot read {}: {e}", path.display()))
+                .help("run `psoas init` to create a site, or run psoas from the folder that holds site.yaml")
+        })?;
+        Config::parse(&source, CONFIG_FILE)
+    }
+
+    /// Replaces the base URL (from `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = normalize_base_url(url)?;
+        Ok(())
+    }
+
+    /// The path part of the base URL, with leading and trailing slash: `/repo/` or `/`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!("base_url `{url}` is not an absolute URL; write it like `https://user.github.io/repo/`"));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base_url `{url}` must start with http:// or https:// followed by a host"));
+    }
+    if url.contains(['?', '#', ' ']) {
+        return Err(format!("base_url `{url}` must not contain a query, a fragment or spaces"));
+    }
+    let mut url = url.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// 1-based line of a top-level `key:` in YAML text (1 when absent).
+pub fn key_line(source: &str, key: &str) -> usize {
+    source.lines().position(|line| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_comes_from_the_base_url() {
+        let config = Config::parse("title: T\nbase_url: https://user.github.io/repo", "site.yaml").unwrap();
+        assert_eq!(config.base_url, "https://user.github.io/repo/");
+        assert_eq!(config.base_path(), "/repo/");
+        let config = Config::parse("title: T\nbase_url: https://example.org", "site.yaml").unwrap();
+        assert_eq!(config.base_path(), "/");
+        assert_eq!(config.taxonomies, ["tags"]);
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest_one() {
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\ndescripton: x\n", "site.yaml").unwrap_err();
+        assert_eq!(
+            problem.to_string(),
+            "error: site.yaml:3:1: unknown key `descripton`\n  |\n3 | descripton: x\n  | ^\n  = help: did you mean `description`?\n"
+        );
+    }
+
+    #[test]
+    fn relative_base_urls_are_rejected() {
+        let problem = Config::parse("title: T\nbase_url: /repo/\n", "site.yaml").unwrap_err();
+        assert_eq!(problem.position.unwrap().line, 2);
+        assert!(problem.message.contains("not an absolute URL"), "{problem}");
+    }
+}

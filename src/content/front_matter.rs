@@ -1,0 +1,154 @@
+//! Splitting a Markdown file into its YAML front matter and body, and turning YAML errors into problems an
+//! author can act on (exact line and column, "did you mean", what to write instead).
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Problem, did_you_mean};
+
+/// A source file cut at its front matter fences.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where `yaml` starts.
+    pub yaml_line: usize,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Cuts `source` at the `---` fences. `file` names the file in problems.
+pub fn split<'a>(source: &'a str, file: &str) -> Result<Split<'a>, Problem> {
+    let start = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let mut lines = line_spans(source, start);
+    let opening = lines.next().filter(|&(a, b)| source[a..b].trim_end() == "---");
+    let Some((_, first_end)) = opening else {
+        return Err(Problem::new(file, "missing front matter")
+            .at(source, 1, 1)
+            .help("start the file with a `---` line, then `title: ...`, then a closing `---` line"));
+    };
+    let yaml_start = next_line_start(source, first_end);
+    for (a, b) in lines {
+        if source[a..b].trim_end() == "---" {
+            let body_offset = next_line_start(source, b);
+            return Ok(Split { yaml: &source[yaml_start..a], yaml_line: 2, body_offset });
+        }
+    }
+    Err(Problem::new(file, "front matter is not closed")
+        .at(source, 1, 1)
+        .help("add a line with only `---` after the last front matter key, before the Markdown text"))
+}
+
+/// (start, end) byte spans of each line, excluding the newline.
+fn line_spans(source: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= source.len() {
+            return None;
+        }
+        let end = source[pos..].find('\n').map_or(source.len(), |i| pos + i);
+        let span = (pos, end);
+        pos = end + 1;
+        Some(span)
+    })
+}
+
+fn next_line_start(source: &str, line_end: usize) -> usize {
+    (line_end + 1).min(source.len())
+}
+
+/// Deserializes front matter into `T`, mapping any error to a problem positioned in the whole file.
+pub fn parse<T: DeserializeOwned>(split: &Split, source: &str, file: &str, keys: &[&str]) -> Result<T, Problem> {
+    // An empty front matter is an empty mapping, so that a missing `title` is reported as such.
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    serde_yaml::from_str(yaml).map_err(|e| yaml_problem(&e, source, file, split.yaml_line, keys))
+}
+
+/// Turns a serde_yaml error into a problem. `yaml_line` is the file line where the YAML text starts; `keys`
+/// are the valid top-level keys, for suggestions.
+pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_line: usize, keys: &[&str]) -> Problem {
+    let full = error.to_string();
+    // serde_yaml appends " at line L column C"; the position is shown separately.
+    let message = match (error.location(), full.rfind(" at line ")) {
+        (Some(_), Some(i)) => &full[..i],
+        _ => full.as_str(),
+    };
+    let (line, column) = error.location().map_or((yaml_line, 1), |l| (yaml_line + l.line() - 1, l.column()));
+    let (context, detail) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.contains('`') => (Some(path), rest),
+        _ => (None, message),
+    };
+    let prefix = context.map(|c| format!("in `{c}`: ")).unwrap_or_default();
+
+    if let Some(name) = between(detail, "unknown field `", "`") {
+        let expected = expected_names(detail);
+        let candidates: Vec<&str> = if context.is_none() && !keys.is_empty() { keys.to_vec() } else { expected.clone() };
+        let help = match did_you_mean(name, candidates.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("valid keys here are: {}", candidates.join(", ")),
+        };
+        return Problem::new(file, format!("{prefix}unknown key `{name}`")).at(source, line, column).help(help);
+    }
+    if let Some(name) = between(detail, "missing field `", "`") {
+        let (line, column) = if context.is_none() { (yaml_line.saturating_sub(1).max(1), 1) } else { (line, column) };
+        return Problem::new(file, format!("{prefix}missing required key `{name}`"))
+            .at(source, line, column)
+            .help(format!("add `{name}: ...` to the front matter"));
+    }
+    let help = if detail.contains("expected a sequence") {
+        Some("write a list, e.g. `[first, second]` or one `- item` per line")
+    } else if detail.contains("expected u") || detail.contains("expected i") {
+        Some("write a whole number, e.g. `10`")
+    } else if detail.contains("expected a boolean") {
+        Some("write `true` or `false`")
+    } else if detail.contains("unknown variant") {
+        None
+    } else if detail.contains("invalid type") {
+        Some("check the value against the front matter reference in README.md")
+    } else {
+        Some("check the YAML syntax: indentation, a space after each `:`, quotes around text that contains `: ` or starts with a special character")
+    };
+    let problem = Problem::new(file, format!("{prefix}{detail}")).at(source, line, column);
+    match help {
+        Some(help) => problem.help(help),
+        None => problem,
+    }
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = text.find(open)? + open.len();
+    let len = text[start..].find(close)?;
+    Some(&text[start..start + len])
+}
+
+/// The names serde lists after "expected one of" / "expected".
+fn expected_names(detail: &str) -> Vec<&str> {
+    let Some(i) = detail.find("expected") else { return Vec::new() };
+    detail[i..].split('`').skip(1).step_by(2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_the_fences() {
+        let source = "---\ntitle: A\n---\n# Body\n";
+        let split = split(source, "a.md").unwrap();
+        assert_eq!(split.yaml, "title: A\n");
+                assert_eq!(&source[split.body_offset..], "# Body\n");
+    }
+
+    #[test]
+    fn handles_crlf_and_a_byte_order_mark() {
+        let source = "\u{feff}---\r\ntitle: A\r\n---\r\nBody";
+        let split = split(source, "a.md").unwrap();
+        assert_eq!(split.yaml, "title: A\r\n");
+        assert_eq!(&source[split.body_offset..], "Body");
+    }
+
+    #[test]
+    fn an_unclosed_front_matter_is_a_problem() {
+        let problem = split("---\ntitle: A\nBody\n", "content/a.md").unwrap_err();
+        assert_eq!(problem.message, "front matter is not closed");
+        assert_eq!(problem.position.unwrap().line, 1);
+    }
+}

@@ -1,0 +1,260 @@
+//! The content model: every folder under `content/` is a section (its `_index.md` holds the section's front
+//! matter and intro) and every other `.md` file is a page. Loading reads and parses all files in parallel and
+//! reports every problem found, not only the first.
+
+pub mod front_matter;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::Problem;
+use crate::urls::{is_valid_slug, slugify};
+pub use schema::{PageMeta, SectionMeta};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown source file, kept in memory so problems can quote it and rendering can run after loading.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators: `stretches/half-kneeling.md`.
+    pub rel_path: String,
+    pub text: String,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+}
+
+impl SourceFile {
+    /// The path shown in problems, relative to the site root.
+    pub fn display_path(&self) -> String {
+        format!("{CONTENT_DIR}/{}", self.rel_path)
+    }
+
+    /// The folder of this file relative to `content/` (`stretches`, or `` for the root).
+    pub fn dir(&self) -> &str {
+        self.rel_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: SourceFile,
+    pub meta: PageMeta,
+    /// Site-relative URL path with trailing slash: `stretches/half-kneeling/`.
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: SourceFile,
+    pub meta: SectionMeta,
+    /// Site-relative URL path: `` for the home page, `stretches/` for a section.
+    pub path: String,
+    /// Folder relative to `content/` (`` for the root).
+    pub dir: String,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+}
+
+/// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
+/// `drafts` is set. Sections without an `_index.md` get an implicit one named after the folder.
+pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        return Err(vec![Problem::new(CONTENT_DIR, "the content folder does not exist").help("create content/_index.md for the home page")]);
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    for entry in WalkDir::new(&content_dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
+        match entry {
+            Ok(entry) if entry.file_type().is_dir() => dirs.push(rel_path(&content_dir, entry.path())),
+            Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "md") => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => problems.push(Problem::new(CONTENT_DIR, format!("cannot read: {e}"))),
+        }
+    }
+
+    let parsed: Vec<Result<Option<Item>, Problem>> =
+        files.par_iter().map(|path| read_item(&content_dir, path).map(|item| item.filter(|i| drafts || !i.is_draft()))).collect();
+    let mut content = Content::default();
+    for result in parsed {
+        match result {
+            Ok(Some(Item::Page(page))) => content.pages.push(page),
+            Ok(Some(Item::Section(section))) => content.sections.push(section),
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    add_implicit_sections(&mut content, &dirs);
+    content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
+    content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
+    if problems.is_empty() { Ok(content) } else { Err(problems) }
+}
+
+/// Hidden files and editor temp, swap and backup files are never content.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn rel_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+enum Item {
+    Page(Page),
+    Section(Section),
+}
+
+impl Item {
+    fn is_draft(&self) -> bool {
+        match self {
+            Item::Page(page) => page.meta.draft,
+            Item::Section(section) => section.meta.draft && !section.dir.is_empty(),
+        }
+    }
+}
+
+fn read_item(content_dir: &Path, path: &Path) -> Result<Option<Item>, Problem> {
+    let rel = rel_path(content_dir, path);
+    let display = format!("{CONTENT_DIR}/{rel}");
+    let bytes = std::fs::read(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
+    let text = decode_utf8(bytes, &display)?;
+    parse_item(rel, text).map(Some)
+}
+
+/// Decodes a file's bytes, pointing at the first byte that is not UTF-8.
+pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+        let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+        Problem::new(display, format!("the file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]))
+            .at(&lossy, line, column)
+            .help("save the file as UTF-8 in your editor")
+    })
+}
+
+fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
+    let display = format!("{CONTENT_DIR}/{rel_path}");
+    let split = front_matter::split(&text, &display)?;
+    let body_offset = split.body_offset;
+    let file_name = rel_path.rsplit('/').next().unwrap_or(&rel_path);
+    if file_name == "_index.md" {
+        let meta: SectionMeta = front_matter::parse(&split, &text, &display, schema::SECTION_KEYS)?;
+        let dir = rel_path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let path = section_path(&dir, &text, &display)?;
+        let file = SourceFile { rel_path, text, body_offset };
+        return Ok(Item::Section(Section { file, meta, path, dir }));
+    }
+    let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
+    validate_page_meta(&meta, &text, &display)?;
+    let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let slug = match &meta.slug {
+        Some(slug) => slug.clone(),
+        None => {
+            let stem = file_name.trim_end_matches(".md");
+            let slug = slugify(stem);
+            if slug.is_empty() {
+                return Err(Problem::new(&display, "the file name gives an empty URL").help("rename the file, or set `slug:`"));
+            }
+            slug
+        }
+    };
+    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
+    let file = SourceFile { rel_path, text, body_offset };
+    Ok(Item::Page(Page { file, meta, path }))
+}
+
+/// URL path of a content folder: each folder name slugified.
+fn url_dir(dir: &str) -> String {
+    dir.split('/').map(slugify).collect::<Vec<_>>().join("/")
+}
+
+fn section_path(dir: &str, text: &str, display: &str) -> Result<String, Problem> {
+    if dir.is_empty() {
+        return Ok(String::new());
+    }
+    let path = url_dir(dir);
+    if path.split('/').any(str::is_empty) {
+        return Err(Problem::new(display, format!("the folder name `{dir}` gives an empty URL")).at(text, 1, 1));
+    }
+    Ok(format!("{path}/"))
+}
+
+/// Checks that types alone cannot express, pointing at the offending key.
+fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), Problem> {
+    let at_key = |key: &str, problem: Problem| {
+        let line = find_key_line(text, key);
+        problem.at(text, line, 1)
+    };
+    if let Some(slug) = &meta.slug
+        && !is_valid_slug(slug)
+    {
+        return Err(at_key("slug", Problem::new(display, format!("slug `{slug}` is not a single URL segment")))
+            .help(format!("use lowercase letters, digits and hyphens only, e.g. `slug: {}`", slugify(slug))));
+    }
+    if meta.title.trim().is_empty() {
+        return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title"));
+    }
+    for alias in &meta.aliases {
+        let clean = crate::urls::normalize(alias.trim_start_matches('/'));
+        if crate::urls::is_external(alias) || clean.as_deref().is_none_or(str::is_empty) || alias.contains('\\') {
+            return Err(at_key("aliases", Problem::new(display, format!("alias `{alias}` is not a path inside the site")))
+                .help("write an old site-relative URL such as `/old-name/`"));
+        }
+    }
+    if let Some(stretch) = &meta.stretch {
+        if stretch.image_alt.trim().is_empty() {
+            return Err(at_key("stretch.image_alt", Problem::new(display, "`stretch.image_alt` is empty"))
+                .help("describe the position shown in the illustration, for readers who cannot see it"));
+        }
+        if stretch.steps.is_empty() {
+            return Err(at_key("stretch.steps", Problem::new(display, "`stretch.steps` is empty")).help("list the steps, one per `- ` line"));
+        }
+        if stretch.reps == Some(0) || stretch.sets == 0 || stretch.hold_seconds == Some(0) {
+            return Err(at_key("stretch", Problem::new(display, "`stretch` has a hold, rep or set count of zero")).help("omit the field instead of writing 0"));
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line of a front matter key; `a.b` finds `b:` nested after `a:`. Falls back to line 2.
+pub fn find_key_line(text: &str, key_path: &str) -> usize {
+    let mut from = 0;
+    let mut found = None;
+    for key in key_path.split('.') {
+        found = text.lines().enumerate().skip(from).find(|(_, line)| {
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+        match found {
+            Some((i, _)) => from = i + 1,
+            None => return 2,
+        }
+    }
+    found.map_or(2, |(i, _)| i + 1)
+}
+
+fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
+    for dir in dirs {
+        if content.sections.iter().any(|s| &s.dir == dir) {
+            continue;
+        }
+        let title = if dir.is_empty() { "Home".to_owned() } else { dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ") };
+        let rel_path = if dir.is_empty() { "_index.md".to_owned() } else { format!("{dir}/_index.md") };
+        let path = if dir.is_empty() { String::new() } else { format!("{}/", url_dir(dir)) };
+        let meta = SectionMeta { title, ..SectionMeta::default() };
+        content.sections.push(Section { file: SourceFile { rel_path, text: String::new(), body_offset: 0 }, meta, path, dir: dir.clone() });
+    }
+}

@@ -1,0 +1,151 @@
+//! Problems found in a site, as values: every phase of a build collects them instead of stopping at the first,
+//! so an author sees all of a build's mistakes at once. A problem knows its file and position and prints the
+//! offending source line with a caret under the spot, followed by what to do about it.
+
+use std::fmt;
+
+/// One thing wrong with the site's sources, found while building.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path shown to the user, relative to the site root (`content/stretches/x.md`).
+    pub file: String,
+    /// 1-based line and column; `None` when the problem concerns the whole file.
+    pub position: Option<Position>,
+    /// The source line at `position`, shown with a caret.
+    pub source_line: Option<String>,
+    pub message: String,
+    /// What the author can do about it.
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem { file: file.into(), position: None, source_line: None, message: message.into(), help: None }
+    }
+
+    /// Places the problem at a 1-based line and column of `source`, capturing that line for display.
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Problem {
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.position = Some(Position { line, column });
+        self
+    }
+
+    /// Places the problem at a byte offset of `source`.
+    pub fn at_offset(self, source: &str, offset: usize) -> Problem {
+        let (line, column) = line_column(source, offset);
+        self.at(source, line, column)
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&str, Option<Position>, &str) {
+        (&self.file, self.position, &self.message)
+    }
+}
+
+/// 1-based line and column (counted in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(Position { line, column }) => writeln!(f, "error: {}:{line}:{column}: {}", self.file, self.message)?,
+            None => writeln!(f, "error: {}: {}", self.file, self.message)?,
+        }
+        if let (Some(Position { line, column }), Some(text)) = (self.position, &self.source_line) {
+            let gutter = line.to_string().len();
+            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            writeln!(f, "{:gutter$} |", "")?;
+            writeln!(f, "{line} | {shown}")?;
+            writeln!(f, "{:gutter$} | {:>column$}", "", "^")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All the problems of one build; the build fails when there is at least one.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn sorted(mut self) -> Problems {
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.dedup();
+        self
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.0 {
+            writeln!(f, "{problem}")?;
+        }
+        let n = self.0.len();
+        write!(f, "build failed: {n} problem{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// The known name closest to `unknown`, when one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_the_line_with_a_caret_under_the_column() {
+        let source = "---\ntitle: x\nweight: heavy\n---\n";
+        let problem = Problem::new("content/a.md", "`weight` must be a whole number").at(source, 3, 9).help("write e.g. `weight: 10`");
+        assert_eq!(
+            problem.to_string(),
+            "error: content/a.md:3:9: `weight` must be a whole number\n  |\n3 | weight: heavy\n  |         ^\n  = help: write e.g. `weight: 10`\n"
+        );
+    }
+
+    #[test]
+    fn offsets_map_to_lines_and_character_columns() {
+        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_column("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let known = ["title", "description", "weight"];
+        assert_eq!(did_you_mean("titel", known), Some("title"));
+        assert_eq!(did_you_mean("colour", known), None);
+    }
+}

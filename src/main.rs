@@ -1,0 +1,55 @@
+//! The `psoas` command line: build a site, or scaffold a new one from the embedded theme.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod cmd;
+mod config;
+mod content;
+mod diagnostics;
+mod feeds;
+mod jsonld;
+mod markdown;
+mod output;
+mod render;
+mod site;
+mod templates;
+mod urls;
+
+#[derive(Parser)]
+#[command(name = "psoas", version, about = "A static site generator for clear, checked, accessible health content")]
+struct Cli {
+    /// The site's folder (the one holding site.yaml)
+    #[arg(long, global = true, default_value = ".")]
+    root: std::path::PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default)
+    Build(cmd::build::BuildArgs),
+    /// Create a new site from the default theme
+    Init(cmd::init::InitArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => cmd::build::run(&cli.root, &args),
+        Command::Init(args) => cmd::init::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            match error.downcast_ref::<diagnostics::Problems>() {
+                Some(problems) => eprintln!("{problems}"),
+                None => eprintln!("error: {error:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! Markdown rendering with pulldown-cmark, and the event rewrites that make it a site: stable heading ids with
+//! anchor links and a table of contents, internal links resolved from source paths and recorded for checking,
+//! figures, callouts, and the stretch-card component.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::Problem;
+use crate::urls::{is_external, normalize, slugify};
+
+/// What the renderer needs to know about the rest of the site.
+pub trait SiteLinks: Sync {
+    /// Site-relative URL path (`stretches/x/`) of the content file at `source_path` (relative to `content/`).
+    fn content_url(&self, source_path: &str) -> Option<&str>;
+    /// Content source paths, for "did you mean".
+    fn content_paths(&self) -> Vec<&str>;
+    /// The base path every emitted URL starts with (`/` or `/repo/`).
+    fn base_path(&self) -> &str;
+    /// Intrinsic width and height of a local image, for layout-shift-free `<img>`s.
+    fn image_size(&self, site_path: &str) -> Option<(u32, u32)>;
+    /// Renders the stretch card of the page at `source_path`.
+    fn stretch_card(&self, source_path: &str) -> Result<String, String>;
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// An internal link found in Markdown, kept for checking once every output file is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRecord {
+    /// Site-relative path without the base path (`stretches/x/`, `illustrations/a.svg`, `` for home).
+    pub target: String,
+    pub fragment: Option<String>,
+    /// The href as emitted in the HTML.
+    pub href: String,
+    /// Byte offset of the link in the source file.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    pub links: Vec<LinkRecord>,
+    /// Content files this one links to (for incremental rebuilds).
+    pub links_to: Vec<String>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `text` (the body of `rel_path`, starting at byte `offset` of the file `file_text`), whose own
+/// site-relative URL path is `own_path`.
+pub struct Render<'a> {
+    pub site: &'a dyn SiteLinks,
+    pub rel_path: &'a str,
+    pub display_path: &'a str,
+    pub file_text: &'a str,
+    pub body_offset: usize,
+    pub own_path: &'a str,
+}
+
+impl Render<'_> {
+    pub fn render(&self) -> (Rendered, Vec<Problem>) {
+        let body = &self.file_text[self.body_offset..];
+        let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::new(), rendered: Rendered::default(), problems: Vec::new() };
+        let mut headings: Vec<(u8, String, String)> = Vec::new();
+        let mut callouts: Vec<bool> = Vec::new();
+        let mut in_code = false;
+        let mut i = 0;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            let offset = self.body_offset + range.start;
+            match event {
+                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                    let end = find_end(&events, i);
+                    let inner = &events[i + 1..end];
+                    let text = plain_text(inner);
+                    state.count_words(&text);
+                    let id = state.unique_id(id.as_deref().map_or_else(|| slugify(&text), str::to_owned));
+                    let level_n = heading_number(*level);
+                    headings.push((level_n, id.clone(), text.trim().to_owned()));
+                    let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
+                    let has_link = inner.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })));
+                    let open = if has_link { String::new() } else { format!("<a class=\"heading-link\" href=\"#{id}\">") };
+                    state.out.push(Event::Html(format!("<h{level_n} id=\"{id}\"{class}>{open}").into()));
+                    for (inner_event, inner_range) in inner {
+                        self.push_inline(&mut state, inner_event.clone(), self.body_offset + inner_range.start);
+                    }
+                    let close = if has_link { "" } else { "</a>" };
+                    state.out.push(Event::Html(format!("{close}</h{level_n}>\n").into()));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Paragraph) if is_figure(&events, i) => {
+                    let Event::Start(Tag::Image { dest_url, title, .. }) = &events[i + 1].0 else { unreachable!() };
+                    let end = find_end(&events, i + 1);
+                    let alt = plain_text(&events[i + 2..end]);
+                    state.count_words(&alt);
+                    let img = self.image_html(&mut state, dest_url, "", &alt, self.body_offset + events[i + 1].1.start);
+                    let caption = escape(title);
+                    state.out.push(Event::Html(format!("<figure>{img}<figcaption>{caption}</figcaption></figure>\n").into()));
+                    i = end + 2;
+                    continue;
+                }
+                Event::Start(Tag::BlockQuote(kind)) => {
+                    let (kind, skip) = match kind {
+                        Some(kind) => (Some(callout_kind(*kind)), 0),
+                        None => match red_flag_marker(&events, i) {
+                            Some(skip) => (Some(("red-flag", "Red flag")), skip),
+                            None => (None, 0),
+                        },
+                    };
+                    callouts.push(kind.is_some());
+                    match kind {
+                        Some((class, title)) => {
+                            state.count_words(title);
+                            state.out.push(Event::Html(
+                                format!("<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"callout-title\">{title}</p>\n").into(),
+                            ));
+                            if skip > 0 {
+                                // Keep the paragraph's opening tag, drop the marker text (and the line break after it).
+                                state.out.push(Event::Start(Tag::Paragraph));
+                                i += 2 + skip;
+                                continue;
+                            }
+                        }
+                        None => state.out.push(event.clone()),
+                    }
+                }
+                Event::End(TagEnd::BlockQuote(_)) => {
+                    if callouts.pop() == Some(true) {
+                        state.out.push(Event::Html("</aside>\n".into()));
+                    } else {
+                        state.out.push(event.clone());
+                    }
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "stretch-card" => {
+                    let end = find_end(&events, i);
+                    let target = plain_text(&events[i + 1..end]);
+                    let target = target.trim();
+                    let source_path = match target.strip_prefix("@/") {
+                        Some(path) => path.to_owned(),
+                        None if target.is_empty() => self.rel_path.to_owned(),
+                        None => {
+                            state.problems.push(self.problem(offset, format!("stretch-card expects `@/path.md` or nothing, found `{target}`")).help("write the source path of a stretch page, e.g. `@/stretches/half-kneeling.md`"));
+                            i = end + 1;
+                            continue;
+                        }
+                    };
+                    match self.site.stretch_card(&source_path) {
+                        Ok(html) => {
+                            if source_path != self.rel_path {
+                                state.rendered.links_to.push(source_path);
+                            }
+                            state.out.push(Event::Html(html.into()));
+                        }
+                        Err(message) => state.problems.push(self.problem(offset, message)),
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(_)) => {
+                    in_code = true;
+                    state.out.push(event.clone());
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    in_code = false;
+                    state.out.push(event.clone());
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let end = find_end(&events, i);
+                    let alt = plain_text(&events[i + 1..end]);
+                    state.count_words(&alt);
+                    let img = self.image_html(&mut state, dest_url, title, &alt, offset);
+                    state.out.push(Event::InlineHtml(img.into()));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Text(text) if !in_code => {
+                    state.count_words(text);
+                    state.out.push(event.clone());
+                }
+                _ => self.push_inline(&mut state, event.clone(), offset),
+            }
+            i += 1;
+        }
+        state.rendered.toc = build_toc(&headings);
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+        state.rendered.html = html;
+        (state.rendered, state.problems)
+    }
+
+    /// Pushes an inline event, rewriting link destinations.
+    fn push_inline<'e>(&self, state: &mut State<'e>, event: Event<'e>, offset: usize) {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if !matches!(link_type, LinkType::Email) => {
+                let dest_url = self.rewrite(state, &dest_url, offset).map_or(dest_url, CowStr::from);
+                state.out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
+                // Images inside headings or links are rare; let pulldown-cmark write them.
+                state.out.push(event);
+            }
+            other => state.out.push(other),
+        }
+    }
+
+    fn image_html(&self, state: &mut State, dest: &str, title: &str, alt: &str, offset: usize) -> String {
+        if alt.trim().is_empty() {
+            state.problems.push(
+                self.problem(offset, format!("image `{dest}` has no alt text"))
+                    .help("describe the picture between the brackets: `![A person kneeling on one knee](...)`"),
+            );
+        }
+        let src = self.rewrite(state, dest, offset).unwrap_or_else(|| dest.to_owned());
+        let size = self
+            .local_target(dest)
+            .and_then(|path| self.site.image_size(&path))
+            .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
+            .unwrap_or_default();
+        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
+        format!("<img src=\"{}\" alt=\"{}\"{size}{title} loading=\"lazy\" decoding=\"async\">", escape(&src), escape(alt.trim()))
+    }
+
+    /// The site-relative path a non-content local link points at, if it is one.
+    fn local_target(&self, dest: &str) -> Option<String> {
+        if is_external(dest) || dest.starts_with("@/") || dest.starts_with('#') {
+            return None;
+        }
+        let path = dest.split(['#', '?']).next().unwrap_or_default();
+        match path.strip_prefix('/') {
+            Some(rooted) => normalize(rooted),
+            None => normalize(&format!("{}{path}", self.own_path)),
+        }
+    }
+
+    /// Resolves an internal link, records it for checking, and returns the href to emit (None: leave as is).
+    fn rewrite(&self, state: &mut State, dest: &str, offset: usize) -> Option<String> {
+        if is_external(dest) || dest.is_empty() {
+            return None;
+        }
+        let base = self.site.base_path();
+        let (before_fragment, fragment) = match dest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment.to_owned())),
+            None => (dest, None),
+        };
+        let (path, query) = match before_fragment.split_once('?') {
+            Some((path, query)) => (path, format!("?{query}")),
+            None => (before_fragment, String::new()),
+        };
+        let suffix = fragment.as_ref().map(|f| format!("#{f}")).unwrap_or_default();
+
+        let content_source = if let Some(source) = path.strip_prefix("@/") {
+            Some(source.to_owned())
+        } else if path.ends_with(".md") && !path.starts_with('/') {
+            let joined = if self.rel_path.contains('/') { format!("{}/{path}", self.rel_path.rsplit_once('/').unwrap().0) } else { path.to_owned() };
+            match normalize(&joined) {
+                Some(source) => Some(source),
+                None => {
+                    state.problems.push(self.problem(offset, format!("link `{dest}` climbs out of the content folder")));
+                    return None;
+                }
+            }
+        } else {
+            None
+        };
+
+        let target = match content_source {
+            Some(source) => match self.site.content_url(&source) {
+                Some(url) => {
+                    state.rendered.links_to.push(source);
+                    url.to_owned()
+                }
+                None => {
+                    let paths = self.site.content_paths();
+                    let help = match crate::diagnostics::did_you_mean(&source, paths.iter().copied()) {
+                        Some(near) => format!("did you mean `@/{near}`?"),
+                        None => "link to a file under content/ by its path, e.g. `@/stretches/half-kneeling.md`".to_owned(),
+                    };
+                    state.problems.push(self.problem(offset, format!("link to `{dest}`: no such content file")).help(help));
+                    return None;
+                }
+            },
+            None if path.is_empty() => self.own_path.to_owned(),
+            None => match self.local_target(path) {
+                Some(target) => target,
+                None => {
+                    state.problems.push(self.problem(offset, format!("link `{dest}` climbs out of the site")));
+                    return None;
+                }
+            },
+        };
+        let href = if path.is_empty() { suffix.clone() } else { format!("{base}{target}{query}{suffix}") };
+        state.rendered.links.push(LinkRecord { target, fragment, href: href.clone(), offset });
+        Some(href)
+    }
+
+    fn problem(&self, offset: usize, message: impl Into<String>) -> Problem {
+        Problem::new(self.display_path, message).at_offset(self.file_text, offset)
+    }
+}
+
+struct State<'e> {
+    out: Vec<Event<'e>>,
+    ids: HashMap<String, usize>,
+    rendered: Rendered,
+    problems: Vec<Problem>,
+}
+
+impl State<'_> {
+    fn unique_id(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_owned() } else { base };
+        let count = self.ids.entry(base.clone()).or_insert(0);
+        let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+        *count += 1;
+        if id != base {
+            self.ids.insert(id.clone(), 1);
+        }
+        id
+    }
+
+    fn count_words(&mut self, text: &str) {
+        self.rendered.word_count += text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// For a plain block quote at `start` whose first paragraph begins with `[!RED-FLAG]`, how many events after
+/// the paragraph's start hold the marker (and the line break after it).
+fn red_flag_marker(events: &[(Event, Range<usize>)], start: usize) -> Option<usize> {
+    if !matches!(events.get(start + 1), Some((Event::Start(Tag::Paragraph), _))) {
+        return None;
+    }
+    let mut text = String::new();
+    let mut j = start + 2;
+    while let Some((Event::Text(t), _)) = events.get(j) {
+        text.push_str(t);
+        j += 1;
+        if text.trim().len() >= "[!RED-FLAG]".len() {
+            break;
+        }
+    }
+    if !text.trim().eq_ignore_ascii_case("[!RED-FLAG]") {
+        return None;
+    }
+    let mut skip = j - (start + 2);
+    if matches!(events.get(j), Some((Event::SoftBreak | Event::HardBreak, _))) {
+        skip += 1;
+    }
+    Some(skip)
+}
+
+/// A paragraph holding only an image with a title: rendered as a figure with a caption.
+fn is_figure(events: &[(Event, Range<usize>)], start: usize) -> bool {
+    let Some((Event::Start(Tag::Image { title, .. }), _)) = events.get(start + 1) else { return false };
+    if title.is_empty() {
+        return false;
+    }
+    let end = find_end(events, start + 1);
+    matches!(events.get(end + 1), Some((Event::End(TagEnd::Paragraph), _)))
+}
+
+/// Index of the event closing the tag opened at `start`.
+fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings {
+        let entry = TocEntry { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
+        match toc.last_mut() {
+            Some(parent) if parent.level < *level => insert_child(parent, entry),
+            _ => toc.push(entry),
+        }
+    }
+    toc
+}
+
+fn insert_child(parent: &mut TocEntry, entry: TocEntry) {
+    match parent.children.last_mut() {
+        Some(last) if last.level < entry.level => insert_child(last, entry),
+        _ => parent.children.push(entry),
+    }
+}
+
+/// Escapes text for HTML attribute values and text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl SiteLinks for Fake {
+        fn content_url(&self, source_path: &str) -> Option<&str> {
+            match source_path {
+                "stretches/half-kneeling.md" => Some("stretches/half-kneeling/"),
+                "safety/red-flags.md" => Some("safety/red-flags/"),
+                _ => None,
+            }
+        }
+        fn content_paths(&self) -> Vec<&str> {
+            vec!["stretches/half-kneeling.md", "safety/red-flags.md"]
+        }
+        fn base_path(&self) -> &str {
+            "/repo/"
+        }
+        fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
+            (site_path == "illustrations/a.svg").then_some((480, 320))
+        }
+        fn stretch_card(&self, source_path: &str) -> Result<String, String> {
+            Ok(format!("<section class=\"stretch-card\">{source_path}</section>"))
+        }
+    }
+
+    fn render(body: &str) -> (Rendered, Vec<Problem>) {
+        let file = format!("---\ntitle: T\n---\n{body}");
+        Render { site: &Fake, rel_path: "stretches/thomas.md", display_path: "content/stretches/thomas.md", file_text: &file, body_offset: 16, own_path: "stretches/thomas/" }.render()
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchor_links_and_a_toc() {
+        let (out, problems) = render("## Steps\n\n### One\n\n## Steps\n\n## Custom {#mine}\n");
+        assert!(problems.is_empty());
+        assert!(out.html.contains("<h2 id=\"steps\"><a class=\"heading-link\" href=\"#steps\">Steps</a></h2>"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"steps-1\">"));
+        assert!(out.html.contains("<h2 id=\"mine\">"));
+        let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["steps", "steps-1", "mine"]);
+        assert_eq!(out.toc[0].children[0].id, "one");
+    }
+
+    #[test]
+    fn content_links_resolve_with_the_base_path_and_are_recorded() {
+        let (out, problems) = render("See [steps](@/stretches/half-kneeling.md#steps), [flags](../safety/red-flags.md) and [top](#top).\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(out.html.contains("href=\"/repo/stretches/half-kneeling/#steps\""), "{}", out.html);
+        assert!(out.html.contains("href=\"/repo/safety/red-flags/\""));
+        assert!(out.html.contains("href=\"#top\""));
+        let targets: Vec<_> = out.links.iter().map(|l| (l.target.as_str(), l.fragment.as_deref())).collect();
+        assert_eq!(targets, [("stretches/half-kneeling/", Some("steps")), ("safety/red-flags/", None), ("stretches/thomas/", Some("top"))]);
+        assert_eq!(out.links_to, ["stretches/half-kneeling.md", "safety/red-flags.md"]);
+    }
+
+    #[test]
+    fn a_missing_content_file_is_reported_at_its_position() {
+        let (_, problems) = render("Intro.\n\nSee [x](@/stretches/half-kneelin.md).\n");
+        assert_eq!(problems.len(), 1);
+        let problem = &problems[0];
+        assert_eq!(problem.message, "link to `@/stretches/half-kneelin.md`: no such content file");
+        assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((6, 5)));
+        assert_eq!(problem.help.as_deref(), Some("did you mean `@/stretches/half-kneeling.md`?"));
+    }
+
+    #[test]
+    fn figures_callouts_and_cards() {
+        let (out, problems) = render(
+            "![A diagram](/illustrations/a.svg \"The psoas\")\n\n> [!CAUTION]\n> Go slowly.\n\n> [!RED-FLAG]\n> Call now.\n\n```stretch-card\n```\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(out.html.contains("<figure><img src=\"/repo/illustrations/a.svg\" alt=\"A diagram\" width=\"480\" height=\"320\" loading=\"lazy\" decoding=\"async\"><figcaption>The psoas</figcaption></figure>"), "{}", out.html);
+        assert!(out.html.contains("<aside class=\"callout callout-caution\" role=\"note\" aria-label=\"Caution\">\n<p class=\"callout-title\">Caution</p>\n<p>Go slowly.</p>\n</aside>"), "{}", out.html);
+        assert!(out.html.contains("<aside class=\"callout callout-red-flag\" role=\"note\" aria-label=\"Red flag\">\n<p class=\"callout-title\">Red flag</p>\n<p>Call now.</p>\n</aside>"), "{}", out.html);
+        assert!(out.html.contains("<section class=\"stretch-card\">stretches/thomas.md</section>"));
+    }
+
+    #[test]
+    fn images_need_alt_text() {
+        let (_, problems) = render("![](/illustrations/a.svg)\n");
+        assert_eq!(problems[0].message, "image `/illustrations/a.svg` has no alt text");
+    }
+
+    #[test]
+    fn counts_words() {
+        let (out, _) = render("## Two words\n\nThree more words — here.\n");
+        assert_eq!(out.word_count, 6);
+    }
+}

@@ -1,0 +1,335 @@
+//! The site model: config, content, section tree, taxonomies, static files and templates, with the indexes
+//! the later phases need (which URL each source file gets, which pages a section lists, which pages a term
+//! lists). Building is a sequence of phase methods: load -> render Markdown -> render templates -> check
+//! links -> write (see `build`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::{self, Page, Section};
+use crate::diagnostics::Problem;
+use crate::templates::{TemplateSet, embedded};
+use crate::urls::slugify;
+
+pub const STATIC_DIR: &str = "static";
+
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Site-relative output path: `illustrations/a.svg`.
+    pub path: String,
+    pub source: StaticSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Page indices, in listing order.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    pub terms: Vec<Term>,
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// For each page, the index of its section.
+    pub page_section: Vec<usize>,
+    /// For each section, its parent section (None for the root).
+    pub section_parent: Vec<Option<usize>>,
+    /// For each section, its pages sorted by weight then title.
+    pub section_pages: Vec<Vec<usize>>,
+    /// For each section, its child sections sorted by weight then title.
+    pub subsections: Vec<Vec<usize>>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub static_files: Vec<StaticFile>,
+    pub templates: TemplateSet,
+    /// Content source path -> site-relative URL path.
+    pub urls: HashMap<String, String>,
+    /// Intrinsic sizes of static images by site path.
+    pub image_sizes: HashMap<String, (u32, u32)>,
+}
+
+impl Site {
+    /// Reads config, content, templates and static files, and indexes them. Reports all problems found.
+    pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Site, Vec<Problem>> {
+        let mut config = Config::from_site_root(root).map_err(|p| vec![p])?;
+        if let Some(url) = base_url {
+            config.set_base_url(url).map_err(|message| vec![Problem::new("--base-url", message)])?;
+        }
+        let (content, templates) = rayon::join(|| content::load(root, drafts), || TemplateSet::load(root));
+        let mut problems = Vec::new();
+        let content = content.unwrap_or_else(|mut p| {
+            problems.append(&mut p);
+            content::Content::default()
+        });
+        let templates = templates.unwrap_or_else(|mut p| {
+            problems.append(&mut p);
+            TemplateSet { sources: Vec::new(), dir: None }
+        });
+        let static_files = load_static(root, templates.dir.is_none()).unwrap_or_else(|mut p| {
+            problems.append(&mut p);
+            Vec::new()
+        });
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut site = Site {
+            root: root.to_owned(),
+            config,
+            pages: content.pages,
+            sections: content.sections,
+            page_section: Vec::new(),
+            section_parent: Vec::new(),
+            section_pages: Vec::new(),
+            subsections: Vec::new(),
+            taxonomies: Vec::new(),
+            image_sizes: image_sizes(&static_files),
+            static_files,
+            templates,
+            urls: HashMap::new(),
+        };
+        site.index(&mut problems);
+        if problems.is_empty() { Ok(site) } else { Err(problems) }
+    }
+
+    fn index(&mut self, problems: &mut Vec<Problem>) {
+        let section_by_dir: HashMap<&str, usize> = self.sections.iter().enumerate().map(|(i, s)| (s.dir.as_str(), i)).collect();
+        self.section_parent = self
+            .sections
+            .iter()
+            .map(|s| {
+                let mut dir = s.dir.as_str();
+                while !dir.is_empty() {
+                    dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+                    if let Some(&i) = section_by_dir.get(dir) {
+                        return Some(i);
+                    }
+                }
+                None
+            })
+            .collect();
+        self.page_section = self.pages.iter().map(|p| section_by_dir[p.file.dir()]).collect();
+
+        self.section_pages = vec![Vec::new(); self.sections.len()];
+        for (page, &section) in self.page_section.iter().enumerate() {
+            self.section_pages[section].push(page);
+        }
+        for list in &mut self.section_pages {
+            list.sort_by(|&a, &b| order_key(&self.pages[a].meta.weight, &self.pages[a].meta.title).cmp(&order_key(&self.pages[b].meta.weight, &self.pages[b].meta.title)));
+        }
+        self.subsections = vec![Vec::new(); self.sections.len()];
+        for (section, parent) in self.section_parent.iter().enumerate() {
+            if let Some(parent) = parent {
+                self.subsections[*parent].push(section);
+            }
+        }
+        for list in &mut self.subsections {
+            list.sort_by(|&a, &b| {
+                let (a, b) = (&self.sections[a].meta, &self.sections[b].meta);
+                order_key(&a.weight, &a.title).cmp(&order_key(&b.weight, &b.title))
+            });
+        }
+
+        self.index_urls(problems);
+        self.index_taxonomies(problems);
+    }
+
+    /// Maps every source file to its URL and reports two sources (or a source and a generated page or static
+    /// file) that would write the same output file.
+    fn index_urls(&mut self, problems: &mut Vec<Problem>) {
+        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        for file in &self.static_files {
+            owners.insert(file.path.clone(), format!("{STATIC_DIR}/{}", file.path));
+        }
+        for name in &self.config.taxonomies {
+            owners.insert(format!("{name}/index.html"), format!("the `{name}` taxonomy (site.yaml)"));
+        }
+        let items = self.sections.iter().map(|s| (&s.file, &s.path, None)).chain(self.pages.iter().map(|p| (&p.file, &p.path, p.meta.slug.as_ref())));
+        for (file, path, slug) in items {
+            self.urls.insert(file.rel_path.clone(), path.clone());
+            let output = format!("{path}index.html");
+            if let Some(other) = owners.get(&output) {
+                let line = if slug.is_some() { content::find_key_line(&file.text, "slug") } else { 1 };
+                problems.push(
+                    Problem::new(file.display_path(), format!("writes `{output}`, which {other} also writes"))
+                        .at(&file.text, line, 1)
+                        .help("give one of them a different `slug`, or rename the file"),
+                );
+            } else {
+                owners.insert(output, file.display_path());
+            }
+        }
+        for page in &self.pages {
+            for alias in &page.meta.aliases {
+                let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
+                let output = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
+                if let Some(other) = owners.get(&output) {
+                    problems.push(
+                        Problem::new(page.file.display_path(), format!("alias `{alias}` writes `{output}`, which {other} also writes"))
+                            .at(&page.file.text, content::find_key_line(&page.file.text, "aliases"), 1)
+                            .help("remove the alias, or point it at a URL nothing else uses"),
+                    );
+                } else {
+                    owners.insert(output, page.file.display_path());
+                }
+            }
+        }
+    }
+
+    fn index_taxonomies(&mut self, problems: &mut Vec<Problem>) {
+        let mut by_name: BTreeMap<&str, BTreeMap<String, Term>> = self.config.taxonomies.iter().map(|n| (n.as_str(), BTreeMap::new())).collect();
+        // Pages in listing order: newest first, then by title.
+        let mut order: Vec<usize> = (0..self.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.pages[a].meta, &self.pages[b].meta);
+            b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
+        });
+        for &i in &order {
+            let page = &self.pages[i];
+            let used = std::iter::once(("tags", &page.meta.tags)).filter(|(_, t)| !t.is_empty()).chain(page.meta.taxonomies.iter().map(|(n, t)| (n.as_str(), t)));
+            for (name, terms) in used {
+                let Some(taxonomy) = by_name.get_mut(name) else {
+                    let key = if name == "tags" && !page.meta.taxonomies.contains_key("tags") { "tags" } else { name };
+                    let known = self.config.taxonomies.iter().map(String::as_str);
+                    let help = match crate::diagnostics::did_you_mean(name, known) {
+                        Some(near) => format!("did you mean `{near}`? Taxonomies are declared under `taxonomies:` in site.yaml"),
+                        None => format!("declare it in site.yaml: `taxonomies: [{name}]`"),
+                    };
+                    problems.push(
+                        Problem::new(page.file.display_path(), format!("taxonomy `{name}` is not declared in site.yaml"))
+                            .at(&page.file.text, content::find_key_line(&page.file.text, key), 1)
+                            .help(help),
+                    );
+                    continue;
+                };
+                for term in terms {
+                    let slug = slugify(term);
+                    if slug.is_empty() {
+                        problems.push(Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL")).at(&page.file.text, content::find_key_line(&page.file.text, name), 1));
+                        continue;
+                    }
+                    let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });
+                    if !entry.pages.contains(&i) {
+                        entry.pages.push(i);
+                    }
+                }
+            }
+        }
+        self.taxonomies = by_name.into_iter().map(|(name, terms)| Taxonomy { name: name.to_owned(), terms: terms.into_values().collect() }).collect();
+    }
+
+    /// The section chain from the root down to `section`.
+    pub fn ancestry(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        while let Some(parent) = self.section_parent[*chain.last().unwrap()] {
+            chain.push(parent);
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn root_section(&self) -> usize {
+        self.sections.iter().position(|s| s.dir.is_empty()).unwrap_or(0)
+    }
+}
+
+/// Items without a weight come after weighted ones; ties break on title.
+fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
+    (weight.is_none(), weight.unwrap_or(0), title)
+}
+
+/// The site's `static/` files, plus the embedded theme's when the site uses the embedded templates.
+fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec<Problem>> {
+    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    if with_theme {
+        for (path, bytes) in embedded::STATIC_FILES {
+            files.insert(path.to_string(), StaticSource::Embedded(bytes));
+        }
+    }
+    let dir = root.join(STATIC_DIR);
+    let mut problems = Vec::new();
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                    let path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                    files.insert(path, StaticSource::Disk(entry.into_path()));
+                }
+                Ok(_) => {}
+                Err(e) => problems.push(Problem::new(STATIC_DIR, format!("cannot read: {e}"))),
+            }
+        }
+    }
+    if problems.is_empty() { Ok(files.into_iter().map(|(path, source)| StaticFile { path, source }).collect()) } else { Err(problems) }
+}
+
+fn image_sizes(files: &[StaticFile]) -> HashMap<String, (u32, u32)> {
+    files
+        .iter()
+        .filter(|f| f.path.ends_with(".svg") || f.path.ends_with(".png"))
+        .filter_map(|f| {
+            let bytes = match &f.source {
+                StaticSource::Disk(path) => std::fs::read(path).ok()?,
+                StaticSource::Embedded(bytes) => bytes.to_vec(),
+            };
+            let size = if f.path.ends_with(".svg") { svg_size(&String::from_utf8_lossy(&bytes)) } else { png_size(&bytes) };
+            Some((f.path.clone(), size?))
+        })
+        .collect()
+}
+
+/// Width and height of an SVG: its `width`/`height` attributes, else its viewBox.
+pub fn svg_size(svg: &str) -> Option<(u32, u32)> {
+    let start = svg.find("<svg")?;
+    let tag = &svg[start..start + svg[start..].find('>')?];
+    let attr = |name: &str| {
+        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(&tag[i..i + tag[i..].find('"')?])
+    };
+    let number = |s: &str| s.trim_end_matches("px").parse::<f64>().ok().filter(|n| *n > 0.0).map(|n| n.round() as u32);
+    if let (Some(w), Some(h)) = (attr("width").and_then(number), attr("height").and_then(number)) {
+        return Some((w, h));
+    }
+    let parts: Vec<f64> = attr("viewBox")?.split([' ', ',']).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+    match parts[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => None,
+    }
+}
+
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
+        return None;
+    }
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    Some((be(16), be(20)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_sizes() {
+        assert_eq!(svg_size(r#"<?xml?><svg xmlns="x" viewBox="0 0 480 320">"#), Some((480, 320)));
+        assert_eq!(svg_size(r#"<svg width="48px" height="32" viewBox="0 0 480 320">"#), Some((48, 32)));
+        assert_eq!(svg_size("<svg>"), None);
+    }
+}

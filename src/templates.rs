@@ -1,0 +1,275 @@
+//! Tera setup: the site's templates (or the embedded default theme), parsed once per build, the functions
+//! templates call (`url`, `get_page`, `get_section`, `get_pages`), and template errors that name the
+//! template file and line.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::Problem;
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The default theme, embedded by build.rs.
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+}
+
+/// Template sources by name (`page.html`, `partials/stretch-card.html`), and where they came from.
+pub struct TemplateSet {
+    pub sources: Vec<(String, String)>,
+    /// `templates/` when read from the site, `None` for the embedded theme.
+    pub dir: Option<String>,
+}
+
+impl TemplateSet {
+    /// The site's `templates/` folder if it has one, else the embedded theme.
+    pub fn load(root: &Path) -> Result<TemplateSet, Vec<Problem>> {
+        let dir = root.join(TEMPLATES_DIR);
+        if !dir.is_dir() {
+            let sources = embedded::TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+            return Ok(TemplateSet { sources, dir: None });
+        }
+        let mut sources = Vec::new();
+        let mut problems = Vec::new();
+        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !crate::content::is_ignored(e.file_name())) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    problems.push(Problem::new(TEMPLATES_DIR, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let display = format!("{TEMPLATES_DIR}/{name}");
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => match crate::content::decode_utf8(bytes, &display) {
+                    Ok(text) => sources.push((name, text)),
+                    Err(problem) => problems.push(problem),
+                },
+                Err(e) => problems.push(Problem::new(display, format!("cannot read: {e}"))),
+            }
+        }
+        if problems.is_empty() { Ok(TemplateSet { sources, dir: Some(TEMPLATES_DIR.to_owned()) }) } else { Err(problems) }
+    }
+
+    /// The path shown in problems for template `name`.
+    pub fn display_path(&self, name: &str) -> String {
+        match &self.dir {
+            Some(dir) => format!("{dir}/{name}"),
+            None => format!("(default theme) {TEMPLATES_DIR}/{name}"),
+        }
+    }
+
+    pub fn source(&self, name: &str) -> Option<&str> {
+        self.sources.iter().find(|(n, _)| n == name).map(|(_, s)| s.as_str())
+    }
+
+    /// Parses every template once. Errors name the template and the line.
+    pub fn compile(&self) -> Result<Tera, Vec<Problem>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut problems = Vec::new();
+        // Parse one by one first, so each syntax error is reported against its own file.
+        for (name, text) in &self.sources {
+            if let Err(error) = tera::Template::new(name, None, text) {
+                problems.push(self.parse_problem(name, text, &error));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        if let Err(error) = tera.add_raw_templates(self.sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
+            return Err(vec![Problem::new(TEMPLATES_DIR, error_chain(&error))
+                .help("check that every template named in `extends`, `include` and `import` exists")]);
+        }
+        Ok(tera)
+    }
+
+    fn parse_problem(&self, name: &str, text: &str, error: &tera::Error) -> Problem {
+        let chain = error_chain(error);
+        // Tera's parse errors carry a pest position: "--> 3:7".
+        let position = chain.split("--> ").nth(1).and_then(|rest| {
+            let mut numbers = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some((numbers.next()?.parse().ok()?, numbers.next()?.parse().ok()?))
+        });
+        let message = chain.lines().find(|l| l.trim_start().starts_with("= ")).map_or_else(
+            || chain.lines().next().unwrap_or("syntax error").to_owned(),
+            |l| l.trim_start().trim_start_matches("= ").to_owned(),
+        );
+        let problem = Problem::new(self.display_path(name), format!("template syntax error: {message}"));
+        match position {
+            Some((line, column)) => problem.at(text, line, column),
+            None => problem,
+        }
+        .help("see the Tera documentation for the syntax of tags and expressions")
+    }
+
+    /// Turns a render error into a problem naming the template file and, where the error names a variable or
+    /// function, the line where it is used.
+    pub fn render_problem(&self, name: &str, error: &tera::Error, while_rendering: &str) -> Problem {
+        let chain = error_chain(error);
+        let message = chain.lines().last().unwrap_or(&chain).to_owned();
+        let failing = chain.split('\'').nth(1).filter(|n| self.source(n).is_some()).unwrap_or(name).to_owned();
+        let failing = deepest_template(&chain, self).unwrap_or(failing);
+        let mut problem = Problem::new(self.display_path(&failing), format!("{message} (while rendering {while_rendering})"));
+        if let (Some(needle), Some(text)) = (backticked(&message), self.source(&failing))
+            && let Some((line, column)) = find_in_template(text, needle)
+        {
+            problem = problem.at(text, line, column);
+        }
+        problem.help("fix the template, or add the missing value to the front matter")
+    }
+}
+
+/// The last template named in Tera's error chain is where the error happened.
+fn deepest_template(chain: &str, set: &TemplateSet) -> Option<String> {
+    chain.split('\'').skip(1).step_by(2).filter(|n| set.source(n).is_some()).last().map(str::to_owned)
+}
+
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len]).filter(|s| !s.is_empty())
+}
+
+/// Line and column of `needle` inside a `{{ }}` or `{% %}` of the template.
+fn find_in_template(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let col = line.find(needle)?;
+        let before = &line[..col];
+        (before.contains("{{") || before.contains("{%")).then(|| (i + 1, before.chars().count() + 1))
+    })
+}
+
+/// Tera errors nest; their useful text is spread over the chain.
+pub fn error_chain(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        text.push('\n');
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// Site data the template functions look things up in; built once per build and shared by all renders.
+pub struct Lookup {
+    pub base_url: String,
+    pub base_path: String,
+    /// Content source path (`stretches/x.md`) -> site-relative URL path.
+    pub urls: HashMap<String, String>,
+    /// Page source path -> page summary (with `toc`).
+    pub pages: HashMap<String, Value>,
+    /// Page summaries in source order, for `get_pages`.
+    pub page_list: Vec<Value>,
+    /// Section source path (`stretches/_index.md`) -> section value (with `pages`).
+    pub sections: HashMap<String, Value>,
+}
+
+impl Lookup {
+    /// Resolves a template URL argument: `@/path.md#x`, `/style.css` or `style.css`.
+    pub fn url(&self, path: &str, absolute: bool) -> Result<String, String> {
+        if crate::urls::is_external(path) {
+            return Ok(path.to_owned());
+        }
+        let (path, fragment) = match path.split_once('#') {
+            Some((p, f)) => (p, format!("#{f}")),
+            None => (path, String::new()),
+        };
+        let site_path = match path.strip_prefix("@/") {
+            Some(source) => self.urls.get(source).cloned().ok_or_else(|| format!("url(): no content file `{source}`"))?,
+            None => path.trim_start_matches('/').to_owned(),
+        };
+        let prefix = if absolute { &self.base_url } else { &self.base_path };
+        Ok(format!("{prefix}{site_path}{fragment}"))
+    }
+}
+
+/// Registers the functions templates call.
+pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
+    let l = lookup.clone();
+    tera.register_function("url", move |args: &HashMap<String, Value>| {
+        let path = str_arg(args, "path")?;
+        let absolute = args.get("absolute").and_then(Value::as_bool).unwrap_or(false);
+        l.url(path, absolute).map(Value::String).map_err(tera::Error::msg)
+    });
+    let l = lookup.clone();
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        let path = str_arg(args, "path")?.trim_start_matches("@/");
+        l.pages.get(path).cloned().ok_or_else(|| tera::Error::msg(format!("get_page(): no page `{path}`")))
+    });
+    let l = lookup.clone();
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let path = str_arg(args, "path")?.trim_start_matches("@/");
+        l.sections.get(path).cloned().ok_or_else(|| tera::Error::msg(format!("get_section(): no section `{path}`")))
+    });
+    tera.register_function("get_pages", move |args: &HashMap<String, Value>| {
+        let has = str_arg(args, "has")?;
+        let sort_by = args.get("sort_by").and_then(Value::as_str).unwrap_or(has);
+        let mut pages: Vec<&Value> = lookup.page_list.iter().filter(|p| !dotted(p, has).is_null()).collect();
+        pages.sort_by(|a, b| compare_values(dotted(a, sort_by), dotted(b, sort_by)));
+        Ok(Value::Array(pages.into_iter().cloned().collect()))
+    });
+}
+
+fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a str> {
+    args.get(name).and_then(Value::as_str).ok_or_else(|| tera::Error::msg(format!("missing string argument `{name}`")))
+}
+
+fn dotted<'a>(value: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(value, |v, key| v.get(key).unwrap_or(&Value::Null))
+}
+
+fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64().unwrap_or(0.0).total_cmp(&y.as_f64().unwrap_or(0.0)),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+/// Renders a template, mapping errors to a problem.
+pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, while_rendering: &str) -> Result<String, Problem> {
+    if set.source(name).is_none() {
+        return Err(Problem::new(set.display_path(name), format!("template `{name}` does not exist (needed for {while_rendering})"))
+            .help("create it, or fix the `template`/`page_template` front matter"));
+    }
+    tera.render(name, context).map_err(|error| set.render_problem(name, &error, while_rendering))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(sources: &[(&str, &str)]) -> TemplateSet {
+        TemplateSet { sources: sources.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), dir: Some("templates".into()) }
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_and_line() {
+        let problems = set(&[("page.html", "<h1>\n{{ page.title }\n")]).compile().unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].file, "templates/page.html");
+        assert_eq!(problems[0].position.map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn render_errors_point_at_the_variable() {
+        let set = set(&[("base.html", "<main>{% block main %}{% endblock %}</main>"), ("page.html", "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ page.titel }}</p>{% endblock %}")]);
+        let tera = set.compile().unwrap();
+        let mut context = Context::new();
+        context.insert("page", &serde_json::json!({"title": "T"}));
+        let problem = render(&tera, &set, "page.html", &context, "content/a.md").unwrap_err();
+        assert_eq!(problem.file, "templates/page.html");
+        assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((3, 7)), "{problem}");
+        assert!(problem.message.contains("page.titel"), "{problem}");
+    }
+}

@@ -1,0 +1,132 @@
+//! Slugs and URL paths. Every URL the site emits is built here from a site-relative path, so the base path
+//! (`/repo/` on a GitHub Pages project site) is applied in exactly one place.
+
+/// Lowercase ASCII letters and digits, other runs of characters folded to single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_hyphen = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '’' {
+            // "don't" -> "dont", not "don-t".
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    slug
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        _ => c,
+    }
+}
+
+/// Whether `slug` can be used as one URL segment as it is.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !slug.starts_with('-')
+}
+
+/// Resolves `.` and `..` segments of a site-relative path; `None` when it climbs above the site root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written).
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`, or is protocol-relative).
+pub fn is_external(link: &str) -> bool {
+    if link.starts_with("//") {
+        return true;
+    }
+    match link.find(':') {
+        Some(i) => {
+            let scheme = &link[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !link[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("What you should feel"), "what-you-should-feel");
+        assert_eq!(slugify("  Don't bounce! (ever)  "), "dont-bounce-ever");
+        assert_eq!(slugify("Hüft-Beuger"), "huft-beuger");
+        assert_eq!(slugify("T12–L5"), "t12-l5");
+        assert!(is_valid_slug("half-kneeling"));
+        assert!(!is_valid_slug("../../x"));
+    }
+
+    #[test]
+    fn normalizing_refuses_to_climb_out() {
+        assert_eq!(normalize("a/./b/../c/").as_deref(), Some("a/c/"));
+        assert_eq!(normalize("a/../../x"), None);
+    }
+
+    #[test]
+    fn decoding_and_schemes() {
+        assert_eq!(percent_decode("a%20b%2F%zz"), "a b/%zz");
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("//cdn.example"));
+        assert!(!is_external("/anatomy/"));
+        assert!(!is_external("../x.md#a:b"));
+    }
+}
