@@ -57,7 +57,7 @@ pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
     }
 
     let base_path = site.config.base_path();
-    let template_problems: Vec<Problem> = rendered
+    let template_problems: Vec<(Problem, &str)> = rendered
         .outputs
         .par_iter()
         .flat_map_iter(|output| {
@@ -68,28 +68,52 @@ pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
             let mut seen = HashSet::new();
             for id in &scan.ids {
                 if !seen.insert(id.as_str()) {
-                    found.push(origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}` in `{}`", output.path), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"));
+                    found.push((origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}`"), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"), output.path.as_str()));
                 }
             }
             let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
-            for href in &scan.links {
+            for raw in &scan.links {
+                let href = &unescape_html(raw);
                 if from_markdown.contains(href.as_str()) {
                     continue;
                 }
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
                     Resolved::External => continue,
-                    Resolved::OutsideBase => Err((format!("link `{href}` in `{}` is outside the site's base path `{base_path}`", output.path), "build URLs with the `url()` template function, which adds the base path".to_owned())),
-                    Resolved::Local(target, fragment) => index.check(&target, fragment.as_deref()).map_err(|(m, h)| (format!("in `{}`: {m}", output.path), h)),
+                    Resolved::OutsideBase => Err((format!("broken link `{href}`: outside the site's base path `{base_path}`"), "build URLs with the `url()` template function, which adds the base path".to_owned())),
+                    Resolved::Local(target, fragment) => index.check(&target, fragment.as_deref()).map_err(|(m, h)| (format!("broken link `{href}`: {m}"), h)),
                 };
                 if let Err((message, help)) = result {
-                    found.push(origin().problem(href, message, &help));
+                    found.push((origin().problem(href, message, &help), output.path.as_str()));
                 }
             }
             found
         })
         .collect();
-    problems.extend(template_problems);
+    problems.extend(merge_by_page(template_problems));
     problems
+}
+
+/// A template mistake shows up in every page the template renders: report it once, naming the pages.
+fn merge_by_page(found: Vec<(Problem, &str)>) -> Vec<Problem> {
+    let mut merged: Vec<(Problem, Vec<&str>)> = Vec::new();
+    for (problem, page) in found {
+        match merged.iter_mut().find(|(p, _)| *p == problem) {
+            Some((_, pages)) => pages.push(page),
+            None => merged.push((problem, vec![page])),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut problem, mut pages)| {
+            pages.sort_unstable();
+            let shown = match pages.len() {
+                1 => format!("`{}`", pages[0]),
+                n => format!("`{}` and {} other page{}", pages[0], n - 1, if n == 2 { "" } else { "s" }),
+            };
+            problem.message = format!("{} (in {shown})", problem.message);
+            problem
+        })
+        .collect()
 }
 
 struct Index<'a> {
@@ -102,7 +126,7 @@ impl Index<'_> {
     fn check(&self, target: &str, fragment: Option<&str>) -> Result<(), (String, String)> {
         let file = self.resolve(target).ok_or_else(|| {
             let shown = if target.is_empty() { "/".to_owned() } else { format!("/{target}") };
-            (format!("link to `{shown}`: the site has no such page or file"), "check the path; link to content with `@/section/file.md`".to_owned())
+            (format!("no page or file at `{shown}`"), "check the path; link to content by its source path, e.g. `@/section/file.md`".to_owned())
         })?;
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
         let Some(ids) = self.ids.get(file) else { return Ok(()) };
@@ -114,7 +138,7 @@ impl Index<'_> {
             Some(near) => format!("did you mean `#{near}`?"),
             None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
         };
-        Err((format!("anchor `#{fragment}` does not exist in `{file}`"), help))
+        Err((format!("no anchor `#{fragment}` in `{file}`"), help))
     }
 
     fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
@@ -129,7 +153,7 @@ impl Index<'_> {
 }
 
 fn source_problem(file: &SourceFile, link: &LinkRecord, message: String, help: String) -> Problem {
-    Problem::new(file.display_path(), message).at_offset(&file.text, link.offset).help(help)
+    Problem::new(file.display_path(), format!("broken link: {message}")).at_offset(&file.text, link.offset).help(help)
 }
 
 /// Where a link in the output came from, to point the author at the right file.
@@ -169,11 +193,10 @@ enum Resolved {
 }
 
 fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Resolved {
-    let href = unescape_html(href);
     let href = match href.strip_prefix(base_url) {
         Some(rest) => format!("{base_path}{rest}"),
         None if is_external(&href) || href.starts_with("data:") => return Resolved::External,
-        None => href,
+        None => href.to_owned(),
     };
     let (path, fragment) = match href.split_once('#') {
         Some((p, f)) => (p, Some(f.to_owned())),
@@ -199,11 +222,44 @@ fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Reso
     Resolved::Local(site_path, fragment)
 }
 
+/// Decodes the character references attribute values may contain (Tera escapes `/` as `&#x2F;`).
 fn unescape_html(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
-    text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => match entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
+                    None => entity.strip_prefix('#').and_then(|d| d.parse().ok()).and_then(char::from_u32),
+                },
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
@@ -278,6 +334,7 @@ mod tests {
         let scan = scan_html("<a href=\"/x/\" id=a>t</a><!-- <a href=\"/no/\"> --><script>var s = '<a href=\"/no/\">';</script><img src='/i.svg' alt=\"\"><h2 id=\"b\">");
         assert_eq!(scan.ids, ["a", "b"]);
         assert_eq!(scan.links, ["/x/", "/i.svg"]);
+        assert_eq!(unescape_html("&#x2F;a&#47;b&amp;c&nope;"), "/a/b&c&nope;");
     }
 
     #[test]

@@ -72,9 +72,9 @@ pub fn robots(sitemap_url: &str) -> String {
 }
 
 /// A page that sends readers (and search engines, through the canonical link) from an old URL to a new one.
-pub fn redirect(to: &str) -> String {
-    let to = escape(to);
+pub fn redirect(to: &str, canonical: &str) -> String {
+    let (to, canonical) = (escape(to), escape(canonical));
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">its new address</a>.</p>\n</body>\n</html>\n"
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">its new address</a>.</p>\n</body>\n</html>\n"
     )
 }

@@ -4,19 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod check;
-mod cmd;
-mod config;
-mod content;
-mod diagnostics;
-mod feeds;
-mod jsonld;
-mod markdown;
-mod output;
-mod render;
-mod site;
-mod templates;
-mod urls;
+use psoas::{cmd, diagnostics};
 
 #[derive(Parser)]
 #[command(name = "psoas", version, about = "A static site generator for clear, checked, accessible health content")]

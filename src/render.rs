@@ -277,7 +277,7 @@ impl Site {
             for alias in &page.meta.aliases {
                 let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
                 let path = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
-                let text = feeds::redirect(&self.url(&page.path));
+                let text = feeds::redirect(&self.url(&page.path), &self.permalink(&page.path));
                 outputs.push(Output { path, body: Body::Html { text, template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() } });
             }
         }

@@ -76,6 +76,8 @@ impl TemplateSet {
     pub fn compile(&self) -> Result<Tera, Vec<Problem>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which makes every URL in the output unreadable; `/` is harmless.
+        tera.set_escape_fn(crate::markdown::escape);
         let mut problems = Vec::new();
         // Parse one by one first, so each syntax error is reported against its own file.
         for (name, text) in &self.sources {

@@ -66,12 +66,20 @@ pub fn parse<T: DeserializeOwned>(split: &Split, source: &str, file: &str, keys:
 /// are the valid top-level keys, for suggestions.
 pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_line: usize, keys: &[&str]) -> Problem {
     let full = error.to_string();
+    if let Some(problem) = scanner_problem(&full, source, file, yaml_line) {
+        return problem;
+    }
     // serde_yaml appends " at line L column C"; the position is shown separately.
     let message = match (error.location(), full.rfind(" at line ")) {
         (Some(_), Some(i)) => &full[..i],
         _ => full.as_str(),
     };
-    let (line, column) = error.location().map_or((yaml_line, 1), |l| (yaml_line + l.line() - 1, l.column()));
+    let (line, column) = match error.location() {
+        // Errors raised by our own deserializers (dates) carry only the document's start: find the value.
+        _ if message.contains("invalid date") => locate_value(source, yaml_line, message).unwrap_or((yaml_line, 1)),
+        Some(l) => (yaml_line + l.line() - 1, l.column()),
+        None => (yaml_line, 1),
+    };
     let (context, detail) = match message.split_once(": ") {
         Some((path, rest)) if !path.contains(' ') && !path.contains('`') => (Some(path), rest),
         _ => (None, message),
@@ -93,7 +101,9 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
             .at(source, line, column)
             .help(format!("add `{name}: ...` to the front matter"));
     }
-    let help = if detail.contains("expected a sequence") {
+    let help = if detail.contains("invalid date") {
+        Some("write the date as YYYY-MM-DD, e.g. `2026-11-21`")
+    } else if detail.contains("expected a sequence") {
         Some("write a list, e.g. `[first, second]` or one `- item` per line")
     } else if detail.contains("expected u") || detail.contains("expected i") {
         Some("write a whole number, e.g. `10`")
@@ -111,6 +121,27 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         Some(help) => problem.help(help),
         None => problem,
     }
+}
+
+/// YAML scanner errors about an unclosed quote: point at the opening quote, which is where the fix goes.
+fn scanner_problem(full: &str, source: &str, file: &str, yaml_line: usize) -> Option<Problem> {
+    let (_, at) = full.split_once("while scanning a quoted scalar at line ")?;
+    let (line, column) = at.split_once(" column ")?;
+    let (line, column): (usize, usize) = (line.trim().parse().ok()?, column.trim().parse().ok()?);
+    Some(
+        Problem::new(file, "a quoted value is never closed")
+            .at(source, yaml_line + line - 1, column)
+            .help("add the closing quote at the end of the value"),
+    )
+}
+
+/// Line and column of the first backticked value of `message` in the front matter.
+fn locate_value(source: &str, yaml_line: usize, message: &str) -> Option<(usize, usize)> {
+    let value = between(message, "`", "`")?;
+    source.lines().enumerate().skip(yaml_line - 1).find_map(|(i, line)| {
+        let at = line.find(value)?;
+        Some((i + 1, line[..at].chars().count() + 1))
+    })
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {

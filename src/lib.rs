@@ -1,0 +1,19 @@
+//! psoas: a static site generator for clear, checked, accessible health content.
+//!
+//! The pipeline, in the order a build runs it: [`config`] and [`content`] are loaded into a [`site::Site`],
+//! [`markdown`] and [`templates`] render it ([`render`]), [`check`] verifies every link and anchor, and
+//! [`output`] swaps the result in atomically.
+
+pub mod check;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod feeds;
+pub mod jsonld;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod templates;
+pub mod urls;

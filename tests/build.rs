@@ -1,0 +1,194 @@
+//! End-to-end builds of fixture sites: the output as a whole (snapshot), determinism, atomic replacement,
+//! subpath URLs, drafts, `init`, output-folder safety and the command line's exit codes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use psoas::cmd::build::{BuildArgs, build};
+
+/// Copies a fixture into a temporary folder, so builds never write into the repository.
+fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture(name)) {
+        let dest = dir.path().join(path);
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        fs::write(dest, bytes).unwrap();
+    }
+    dir
+}
+
+/// The whole output of the `basic` fixture, compared file by file with `tests/snapshots/basic/`.
+/// Run with `UPDATE_SNAPSHOTS=1` to accept a deliberate change, then review the diff.
+#[test]
+fn basic_fixture_matches_its_snapshot() {
+    let site = fixture_copy("basic");
+    build(site.path(), &args()).unwrap();
+    let actual = snapshot_tree(&site.path().join("public"));
+    let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/basic");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        let _ = fs::remove_dir_all(&expected_dir);
+        for (path, bytes) in &actual {
+            let dest = expected_dir.join(path);
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::write(dest, bytes).unwrap();
+        }
+    }
+    let expected = snapshot_tree(&expected_dir);
+    let names = |tree: &[(String, Vec<u8>)]| tree.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&actual), names(&expected), "the set of output files changed");
+    for ((path, got), (_, want)) in actual.iter().zip(&expected) {
+        assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(want), "{path} differs from its snapshot");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = fixture_copy("basic");
+    build(site.path(), &args()).unwrap();
+    let first = snapshot_tree(&site.path().join("public"));
+    build(site.path(), &args()).unwrap();
+    assert_eq!(first, snapshot_tree(&site.path().join("public")));
+    assert!(first.len() > 15);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = fixture_copy("basic");
+    build(site.path(), &args()).unwrap();
+    let before = snapshot_tree(&site.path().join("public"));
+    write(site.path(), "content/notes/first.md", "---\ntitle: [broken\n---\n");
+    assert!(try_build(site.path()).is_err());
+    assert_eq!(before, snapshot_tree(&site.path().join("public")));
+    // Nothing is left behind beside the output either.
+    let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("psoas")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_rebuild_removes_outputs_of_deleted_pages() {
+    let site = fixture_copy("basic");
+    write(site.path(), "content/notes/extra.md", "---\ntitle: Extra\naliases: [/was-extra/]\n---\nSoon gone.\n");
+    build(site.path(), &args()).unwrap();
+    assert!(site.path().join("public/notes/extra/index.html").exists());
+    assert!(site.path().join("public/was-extra/index.html").exists());
+    fs::remove_file(site.path().join("content/notes/extra.md")).unwrap();
+    build(site.path(), &args()).unwrap();
+    assert!(!site.path().join("public/notes/extra").exists());
+    assert!(!site.path().join("public/was-extra").exists());
+}
+
+/// Every `href` and `src` in the output, under a subpath base URL, names a file that was written.
+#[test]
+fn every_link_resolves_under_a_subpath() {
+    let site = fixture_copy("basic");
+    let args = BuildArgs { base_url: Some("https://user.github.io/deep/path".into()), ..args() };
+    build(site.path(), &args).unwrap();
+    let public = site.path().join("public");
+    let mut checked = 0;
+    for (path, bytes) in snapshot_tree(&public) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for value in html.split(attr).skip(1).map(|rest| &rest[..rest.find('"').unwrap()]) {
+                if value.starts_with("https://example.com") || value.starts_with('#') {
+                    continue;
+                }
+                let local = value.strip_prefix("https://user.github.io").unwrap_or(value);
+                let local = local.strip_prefix("/deep/path/").unwrap_or_else(|| panic!("{path}: `{value}` misses the base path"));
+                let local = local.split('#').next().unwrap();
+                let file = if local.is_empty() || local.ends_with('/') { public.join(local).join("index.html") } else { public.join(local) };
+                assert!(file.is_file(), "{path}: `{value}` points at a missing file");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+    let sitemap = fs::read_to_string(public.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://user.github.io/deep/path/notes/first/</loc>"));
+    let robots = fs::read_to_string(public.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://user.github.io/deep/path/sitemap.xml"));
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let site = fixture_copy("basic");
+    build(site.path(), &args()).unwrap();
+    assert!(!site.path().join("public/notes/draft").exists());
+    build(site.path(), &BuildArgs { drafts: true, ..args() }).unwrap();
+    assert!(site.path().join("public/notes/draft/index.html").is_file());
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds_with_the_default_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-site");
+    psoas::cmd::init::scaffold(&site).unwrap();
+    let summary = build(&site, &args()).unwrap();
+    assert_eq!((summary.pages, summary.sections), (1, 2));
+    let page = fs::read_to_string(site.join("public/articles/first-article/index.html")).unwrap();
+    assert!(page.contains("First article"));
+    assert!(site.join("public/style.css").is_file());
+    // A second init into the same folder refuses to overwrite it.
+    assert!(psoas::cmd::init::scaffold(&site).is_err());
+}
+
+#[test]
+fn a_site_without_templates_uses_the_embedded_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    psoas::cmd::init::scaffold(dir.path()).unwrap();
+    fs::remove_dir_all(dir.path().join("templates")).unwrap();
+    fs::remove_dir_all(dir.path().join("static")).unwrap();
+    build(dir.path(), &args()).unwrap();
+    assert!(fs::read_to_string(dir.path().join("public/index.html")).unwrap().contains("<html"));
+    assert!(dir.path().join("public/style.css").is_file(), "the theme's static files come with it");
+}
+
+#[test]
+fn output_folders_that_hold_sources_or_foreign_files_are_refused() {
+    let site = fixture_copy("basic");
+    let refuse = |output: &str| {
+        let error = try_build_to(site.path(), output).unwrap_err();
+        assert!(error.contains("refusing"), "{output}: {error}");
+    };
+    refuse(".");
+    refuse("content");
+    refuse("templates");
+    refuse("static/out");
+    refuse("..");
+    write(site.path(), "mine/notes.txt", "precious");
+    refuse("mine");
+    assert_eq!(fs::read_to_string(site.path().join("mine/notes.txt")).unwrap(), "precious");
+    // An empty folder, or one psoas wrote, is fine.
+    fs::create_dir(site.path().join("empty")).unwrap();
+    try_build_to(site.path(), "empty").unwrap();
+    try_build_to(site.path(), "empty").unwrap();
+}
+
+fn try_build_to(root: &Path, output: &str) -> Result<(), String> {
+    build(root, &BuildArgs { output: output.into(), ..args() }).map(|_| ()).map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn the_cli_exits_0_on_success_and_1_on_problems() {
+    let site = fixture_copy("basic");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_psoas")).args(args).current_dir(site.path()).output().unwrap();
+    let ok = run(&["build"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(stdout.starts_with("Built 3 pages, 2 sections, 3 terms (20 files) in "), "{stdout}");
+    write(site.path(), "content/notes/first.md", "---\ntitle: First\nweight: heavy\n---\n");
+    let failed = run(&["build"]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("content/notes/first.md:3:9:"));
+    for command in ["build", "init"] {
+        let help = run(&[command, "--help"]);
+        assert_eq!(help.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: psoas"));
+    }
+}

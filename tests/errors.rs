@@ -1,0 +1,290 @@
+//! The exact text an author sees for each kind of mistake: file:line:col, the source line with a caret,
+//! and what to do. One test per kind of bad input, and one showing that a build reports all its problems.
+
+mod common;
+
+use common::*;
+
+fn error_for(files: &[(&str, &str)]) -> String {
+    build_error(site(files).path())
+}
+
+#[test]
+fn invalid_yaml() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n  weight: 3\n---\nText.\n")]),
+        "error: content/a.md:3:9: mapping values are not allowed in this context
+  |
+3 |   weight: 3
+  |         ^
+  = help: check the YAML syntax: indentation, a space after each `:`, quotes around text that contains `: ` or starts with a special character
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_points_at_the_opening_quote() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: \"A\ndescription: x\n---\nText.\n")]),
+        "error: content/a.md:2:8: a quoted value is never closed
+  |
+2 | title: \"A
+  |        ^
+  = help: add the closing quote at the end of the value
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\nweight: heavy\n---\n")]),
+        "error: content/a.md:3:9: in `weight`: invalid type: string \"heavy\", expected i64
+  |
+3 | weight: heavy
+  |         ^
+  = help: write a whole number, e.g. `10`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\ndescripton: x\n---\n")]),
+        "error: content/a.md:3:1: unknown key `descripton`
+  |
+3 | descripton: x
+  | ^
+  = help: did you mean `description`?
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn unknown_nested_key_in_the_stretch_card() {
+    let page = "---\ntitle: A\nstretch:\n  kind: stretch\n  hold_secs: 30\n---\n";
+    assert_eq!(
+        error_for(&[("content/a.md", page)]),
+        "error: content/a.md:5:3: in `stretch`: unknown key `hold_secs`
+  |
+5 |   hold_secs: 30
+  |   ^
+  = help: did you mean `hold_seconds`?
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn invalid_date() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\nlast_reviewed: 2026-02-30\n---\n")]),
+        "error: content/a.md:3:16: invalid date `2026-02-30`: write a real calendar date as YYYY-MM-DD
+  |
+3 | last_reviewed: 2026-02-30
+  |                ^
+  = help: write the date as YYYY-MM-DD, e.g. `2026-11-21`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ndescription: no title\n---\n")]),
+        "error: content/a.md:1:1: missing required key `title`
+  |
+1 | ---
+  | ^
+  = help: add `title: ...` to the front matter
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn missing_closing_fence() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n\nText without the closing line.\n")]),
+        "error: content/a.md:1:1: front matter is not closed
+  |
+1 | ---
+  | ^
+  = help: add a line with only `---` after the last front matter key, before the Markdown text
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    let dir = site(&[]);
+    std::fs::write(dir.path().join("content/u.md"), b"---\ntitle: U\n---\nabc \xff def\n").unwrap();
+    assert_eq!(
+        build_error(dir.path()),
+        "error: content/u.md:4:5: the file is not valid UTF-8 (byte 0xff)
+  |
+4 | abc \u{fffd} def
+  |     ^
+  = help: save the file as UTF-8 in your editor
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn duplicate_output_path() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\nslug: b\n---\n"), ("content/b.md", "---\ntitle: B\n---\n")]),
+        "error: content/b.md:1:1: writes `b/index.html`, which content/a.md also writes
+  |
+1 | ---
+  | ^
+  = help: give one of them a different `slug`, or rename the file
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn a_slug_cannot_leave_the_output_folder() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\nslug: ../../x\n---\n")]),
+        "error: content/a.md:3:1: slug `../../x` is not a single URL segment
+  |
+3 | slug: ../../x
+  | ^
+  = help: use lowercase letters, digits and hyphens only, e.g. `slug: x`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn broken_link() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n---\nRead [B](@/bee.md) first.\n"), ("content/b.md", "---\ntitle: B\n---\n")]),
+        "error: content/a.md:4:6: link to `@/bee.md`: no such content file
+  |
+4 | Read [B](@/bee.md) first.
+  |      ^
+  = help: did you mean `@/b.md`?
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn broken_root_relative_link() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n---\nSee [the picture](/missing.svg).\n")]),
+        "error: content/a.md:4:5: broken link: no page or file at `/missing.svg`
+  |
+4 | See [the picture](/missing.svg).
+  |     ^
+  = help: check the path; link to content by its source path, e.g. `@/section/file.md`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn broken_anchor() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n---\nSee [how](@/b.md#how-to).\n"), ("content/b.md", "---\ntitle: B\n---\n## How to do it\n")]),
+        "error: content/a.md:4:5: broken link: no anchor `#how-to` in `b/index.html`
+  |
+4 | See [how](@/b.md#how-to).
+  |     ^
+  = help: did you mean `#how-to-do-it`?
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn broken_link_in_a_template() {
+    let base = "<!doctype html><html><body><a href=\"{{ url(path='/contact/') }}\">Contact</a><main id=\"main\">{% block main %}{% endblock %}</main></body></html>\n";
+    let text = error_for(&[("templates/base.html", base)]);
+    assert!(
+        text.starts_with("error: templates/base.html:1:51: broken link `/repo/contact/`: no page or file at `/contact/` (in `404.html` and 2 other pages)\n  |\n1 | <!doctype html>"),
+        "{text}"
+    );
+    assert!(text.ends_with("build failed: 1 problem"), "{text}");
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_eq!(
+        error_for(&[("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title }\n{% endblock %}")]),
+        "error: templates/page.html:3:15: template syntax error: expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)
+  |
+3 | {{ page.title }
+  |               ^
+  = help: see the Tera documentation for the syntax of tags and expressions
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn template_render_error() {
+    let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.titel }}</h1>{% endblock %}";
+    assert_eq!(
+        error_for(&[("templates/page.html", page), ("content/b.md", "---\ntitle: B\n---\n")]),
+        "error: templates/page.html:2:8: Variable `page.titel` not found in context while rendering 'page.html' (while rendering content/b.md)
+  |
+2 | <h1>{{ page.titel }}</h1>{% endblock %}
+  |        ^
+  = help: fix the template, or add the missing value to the front matter
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn an_image_needs_alt_text() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\n![](/style.css)\n")]);
+    assert!(text.starts_with("error: content/a.md:4:1: image `/style.css` has no alt text\n"), "{text}");
+}
+
+#[test]
+fn unknown_site_yaml_key() {
+    let yaml = format!("{SITE_YAML}taxonomys: [tags]\n");
+    let text = error_for(&[("site.yaml", &yaml)]);
+    assert_eq!(
+        text,
+        "error: site.yaml:5:1: unknown key `taxonomys`
+  |
+5 | taxonomys: [tags]
+  | ^
+  = help: did you mean `taxonomies`?
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn every_problem_of_a_build_is_reported_together_in_file_order() {
+    let text = error_for(&[
+        ("content/b.md", "---\ntitle: B\nweight: x\n---\n"),
+        ("content/a.md", "---\ntitel: A\n---\n"),
+        ("content/c.md", "---\ntitle: C\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/a.md:2:1: unknown key `titel`",
+            "error: content/b.md:3:9: in `weight`: invalid type: string \"x\", expected i64",
+            "error: content/c.md:1:1: front matter is not closed",
+        ]
+    );
+    assert!(text.ends_with("build failed: 3 problems"));
+}
