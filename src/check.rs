@@ -15,21 +15,18 @@ use crate::site::Site;
 use crate::urls::{is_external, normalize, percent_decode};
 
 /// What one HTML file contains that links can point at or from.
-#[derive(Default)]
-struct Scan {
-    ids: Vec<String>,
-    links: Vec<String>,
+#[derive(Default, Debug)]
+pub struct Scan {
+    pub ids: Vec<String>,
+    pub links: Vec<String>,
 }
 
 pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
-    let scans: HashMap<&str, Scan> = rendered
-        .outputs
-        .par_iter()
-        .filter_map(|o| match &o.body {
-            Body::Html { text, .. } => Some((o.path.as_str(), scan_html(text))),
-            _ => None,
-        })
-        .collect();
+    // Scans are cached on the outputs, so a rebuild only scans what it re-rendered.
+    rendered.outputs.par_iter().for_each(|o| {
+        o.scan();
+    });
+    let scans: HashMap<&str, &Scan> = rendered.outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
     let files: HashSet<&str> = rendered.outputs.iter().map(|o| o.path.as_str()).collect();
     let ids: HashMap<&str, HashSet<&str>> = scans.iter().map(|(path, scan)| (*path, scan.ids.iter().map(String::as_str).collect())).collect();
     let index = Index { files, ids };
@@ -62,7 +59,7 @@ pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
         .par_iter()
         .flat_map_iter(|output| {
             let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };
-            let scan = &scans[output.path.as_str()];
+            let scan = scans[output.path.as_str()];
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
             let mut seen = HashSet::new();
@@ -263,7 +260,7 @@ fn unescape_html(text: &str) -> String {
 }
 
 /// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
-fn scan_html(html: &str) -> Scan {
+pub fn scan_html(html: &str) -> Scan {
     let mut scan = Scan::default();
     let bytes = html.as_bytes();
     let mut i = 0;

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod context;
 pub mod diagnostics;
 pub mod feeds;
 pub mod jsonld;

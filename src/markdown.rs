@@ -51,8 +51,10 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub links: Vec<LinkRecord>,
-    /// Content files this one links to (for incremental rebuilds).
+    /// Content files this one links to or shows a stretch card of (for incremental rebuilds).
     pub links_to: Vec<String>,
+    /// Whether a stretch-card component was rendered (it depends on the card template).
+    pub uses_card: bool,
 }
 
 pub fn options() -> Options {
@@ -165,6 +167,7 @@ impl Render<'_> {
                             continue;
                         }
                     };
+                    state.rendered.uses_card = true;
                     match self.site.stretch_card(&source_path) {
                         Ok(html) => {
                             if source_path != self.rel_path {

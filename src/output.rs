@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
@@ -75,7 +76,7 @@ fn absolute_clean(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Writes all outputs into a new folder beside `output` and swaps it in. Returns the number of files written.
-pub fn write_site(output: &Path, outputs: &[Output]) -> Result<usize> {
+pub fn write_site(output: &Path, outputs: &[Arc<Output>]) -> Result<usize> {
     let parent = output.parent().context("the output folder has no parent folder")?;
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = output.file_name().context("the output folder has no name")?.to_string_lossy();

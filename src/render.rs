@@ -1,18 +1,23 @@
 //! Rendering: Markdown for every page and section (in parallel, after the whole site is loaded so links
 //! resolve), then the templates, then the generated files. The result is the complete list of output files,
 //! in memory, ready for link checking and writing.
+//!
+//! Given the previous build, rendering is incremental: Markdown is re-rendered only for files whose text (or
+//! whose links' targets) changed, and a template output only when one of its dependency keys changed (see
+//! `changed_keys`). Everything else is reused as it was, so the result is the same as a clean render.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::check::Scan;
 use crate::content::SourceFile;
+use crate::context::{SectionData, Shared, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FeedEntry, SitemapEntry};
-use crate::jsonld::{self, Article};
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::site::{Site, StaticSource};
 use crate::templates::{self, Lookup};
@@ -22,6 +27,7 @@ pub struct Output {
     /// Site-relative path: `stretches/x/index.html`.
     pub path: String,
     pub body: Body,
+    scan: OnceLock<Scan>,
 }
 
 pub enum Body {
@@ -32,12 +38,64 @@ pub enum Body {
     Static(StaticSource),
 }
 
-/// Everything `render` produces: the outputs and, per page and section, the Markdown results (kept for link
-/// checking and for incremental rebuilds).
+impl Output {
+    pub fn new(path: String, body: Body) -> Output {
+        Output { path, body, scan: OnceLock::new() }
+    }
+
+    /// Ids and links of an HTML output, computed once and kept with it across rebuilds.
+    pub fn scan(&self) -> Option<&Scan> {
+        match &self.body {
+            Body::Html { text, .. } => Some(self.scan.get_or_init(|| crate::check::scan_html(text))),
+            _ => None,
+        }
+    }
+
+    /// The bytes to write, when they are in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Html { text, .. } | Body::Text(text) => Some(text.as_bytes()),
+            Body::Static(StaticSource::Embedded(bytes)) => Some(bytes),
+            Body::Static(StaticSource::Disk(_)) => None,
+        }
+    }
+}
+
+/// What a template output depends on: keys fixed by the site's structure, and those its template read
+/// through lookup functions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deps {
+    pub template: String,
+    pub fixed: Vec<String>,
+    pub read: Vec<String>,
+}
+
+/// How much of a render was new work.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub markdown_rendered: usize,
+    pub templates_rendered: usize,
+    pub outputs_reused: usize,
+}
+
+/// Everything `render` produces, kept between rebuilds in watch mode.
 pub struct RenderedSite {
-    pub outputs: Vec<Output>,
-    pub pages: Vec<Rendered>,
-    pub sections: Vec<Rendered>,
+    /// Sorted by path.
+    pub outputs: Vec<Arc<Output>>,
+    pub pages: Vec<Arc<Rendered>>,
+    pub sections: Vec<Arc<Rendered>>,
+    pub summaries: Arc<Vec<Value>>,
+    /// Template outputs' dependencies, by output path.
+    pub deps: HashMap<String, Deps>,
+    pub stats: RenderStats,
+}
+
+/// The previous build, for an incremental render.
+pub struct Previous<'a> {
+    pub site: &'a Site,
+    pub rendered: &'a RenderedSite,
+    /// Site paths of static files created, edited or deleted since.
+    pub changed_static: &'a HashSet<String>,
 }
 
 struct MarkdownLinks<'a> {
@@ -70,10 +128,12 @@ impl SiteLinks for MarkdownLinks<'_> {
         context.insert("site", self.site_value);
         context.insert("stretch", &stretch_value(self.site, i));
         context.insert("card_page", &card_summary(self.site, i));
-        templates::render(self.tera, &self.site.templates, "partials/stretch-card.html", &context, &format!("the stretch card of content/{source_path}"))
+        templates::render(self.tera, &self.site.templates, CARD_TEMPLATE, &context, &format!("the stretch card of content/{source_path}"))
             .map_err(|problem| problem.to_string().trim_end().to_owned())
     }
 }
+
+const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
     pub fn site_value(&self) -> Value {
@@ -95,61 +155,151 @@ impl Site {
 
     /// Renders every page, section, taxonomy page and generated file.
     pub fn render(&self) -> Result<RenderedSite, Vec<Problem>> {
+        self.render_from(None)
+    }
+
+    /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
+    pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
         let mut tera = self.templates.compile()?;
+        let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         let site_value = self.site_value();
+        let mut stats = RenderStats::default();
+        let mut problems: Vec<Problem> = Vec::new();
+
+        // Markdown.
         let links = MarkdownLinks {
             site: self,
             tera: &tera,
             site_value: &site_value,
             page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect(),
         };
-        let markdown = |file: &SourceFile, own_path: &str| {
-            markdown::Render { site: &links, rel_path: &file.rel_path, display_path: &file.display_path(), file_text: &file.text, body_offset: file.body_offset, own_path }.render()
+        let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates));
+        let markdown = |file: &SourceFile, own_path: &str, old: Option<&Arc<Rendered>>| -> (Arc<Rendered>, Vec<Problem>, bool) {
+            if let (Some(old), Some(reuse)) = (old, &reuse)
+                && reuse.can_reuse(file, old)
+            {
+                return (old.clone(), Vec::new(), false);
+            }
+            let (rendered, problems) = markdown::Render { site: &links, rel_path: &file.rel_path, display_path: &file.display_path(), file_text: &file.text, body_offset: file.body_offset, own_path }.render();
+            (Arc::new(rendered), problems, true)
         };
+        let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_pages.get(src).map(|&j| &r.previous.rendered.pages[j]));
+        let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_sections.get(src).map(|&j| &r.previous.rendered.sections[j]));
         let (pages, sections) = rayon::join(
-            || self.pages.par_iter().map(|p| markdown(&p.file, &p.path)).collect::<Vec<_>>(),
-            || self.sections.par_iter().map(|s| markdown(&s.file, &s.path)).collect::<Vec<_>>(),
+            || self.pages.par_iter().map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
+            || self.sections.par_iter().map(|s| markdown(&s.file, &s.path, old_section(&s.file.rel_path))).collect::<Vec<_>>(),
         );
-        let mut problems: Vec<Problem> = Vec::new();
-        let pages: Vec<Rendered> = pages.into_iter().map(|(r, mut p)| {
-            problems.append(&mut p);
-            r
-        }).collect();
-        let sections: Vec<Rendered> = sections.into_iter().map(|(r, mut p)| {
-            problems.append(&mut p);
-            r
-        }).collect();
+        let mut collect = |results: Vec<(Arc<Rendered>, Vec<Problem>, bool)>| -> Vec<Arc<Rendered>> {
+            results
+                .into_iter()
+                .map(|(rendered, mut found, fresh)| {
+                    problems.append(&mut found);
+                    stats.markdown_rendered += usize::from(fresh);
+                    rendered
+                })
+                .collect()
+        };
+        let pages = collect(pages);
+        let sections = collect(sections);
         self.check_config_links(&mut problems);
 
-        let summaries: Vec<Value> = (0..self.pages.len()).map(|i| self.page_summary(i, &pages[i])).collect();
-        let lookup = Arc::new(Lookup {
+        // Summaries, reused where neither the page nor its rendered Markdown changed.
+        let summaries: Vec<Value> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, rendered)| {
+                let reused = reuse.as_ref().and_then(|r| {
+                    let &j = r.old_pages.get(self.pages[i].file.rel_path.as_str())?;
+                    let same = Arc::ptr_eq(&r.previous.rendered.pages[j], rendered) && r.images_unchanged && Arc::ptr_eq(&r.previous.site.pages[j].file.text, &self.pages[i].file.text);
+                    same.then(|| r.previous.rendered.summaries[j].clone())
+                });
+                reused.unwrap_or_else(|| self.page_summary(i, rendered))
+            })
+            .collect();
+        let summaries = Arc::new(summaries);
+        let section_data = Arc::new(SectionData {
+            heads: (0..self.sections.len()).map(|i| self.section_head(i, &sections[i])).collect(),
+            pages: self.section_pages.clone(),
+            subsections: self.subsections.clone(),
+            summaries: summaries.clone(),
+        });
+        let lookup = Lookup {
             base_url: self.config.base_url.clone(),
             base_path: self.config.base_path().to_owned(),
             urls: self.urls.clone(),
-            pages: self.pages.iter().zip(&summaries).zip(&pages).map(|((p, s), r)| {
-                let mut s = s.clone();
-                s["toc"] = json!(r.toc);
-                (p.file.rel_path.clone(), s)
-            }).collect(),
-            page_list: summaries.clone(),
-            sections: (0..self.sections.len()).map(|i| (self.sections[i].file.rel_path.clone(), self.section_value(i, &sections[i], &summaries))).collect(),
-        });
-        templates::register_functions(&mut tera, lookup);
-        let shared = Shared { site: self, tera: &tera, site_value, summaries, nav: self.nav() };
+            page_index: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.clone(), i)).collect(),
+            summaries: summaries.clone(),
+            tocs: pages.iter().map(|r| json!(r.toc)).collect(),
+            sections: self
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let data = section_data.clone();
+                    let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i));
+                    (s.file.rel_path.clone(), build)
+                })
+                .collect(),
+        };
+        templates::register_functions(&mut tera, Arc::new(lookup));
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: summaries.clone(), sections: section_data, nav: self.nav() };
 
-        let page_outputs: Vec<Result<Output, Problem>> = (0..self.pages.len()).into_par_iter().map(|i| shared.render_page(i, &pages[i])).collect();
-        let section_outputs: Vec<Result<Output, Problem>> = (0..self.sections.len()).into_par_iter().map(|i| shared.render_section(i, &sections[i])).collect();
-        let mut outputs = Vec::new();
-        for result in page_outputs.into_iter().chain(section_outputs).chain(shared.render_taxonomies()).chain([shared.render_404()]) {
+        // Templates.
+        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav));
+        let old_outputs: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
+        let tasks = shared.tasks();
+        let results: Vec<Result<(Arc<Output>, Deps, bool), Problem>> = tasks
+            .par_iter()
+            .map(|&task| {
+                let path = shared.output_path(task);
+                let deps = Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() };
+                if let (Some(previous), Some(changed)) = (previous, &changed)
+                    && let Some(old_deps) = previous.rendered.deps.get(&path)
+                    && let Some(old) = old_outputs.get(path.as_str())
+                    && old_deps.template == deps.template
+                    && old_deps.fixed == deps.fixed
+                    && !changed_templates.contains(&deps.template)
+                    && !old_deps.fixed.iter().chain(&old_deps.read).any(|k| changed.contains(k))
+                {
+                    return Ok(((*old).clone(), old_deps.clone(), false));
+                }
+                let (text, read) = templates::track_reads(|| shared.render(task, &pages, &sections));
+                let text = text?;
+                let (source, markdown_hrefs) = match task {
+                    Task::Page(i) => (Some(self.pages[i].file.display_path()), pages[i].links.iter().map(|l| l.href.clone()).collect()),
+                    Task::Section(i) => (Some(self.sections[i].file.display_path()), sections[i].links.iter().map(|l| l.href.clone()).collect()),
+                    _ => (None, Vec::new()),
+                };
+                let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
+                Ok((Arc::new(Output::new(path, body)), Deps { read, ..deps }, true))
+            })
+            .collect();
+        let mut outputs = Vec::with_capacity(results.len() + self.static_files.len() + 8);
+        let mut deps = HashMap::with_capacity(results.len());
+        for result in results {
             match result {
-                Ok(output) => outputs.push(output),
+                Ok((output, dep, fresh)) => {
+                    if fresh {
+                        stats.templates_rendered += 1;
+                    } else {
+                        stats.outputs_reused += 1;
+                    }
+                    deps.insert(output.path.clone(), dep);
+                    outputs.push(output);
+                }
                 Err(problem) => problems.push(problem),
             }
         }
-        outputs.extend(self.generated_files(&pages));
-        outputs.extend(self.static_files.iter().map(|f| Output { path: f.path.clone(), body: Body::Static(f.source.clone()) }));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        outputs.extend(self.generated_files().into_iter().map(Arc::new));
+        outputs.extend(self.static_files.iter().map(|f| match old_outputs.get(f.path.as_str()) {
+            Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
+            _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
+        }));
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
-        if problems.is_empty() { Ok(RenderedSite { outputs, pages, sections }) } else { Err(problems) }
+        Ok(RenderedSite { outputs, pages, sections, summaries, deps, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -168,7 +318,7 @@ impl Site {
         }
     }
 
-    fn config_url(&self, value: &str) -> Option<String> {
+    pub fn config_url(&self, value: &str) -> Option<String> {
         let value = value.trim_start_matches("@/");
         let (path, fragment) = value.split_once('#').map_or((value, String::new()), |(p, f)| (p, format!("#{f}")));
         self.urls.get(path).map(|url| format!("{}{fragment}", self.url(url)))
@@ -203,23 +353,15 @@ impl Site {
         })
     }
 
-    fn section_value(&self, i: usize, rendered: &Rendered, summaries: &[Value]) -> Value {
+    /// A section's value without its page lists.
+    fn section_head(&self, i: usize, rendered: &Rendered) -> Value {
         let section = &self.sections[i];
         let m = &section.meta;
-        let pages: Vec<&Value> = self.section_pages[i].iter().map(|&p| &summaries[p]).collect();
-        let subsections: Vec<Value> = self.subsections[i]
-            .iter()
-            .map(|&s| {
-                let sub = &self.sections[s];
-                let pages: Vec<&Value> = self.section_pages[s].iter().map(|&p| &summaries[p]).collect();
-                json!({"title": sub.meta.title, "description": sub.meta.description, "url": self.url(&sub.path), "path": sub.file.rel_path, "pages": pages})
-            })
-            .collect();
         json!({
             "title": m.title, "description": m.description, "url": self.url(&section.path), "permalink": self.permalink(&section.path),
             "path": section.file.rel_path, "content": rendered.html, "toc": rendered.toc, "word_count": rendered.word_count,
             "reading_time": Self::reading_time(rendered.word_count), "last_reviewed": m.last_reviewed, "sources": m.sources,
-            "pages": pages, "subsections": subsections, "extra": m.extra,
+            "extra": m.extra,
         })
     }
 
@@ -231,9 +373,8 @@ impl Site {
         sections.chain(pages).map(|(title, path)| (title, self.url(&path), path)).collect()
     }
 
-    fn generated_files(&self, pages: &[Rendered]) -> Vec<Output> {
-        let _ = pages;
-        let mut entries: Vec<SitemapEntry> = Vec::new();
+    fn generated_files(&self) -> Vec<Output> {
+        let mut entries: Vec<SitemapEntry> = Vec::with_capacity(self.pages.len() + self.sections.len());
         for section in &self.sections {
             entries.push(SitemapEntry { permalink: self.permalink(&section.path), lastmod: section.meta.last_reviewed.map(|d| d.to_string()) });
         }
@@ -265,24 +406,168 @@ impl Site {
         let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink("atom.xml") };
 
         let mut outputs = vec![
-            Output { path: "sitemap.xml".into(), body: Body::Text(feeds::sitemap(&entries)) },
-            Output { path: "atom.xml".into(), body: Body::Text(feeds::atom(&feed, &feed_entries)) },
-            Output { path: "robots.txt".into(), body: Body::Text(feeds::robots(&self.permalink("sitemap.xml"))) },
-            Output { path: ".nojekyll".into(), body: Body::Text(String::new()) },
+            Output::new("sitemap.xml".into(), Body::Text(feeds::sitemap(&entries))),
+            Output::new("atom.xml".into(), Body::Text(feeds::atom(&feed, &feed_entries))),
+            Output::new("robots.txt".into(), Body::Text(feeds::robots(&self.permalink("sitemap.xml")))),
+            Output::new(".nojekyll".into(), Body::Text(String::new())),
         ];
         if let Some(cname) = &c.cname {
-            outputs.push(Output { path: "CNAME".into(), body: Body::Text(format!("{}\n", cname.trim())) });
+            outputs.push(Output::new("CNAME".into(), Body::Text(format!("{}\n", cname.trim()))));
         }
         for page in &self.pages {
             for alias in &page.meta.aliases {
                 let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
                 let path = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
                 let text = feeds::redirect(&self.url(&page.path), &self.permalink(&page.path));
-                outputs.push(Output { path, body: Body::Html { text, template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() } });
+                outputs.push(Output::new(path, Body::Html { text, template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() }));
             }
         }
         outputs
     }
+}
+
+/// When a file's Markdown can be taken from the previous build.
+struct MarkdownReuse<'a> {
+    previous: &'a Previous<'a>,
+    old_pages: HashMap<&'a str, usize>,
+    old_sections: HashMap<&'a str, usize>,
+    new: &'a Site,
+    images_unchanged: bool,
+    card_template_changed: bool,
+    /// Content files whose text changed (or that appeared or disappeared).
+    changed_files: HashSet<&'a str>,
+}
+
+impl<'a> MarkdownReuse<'a> {
+    fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>) -> MarkdownReuse<'a> {
+        let old_pages: HashMap<&str, usize> = previous.site.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
+        let old_sections = previous.site.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
+        let new_pages: HashMap<&str, &SourceFile> = new.pages.iter().map(|p| (p.file.rel_path.as_str(), &p.file)).collect();
+        let mut changed_files: HashSet<&str> = new_pages.iter().filter(|(src, file)| old_pages.get(*src).is_none_or(|&j| previous.site.pages[j].file.text != file.text)).map(|(src, _)| *src).collect();
+        changed_files.extend(old_pages.keys().filter(|src| !new_pages.contains_key(*src)));
+        MarkdownReuse {
+            previous,
+            old_pages,
+            old_sections,
+            new,
+            images_unchanged: previous.site.image_sizes == new.image_sizes,
+            card_template_changed: changed_templates.contains(CARD_TEMPLATE),
+            changed_files,
+        }
+    }
+
+    fn can_reuse(&self, file: &SourceFile, old: &Rendered) -> bool {
+        let old_text = self.old_pages.get(file.rel_path.as_str()).map(|&j| &self.previous.site.pages[j].file.text).or_else(|| self.old_sections.get(file.rel_path.as_str()).map(|&j| &self.previous.site.sections[j].file.text));
+        old_text.is_some_and(|t| *t == file.text)
+            && self.images_unchanged
+            && !(old.uses_card && self.card_template_changed)
+            && old.links_to.iter().all(|target| self.previous.site.urls.get(target) == self.new.urls.get(target) && !(old.uses_card && self.changed_files.contains(target.as_str())))
+    }
+}
+
+/// Names of templates whose text changed, appeared or disappeared, and every template that uses them.
+fn changed_templates(old: &templates::TemplateSet, new: &templates::TemplateSet) -> HashSet<String> {
+    let old_map: HashMap<&str, &str> = old.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    let new_map: HashMap<&str, &str> = new.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    let mut changed: HashSet<String> = new_map.iter().filter(|(n, s)| old_map.get(*n) != Some(*s)).map(|(n, _)| n.to_string()).collect();
+    changed.extend(old_map.keys().filter(|n| !new_map.contains_key(*n)).map(|n| n.to_string()));
+    if changed.is_empty() { changed } else { templates::dependents(new, &changed) }
+}
+
+/// The dependency keys whose values differ between the previous build and this one:
+/// `p:SRC` a page's summary, `c:SRC` its content, `s:SRC` a section's own values, `list:SRC` a section's page
+/// list, `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` a
+/// term's pages, `all-pages` any page summary.
+fn section_list(site: &Site, i: usize) -> Vec<&str> {
+    site.section_pages[i].iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect()
+}
+
+fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Value], nav: &[(String, String, String)]) -> HashSet<String> {
+    let old = previous.site;
+    let old_r = previous.rendered;
+    let mut changed = HashSet::new();
+    let old_pages: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
+    let mut summary_changed: HashSet<&str> = HashSet::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let src = page.file.rel_path.as_str();
+        match old_pages.get(src) {
+            Some(&j) => {
+                if old_r.summaries[j] != summaries[i] {
+                    summary_changed.insert(src);
+                }
+                let same_content = Arc::ptr_eq(&old_r.pages[j], &pages[i]) || (old_r.pages[j].html == pages[i].html && old_r.pages[j].toc == pages[i].toc);
+                if !same_content {
+                    changed.insert(format!("c:{src}"));
+                }
+            }
+            None => {
+                summary_changed.insert(src);
+                changed.insert(format!("c:{src}"));
+            }
+        }
+    }
+    let new_srcs: HashSet<&str> = site.pages.iter().map(|p| p.file.rel_path.as_str()).collect();
+    for src in old_pages.keys().filter(|s| !new_srcs.contains(*s)) {
+        summary_changed.insert(src);
+        changed.insert(format!("c:{src}"));
+    }
+    if !summary_changed.is_empty() {
+        changed.insert("all-pages".to_owned());
+    }
+    changed.extend(summary_changed.iter().map(|src| format!("p:{src}")));
+
+    let old_sections: HashMap<&str, usize> = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
+    for (i, section) in site.sections.iter().enumerate() {
+        let src = section.file.rel_path.as_str();
+        let members = section_list(site, i);
+        match old_sections.get(src) {
+            Some(&j) => {
+                if old.section_head(j, &old_r.sections[j]) != site.section_head(i, &sections[i]) {
+                    changed.insert(format!("s:{src}"));
+                }
+                if section_list(old, j) != members || members.iter().any(|m| summary_changed.contains(m)) {
+                    changed.insert(format!("list:{src}"));
+                }
+            }
+            None => {
+                changed.insert(format!("s:{src}"));
+                changed.insert(format!("list:{src}"));
+            }
+        }
+    }
+    for (src, &j) in &old_sections {
+        if !site.sections.iter().any(|s| s.file.rel_path == *src) {
+            changed.insert(format!("s:{src}"));
+            changed.insert(format!("list:{src}"));
+            let _ = j;
+        }
+    }
+    if old.nav() != nav {
+        changed.insert("nav".to_owned());
+    }
+    for (src, url) in &site.urls {
+        if old.urls.get(src) != Some(url) {
+            changed.insert(format!("url:{src}"));
+        }
+    }
+    for src in old.urls.keys().filter(|s| !site.urls.contains_key(*s)) {
+        changed.insert(format!("url:{src}"));
+    }
+    for taxonomy in &site.taxonomies {
+        let old_tax = old.taxonomies.iter().find(|t| t.name == taxonomy.name);
+        let terms = |t: &crate::site::Taxonomy| t.terms.iter().map(|term| (term.name.clone(), term.slug.clone(), term.pages.len())).collect::<Vec<_>>();
+        if old_tax.map(terms) != Some(terms(taxonomy)) {
+            changed.insert(format!("tax:{}", taxonomy.name));
+        }
+        for term in &taxonomy.terms {
+            let members: Vec<&str> = term.pages.iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect();
+            let old_members: Option<Vec<&str>> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map(|o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
+            if old_members.as_ref() != Some(&members) || members.iter().any(|m| summary_changed.contains(m)) {
+                changed.insert(format!("term:{}/{}", taxonomy.name, term.slug));
+            }
+        }
+    }
+    changed
 }
 
 /// The stretch front matter with URLs and derived values, as templates see it (null when not a stretch page).
@@ -303,181 +588,4 @@ fn stretch_value(site: &Site, i: usize) -> Value {
 fn card_summary(site: &Site, i: usize) -> Value {
     let page = &site.pages[i];
     json!({"title": page.meta.title, "description": page.meta.description, "url": site.url(&page.path), "permalink": site.permalink(&page.path), "path": page.file.rel_path})
-}
-
-/// Read-only data shared by every template render of one build.
-struct Shared<'a> {
-    site: &'a Site,
-    tera: &'a Tera,
-    site_value: Value,
-    summaries: Vec<Value>,
-    /// (title, url, site path)
-    nav: Vec<(String, String, String)>,
-}
-
-impl Shared<'_> {
-    /// Context values every template gets.
-    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<Value>) -> Context {
-        let site = self.site;
-        let mut context = Context::new();
-        context.insert("site", &self.site_value);
-        let nav: Vec<Value> = self
-            .nav
-            .iter()
-            .map(|(t, url, p)| json!({"title": t, "url": url, "current": !p.is_empty() && path.starts_with(p.as_str())}))
-            .collect();
-        context.insert("nav", &nav);
-        let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();
-        context.insert("breadcrumbs", &breadcrumbs);
-        context.insert("current_url", &site.url(path));
-        context.insert("current_permalink", &site.permalink(path));
-        let page_title = match title {
-            Some(title) if title != site.config.title => format!("{title} · {}", site.config.title),
-            _ => site.config.title.clone(),
-        };
-        context.insert("page_title", &page_title);
-        context.insert("meta_description", description.filter(|d| !d.is_empty()).unwrap_or(&site.config.description));
-        let absolute: Vec<(String, String)> = crumbs.iter().map(|(t, p)| (t.clone(), site.permalink(p))).collect();
-        let mut nodes = json_ld;
-        nodes.push(jsonld::breadcrumb_list(&absolute));
-        context.insert("json_ld", &jsonld::script(nodes));
-        context.insert("red_flags_url", &site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
-        context.insert("disclaimer_url", &site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
-        context
-    }
-
-    /// Home, then each ancestor section, as (title, site path).
-    fn crumbs_to_section(&self, section: usize) -> Vec<(String, String)> {
-        let site = self.site;
-        site.ancestry(section)
-            .into_iter()
-            .map(|s| {
-                let title = if site.sections[s].dir.is_empty() { "Home".to_owned() } else { site.sections[s].meta.title.clone() };
-                (title, site.sections[s].path.clone())
-            })
-            .collect()
-    }
-
-    fn article<'b>(&'b self, title: &'b str, description: Option<&'b str>, url: &'b str, meta: (Option<String>, Option<String>, Option<String>)) -> Article<'b> {
-        let c = &self.site.config;
-        let publisher = if c.author.is_empty() { &c.title } else { &c.author };
-        Article { title, description, url, language: &c.language, date: meta.0, updated: meta.1, last_reviewed: meta.2, publisher }
-    }
-
-    fn render_page(&self, i: usize, rendered: &Rendered) -> Result<Output, Problem> {
-        let site = self.site;
-        let page = &site.pages[i];
-        let m = &page.meta;
-        let section = page_section(site, i);
-        let mut crumbs = self.crumbs_to_section(section);
-        crumbs.push((m.title.clone(), page.path.clone()));
-        let permalink = site.permalink(&page.path);
-        let dates = (m.date.map(|d| d.to_string()), m.updated.map(|d| d.to_string()), m.last_reviewed.map(|d| d.to_string()));
-        let article = self.article(&m.title, m.description.as_deref(), &permalink, dates);
-        let mut nodes = vec![jsonld::medical_web_page(&article)];
-        if let Some(stretch) = &m.stretch {
-            nodes.push(jsonld::how_to(&article, stretch, &site.permalink(stretch.image.trim_start_matches('/'))));
-        }
-        let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
-
-        let mut value = self.summaries[i].clone();
-        let object = value.as_object_mut().expect("summary is an object");
-        object.insert("content".into(), rendered.html.clone().into());
-        object.insert("toc".into(), json!(rendered.toc));
-        object.insert("draft".into(), m.draft.into());
-        object.insert("slug".into(), page.path.trim_end_matches('/').rsplit('/').next().into());
-        object.insert("sources".into(), json!(m.sources));
-        object.insert("extra".into(), json!(m.extra));
-        context.insert("page", &value);
-        let s = &site.sections[section];
-        context.insert("section", &json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
-        let siblings = &site.section_pages[section];
-        let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        context.insert("prev", &position.checked_sub(1).map(|p| &self.summaries[siblings[p]]));
-        context.insert("next", &siblings.get(position + 1).map(|&p| &self.summaries[p]));
-
-        let template = m.template.clone().or_else(|| s.meta.page_template.clone()).unwrap_or_else(|| "page.html".to_owned());
-        let text = templates::render(self.tera, &site.templates, &template, &context, &page.file.display_path())?;
-        Ok(html_output(format!("{}index.html", page.path), text, template, Some(page.file.display_path()), rendered))
-    }
-
-    fn render_section(&self, i: usize, rendered: &Rendered) -> Result<Output, Problem> {
-        let site = self.site;
-        let section = &site.sections[i];
-        let m = &section.meta;
-        let crumbs = self.crumbs_to_section(i);
-        let permalink = site.permalink(&section.path);
-        let is_home = section.dir.is_empty();
-        let node = if is_home {
-            jsonld::website(&site.config.title, &permalink, &site.config.description, &site.config.language)
-        } else {
-            jsonld::collection_page(&m.title, &permalink, m.description.as_deref())
-        };
-        let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
-        context.insert("section", &site.section_value(i, rendered, &self.summaries));
-        let template = m.template.clone().unwrap_or_else(|| if is_home { "index.html" } else { "section.html" }.to_owned());
-        let text = templates::render(self.tera, &site.templates, &template, &context, &section.file.display_path())?;
-        Ok(html_output(format!("{}index.html", section.path), text, template, Some(section.file.display_path()), rendered))
-    }
-
-    fn render_taxonomies(&self) -> Vec<Result<Output, Problem>> {
-        let site = self.site;
-        let home = self.crumbs_to_section(site.root_section());
-        let mut outputs = Vec::new();
-        for taxonomy in &site.taxonomies {
-            let list_path = format!("{}/", taxonomy.name);
-            let title = capitalize(&taxonomy.name);
-            let taxonomy_value = json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)});
-            let mut crumbs = home.clone();
-            crumbs.push((title.clone(), list_path.clone()));
-            let node = jsonld::collection_page(&title, &site.permalink(&list_path), None);
-            let mut context = self.base_context(&list_path, Some(&title), None, &crumbs, vec![node]);
-            let terms: Vec<Value> = taxonomy
-                .terms
-                .iter()
-                .map(|t| json!({"name": t.name, "slug": t.slug, "url": site.url(&format!("{list_path}{}/", t.slug)), "count": t.pages.len()}))
-                .collect();
-            context.insert("taxonomy", &taxonomy_value);
-            context.insert("terms", &terms);
-            outputs.push(self.render_generated("taxonomy_list.html", format!("{list_path}index.html"), &context));
-            for term in &taxonomy.terms {
-                let term_path = format!("{list_path}{}/", term.slug);
-                let mut crumbs = crumbs.clone();
-                crumbs.push((term.name.clone(), term_path.clone()));
-                let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
-                let description = format!("Articles about {}", term.name);
-                let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-                let pages: Vec<&Value> = term.pages.iter().map(|&p| &self.summaries[p]).collect();
-                context.insert("taxonomy", &taxonomy_value);
-                context.insert("term", &json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
-                outputs.push(self.render_generated("taxonomy_term.html", format!("{term_path}index.html"), &context));
-            }
-        }
-        outputs
-    }
-
-    fn render_404(&self) -> Result<Output, Problem> {
-        let crumbs = self.crumbs_to_section(self.site.root_section());
-        let context = self.base_context("404.html", Some("Page not found"), None, &crumbs, Vec::new());
-        self.render_generated("404.html", "404.html".to_owned(), &context)
-    }
-
-    fn render_generated(&self, template: &str, path: String, context: &Context) -> Result<Output, Problem> {
-        let text = templates::render(self.tera, &self.site.templates, template, context, &format!("`{path}`"))?;
-        Ok(Output { path, body: Body::Html { text, template: Some(template.to_owned()), source: None, markdown_hrefs: Vec::new() } })
-    }
-}
-
-fn page_section(site: &Site, i: usize) -> usize {
-    site.page_section[i]
-}
-
-fn html_output(path: String, text: String, template: String, source: Option<String>, rendered: &Rendered) -> Output {
-    let markdown_hrefs = rendered.links.iter().map(|l| l.href.clone()).collect();
-    Output { path, body: Body::Html { text, template: Some(template), source, markdown_hrefs } }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

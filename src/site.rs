@@ -89,6 +89,12 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
+        Site::assemble(root, config, content, templates, static_files)
+    }
+
+    /// Builds the model from parts already read (watch mode re-reads only what changed).
+    pub fn assemble(root: &Path, config: Config, content: content::Content, templates: TemplateSet, static_files: Vec<StaticFile>) -> Result<Site, Vec<Problem>> {
+        let mut problems = Vec::new();
         let mut site = Site {
             root: root.to_owned(),
             config,
@@ -255,7 +261,7 @@ fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
 }
 
 /// The site's `static/` files, plus the embedded theme's when the site uses the embedded templates.
-fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec<Problem>> {
+pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec<Problem>> {
     let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
     if with_theme {
         for (path, bytes) in embedded::STATIC_FILES {

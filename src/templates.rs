@@ -163,18 +163,20 @@ pub fn error_chain(error: &tera::Error) -> String {
     text
 }
 
-/// Site data the template functions look things up in; built once per build and shared by all renders.
+/// Site data the template functions look things up in; built once per build and shared by all renders
+/// without copying the site into each render.
 pub struct Lookup {
     pub base_url: String,
     pub base_path: String,
     /// Content source path (`stretches/x.md`) -> site-relative URL path.
     pub urls: HashMap<String, String>,
-    /// Page source path -> page summary (with `toc`).
-    pub pages: HashMap<String, Value>,
-    /// Page summaries in source order, for `get_pages`.
-    pub page_list: Vec<Value>,
-    /// Section source path (`stretches/_index.md`) -> section value (with `pages`).
-    pub sections: HashMap<String, Value>,
+    /// Page source path -> index into `summaries`.
+    pub page_index: HashMap<String, usize>,
+    pub summaries: Arc<Vec<Value>>,
+    /// Each page's table of contents, by page index.
+    pub tocs: Vec<Value>,
+    /// Section source path -> the section's value (with its pages), built when first asked for.
+    pub sections: HashMap<String, Box<dyn Fn() -> Value + Send + Sync>>,
 }
 
 impl Lookup {
@@ -188,12 +190,39 @@ impl Lookup {
             None => (path, String::new()),
         };
         let site_path = match path.strip_prefix("@/") {
-            Some(source) => self.urls.get(source).cloned().ok_or_else(|| format!("url(): no content file `{source}`"))?,
+            Some(source) => {
+                record_read(format!("url:{source}"));
+                self.urls.get(source).cloned().ok_or_else(|| format!("url(): no content file `{source}`"))?
+            }
             None => path.trim_start_matches('/').to_owned(),
         };
         let prefix = if absolute { &self.base_url } else { &self.base_path };
         Ok(format!("{prefix}{site_path}{fragment}"))
     }
+}
+
+thread_local! {
+    /// What the template functions read during the render running on this thread (see `track_reads`).
+    static READS: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn record_read(key: String) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut() {
+            reads.push(key);
+        }
+    });
+}
+
+/// Runs `f` (one template render) and returns what the template functions read while it ran, as dependency
+/// keys: a rebuild must re-render this output when one of them changes.
+pub fn track_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let mut keys = READS.with(|reads| reads.borrow_mut().take()).unwrap_or_default();
+    keys.sort_unstable();
+    keys.dedup();
+    (result, keys)
 }
 
 /// Registers the functions templates call.
@@ -207,20 +236,56 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = str_arg(args, "path")?.trim_start_matches("@/");
-        l.pages.get(path).cloned().ok_or_else(|| tera::Error::msg(format!("get_page(): no page `{path}`")))
+        record_read(format!("p:{path}"));
+        record_read(format!("c:{path}"));
+        let &i = l.page_index.get(path).ok_or_else(|| tera::Error::msg(format!("get_page(): no page `{path}`")))?;
+        let mut page = l.summaries[i].clone();
+        page["toc"] = l.tocs[i].clone();
+        Ok(page)
     });
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
         let path = str_arg(args, "path")?.trim_start_matches("@/");
-        l.sections.get(path).cloned().ok_or_else(|| tera::Error::msg(format!("get_section(): no section `{path}`")))
+        record_read(format!("s:{path}"));
+        record_read(format!("list:{path}"));
+        l.sections.get(path).map(|build| build()).ok_or_else(|| tera::Error::msg(format!("get_section(): no section `{path}`")))
     });
     tera.register_function("get_pages", move |args: &HashMap<String, Value>| {
         let has = str_arg(args, "has")?;
         let sort_by = args.get("sort_by").and_then(Value::as_str).unwrap_or(has);
-        let mut pages: Vec<&Value> = lookup.page_list.iter().filter(|p| !dotted(p, has).is_null()).collect();
+        record_read("all-pages".to_owned());
+        let mut pages: Vec<&Value> = lookup.summaries.iter().filter(|p| !dotted(p, has).is_null()).collect();
         pages.sort_by(|a, b| compare_values(dotted(a, sort_by), dotted(b, sort_by)));
         Ok(Value::Array(pages.into_iter().cloned().collect()))
     });
+}
+
+/// Names of the templates that use (extend, include or import) any of `changed`, directly or not,
+/// together with `changed` itself.
+pub fn dependents(set: &TemplateSet, changed: &std::collections::HashSet<String>) -> std::collections::HashSet<String> {
+    let mut affected = changed.clone();
+    loop {
+        let before = affected.len();
+        for (name, text) in &set.sources {
+            if !affected.contains(name) && referenced_templates(text).any(|r| affected.contains(r)) {
+                affected.insert(name.clone());
+            }
+        }
+        if affected.len() == before {
+            return affected;
+        }
+    }
+}
+
+/// Template names in `{% extends %}`, `{% include %}` and `{% import %}` tags.
+fn referenced_templates(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%").skip(1).filter_map(|tag| {
+        let tag = tag.trim_start_matches(['-', ' ']);
+        let rest = ["extends", "include", "import"].iter().find_map(|kw| tag.strip_prefix(kw))?;
+        let rest = rest.trim_start();
+        let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        rest[1..].split(quote).next()
+    })
 }
 
 fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a str> {
@@ -253,6 +318,15 @@ mod tests {
 
     fn set(sources: &[(&str, &str)]) -> TemplateSet {
         TemplateSet { sources: sources.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), dir: Some("templates".into()) }
+    }
+
+    #[test]
+    fn dependents_follow_extends_and_include() {
+        let set = set(&[("base.html", ""), ("page.html", "{% extends \"base.html\" %}"), ("stretch.html", "{%- extends 'page.html' %}"), ("card.html", ""), ("routine.html", "{% include \"card.html\" %}")]);
+        let changed = std::collections::HashSet::from(["base.html".to_owned()]);
+        let mut affected: Vec<_> = dependents(&set, &changed).into_iter().collect();
+        affected.sort();
+        assert_eq!(affected, ["base.html", "page.html", "stretch.html"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod front_matter;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -21,7 +22,8 @@ pub const CONTENT_DIR: &str = "content";
 pub struct SourceFile {
     /// Path relative to `content/`, with `/` separators: `stretches/half-kneeling.md`.
     pub rel_path: String,
-    pub text: String,
+    /// Shared, so a rebuild can keep an unchanged file without copying it.
+    pub text: Arc<str>,
     /// Byte offset where the Markdown body starts.
     pub body_offset: usize,
 }
@@ -66,24 +68,49 @@ pub struct Content {
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
 /// `drafts` is set. Sections without an `_index.md` get an implicit one named after the folder.
 pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
+    load_reusing(root, drafts, None)
+}
+
+/// Files a rebuild may keep from the previous load: those not in `changed`.
+pub struct Reuse<'a> {
+    pub previous: &'a Content,
+    /// Paths relative to `content/` whose files were created, edited or deleted.
+    pub changed: &'a std::collections::HashSet<String>,
+}
+
+/// Like `load`, but takes unchanged files from a previous load instead of reading them again.
+pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<Content, Vec<Problem>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![Problem::new(CONTENT_DIR, "the content folder does not exist").help("create content/_index.md for the home page")]);
     }
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
     let mut problems = Vec::new();
     for entry in WalkDir::new(&content_dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
         match entry {
             Ok(entry) if entry.file_type().is_dir() => dirs.push(rel_path(&content_dir, entry.path())),
-            Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "md") => files.push(entry.into_path()),
+            Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "md") => files.push((rel_path(&content_dir, entry.path()), entry.into_path())),
             Ok(_) => {}
             Err(e) => problems.push(Problem::new(CONTENT_DIR, format!("cannot read: {e}"))),
         }
     }
+    let previous: std::collections::HashMap<&str, Item> = match &reuse {
+        Some(reuse) => {
+            let pages = reuse.previous.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(p.clone())));
+            let sections = reuse.previous.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(s.clone())));
+            pages.chain(sections).filter(|(path, _)| !reuse.changed.contains(*path)).collect()
+        }
+        None => Default::default(),
+    };
 
-    let parsed: Vec<Result<Option<Item>, Problem>> =
-        files.par_iter().map(|path| read_item(&content_dir, path).map(|item| item.filter(|i| drafts || !i.is_draft()))).collect();
+    let parsed: Vec<Result<Option<Item>, Problem>> = files
+        .par_iter()
+        .map(|(rel, path)| match previous.get(rel.as_str()) {
+            Some(item) => Ok(Some(item.clone())),
+            None => read_item(rel, path).map(|item| item.filter(|i| drafts || !i.is_draft())),
+        })
+        .collect();
     let mut content = Content::default();
     for result in parsed {
         match result {
@@ -109,6 +136,7 @@ fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+#[derive(Clone)]
 enum Item {
     Page(Page),
     Section(Section),
@@ -123,12 +151,11 @@ impl Item {
     }
 }
 
-fn read_item(content_dir: &Path, path: &Path) -> Result<Option<Item>, Problem> {
-    let rel = rel_path(content_dir, path);
+fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Problem> {
     let display = format!("{CONTENT_DIR}/{rel}");
     let bytes = std::fs::read(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
     let text = decode_utf8(bytes, &display)?;
-    parse_item(rel, text).map(Some)
+    parse_item(rel.to_owned(), text).map(Some)
 }
 
 /// Decodes a file's bytes, pointing at the first byte that is not UTF-8.
@@ -154,7 +181,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
         let meta: SectionMeta = front_matter::parse(&split, &text, &display, schema::SECTION_KEYS)?;
         let dir = rel_path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let path = section_path(&dir, &text, &display)?;
-        let file = SourceFile { rel_path, text, body_offset };
+        let file = SourceFile { rel_path, text: text.into(), body_offset };
         return Ok(Item::Section(Section { file, meta, path, dir }));
     }
     let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
@@ -172,7 +199,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
         }
     };
     let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
-    let file = SourceFile { rel_path, text, body_offset };
+    let file = SourceFile { rel_path, text: text.into(), body_offset };
     Ok(Item::Page(Page { file, meta, path }))
 }
 
@@ -255,6 +282,6 @@ fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
         let rel_path = if dir.is_empty() { "_index.md".to_owned() } else { format!("{dir}/_index.md") };
         let path = if dir.is_empty() { String::new() } else { format!("{}/", url_dir(dir)) };
         let meta = SectionMeta { title, ..SectionMeta::default() };
-        content.sections.push(Section { file: SourceFile { rel_path, text: String::new(), body_offset: 0 }, meta, path, dir: dir.clone() });
+        content.sections.push(Section { file: SourceFile { rel_path, text: Arc::from(""), body_offset: 0 }, meta, path, dir: dir.clone() });
     }
 }

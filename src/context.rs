@@ -1,0 +1,316 @@
+//! Template contexts: what each kind of output (page, section, taxonomy list, term, 404) sees, and which
+//! site data it depends on. Contexts are small: a page's context holds its own content and the summaries of
+//! its neighbours, never the whole site; templates reach the rest through lookup functions.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tera::{Context, Tera};
+
+use crate::diagnostics::Problem;
+use crate::jsonld::{self, Article};
+use crate::markdown::Rendered;
+use crate::site::Site;
+use crate::templates;
+
+/// One output rendered through a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    Page(usize),
+    Section(usize),
+    TaxonomyList(usize),
+    Term(usize, usize),
+    NotFound,
+}
+
+/// Section values, assembled from summaries on demand (for `section.html`, `index.html` and `get_section`).
+pub struct SectionData {
+    /// Everything about each section except its page lists.
+    pub heads: Vec<Value>,
+    pub pages: Vec<Vec<usize>>,
+    pub subsections: Vec<Vec<usize>>,
+    pub summaries: Arc<Vec<Value>>,
+}
+
+impl SectionData {
+    pub fn value(&self, i: usize) -> Value {
+        let mut value = self.heads[i].clone();
+        value["pages"] = self.pages[i].iter().map(|&p| self.summaries[p].clone()).collect();
+        value["subsections"] = self.subsections[i]
+            .iter()
+            .map(|&s| {
+                let head = &self.heads[s];
+                let pages: Vec<Value> = self.pages[s].iter().map(|&p| self.summaries[p].clone()).collect();
+                json!({"title": head["title"], "description": head["description"], "url": head["url"], "path": head["path"], "pages": pages})
+            })
+            .collect();
+        value
+    }
+}
+
+/// Read-only data shared by every template render of one build.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    pub site_value: Value,
+    pub summaries: Arc<Vec<Value>>,
+    pub sections: Arc<SectionData>,
+    /// (title, url, site path)
+    pub nav: Vec<(String, String, String)>,
+}
+
+impl Shared<'_> {
+    /// All tasks of the site, in a stable order.
+    pub fn tasks(&self) -> Vec<Task> {
+        let site = self.site;
+        let mut tasks: Vec<Task> = (0..site.pages.len()).map(Task::Page).collect();
+        tasks.extend((0..site.sections.len()).map(Task::Section));
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            tasks.push(Task::TaxonomyList(t));
+            tasks.extend((0..taxonomy.terms.len()).map(|j| Task::Term(t, j)));
+        }
+        tasks.push(Task::NotFound);
+        tasks
+    }
+
+    pub fn output_path(&self, task: Task) -> String {
+        let site = self.site;
+        match task {
+            Task::Page(i) => format!("{}index.html", site.pages[i].path),
+            Task::Section(i) => format!("{}index.html", site.sections[i].path),
+            Task::TaxonomyList(t) => format!("{}/index.html", site.taxonomies[t].name),
+            Task::Term(t, j) => format!("{}/{}/index.html", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug),
+            Task::NotFound => "404.html".to_owned(),
+        }
+    }
+
+    pub fn template(&self, task: Task) -> String {
+        let site = self.site;
+        match task {
+            Task::Page(i) => {
+                let page = &site.pages[i];
+                let section = &site.sections[site.page_section[i]];
+                page.meta.template.clone().or_else(|| section.meta.page_template.clone()).unwrap_or_else(|| "page.html".to_owned())
+            }
+            Task::Section(i) => {
+                let section = &site.sections[i];
+                section.meta.template.clone().unwrap_or_else(|| if section.dir.is_empty() { "index.html" } else { "section.html" }.to_owned())
+            }
+            Task::TaxonomyList(_) => "taxonomy_list.html".to_owned(),
+            Task::Term(..) => "taxonomy_term.html".to_owned(),
+            Task::NotFound => "404.html".to_owned(),
+        }
+    }
+
+    /// The site data a task's context is built from, as keys (see `render::changed_keys`).
+    pub fn dependencies(&self, task: Task) -> Vec<String> {
+        let site = self.site;
+        let root = site.root_section();
+        let ancestors = |s: usize| site.ancestry(s).into_iter().map(|a| format!("s:{}", site.sections[a].file.rel_path));
+        let mut keys = vec!["nav".to_owned()];
+        keys.extend(self.config_link_keys());
+        match task {
+            Task::Page(i) => {
+                let src = &site.pages[i].file.rel_path;
+                keys.push(format!("p:{src}"));
+                keys.push(format!("c:{src}"));
+                let section = site.page_section[i];
+                keys.extend(ancestors(section));
+                let siblings = &site.section_pages[section];
+                let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
+                let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
+                keys.extend(neighbours.map(|&p| format!("p:{}", site.pages[p].file.rel_path)));
+            }
+            Task::Section(i) => {
+                keys.extend(ancestors(i));
+                keys.push(format!("list:{}", site.sections[i].file.rel_path));
+                for &sub in &site.subsections[i] {
+                    keys.push(format!("s:{}", site.sections[sub].file.rel_path));
+                    keys.push(format!("list:{}", site.sections[sub].file.rel_path));
+                }
+            }
+            Task::TaxonomyList(t) => {
+                keys.extend(ancestors(root));
+                keys.push(format!("tax:{}", site.taxonomies[t].name));
+            }
+            Task::Term(t, j) => {
+                keys.extend(ancestors(root));
+                keys.push(format!("term:{}/{}", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug));
+            }
+            Task::NotFound => keys.extend(ancestors(root)),
+        }
+        keys
+    }
+
+    /// Every output links to the red-flags page and the disclaimer when they are configured.
+    fn config_link_keys(&self) -> impl Iterator<Item = String> + '_ {
+        let c = &self.site.config;
+        [&c.red_flags_page, &c.disclaimer_page].into_iter().flatten().map(|v| format!("url:{}", v.trim_start_matches("@/").split('#').next().unwrap_or_default()))
+    }
+
+    /// Renders one task; returns the HTML and the template used.
+    pub fn render(&self, task: Task, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>]) -> Result<String, Problem> {
+        let template = self.template(task);
+        let site = self.site;
+        let (context, what) = match task {
+            Task::Page(i) => (self.page_context(i, &pages[i]), site.pages[i].file.display_path()),
+            Task::Section(i) => (self.section_context(i, &sections[i]), site.sections[i].file.display_path()),
+            Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", self.output_path(task))),
+            Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", self.output_path(task))),
+            Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
+        };
+        templates::render(self.tera, &site.templates, &template, &context, &what)
+    }
+
+    /// Context values every template gets.
+    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<Value>) -> Context {
+        let site = self.site;
+        let mut context = Context::new();
+        context.insert("site", &self.site_value);
+        let nav: Vec<Value> = self
+            .nav
+            .iter()
+            .map(|(t, url, p)| json!({"title": t, "url": url, "current": !p.is_empty() && path.starts_with(p.as_str())}))
+            .collect();
+        context.insert("nav", &nav);
+        let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();
+        context.insert("breadcrumbs", &breadcrumbs);
+        context.insert("current_url", &site.url(path));
+        context.insert("current_permalink", &site.permalink(path));
+        let page_title = match title {
+            Some(title) if title != site.config.title => format!("{title} · {}", site.config.title),
+            _ => site.config.title.clone(),
+        };
+        context.insert("page_title", &page_title);
+        context.insert("meta_description", description.filter(|d| !d.is_empty()).unwrap_or(&site.config.description));
+        let absolute: Vec<(String, String)> = crumbs.iter().map(|(t, p)| (t.clone(), site.permalink(p))).collect();
+        let mut nodes = json_ld;
+        nodes.push(jsonld::breadcrumb_list(&absolute));
+        context.insert("json_ld", &jsonld::script(nodes));
+        context.insert("red_flags_url", &site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
+        context.insert("disclaimer_url", &site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
+        context
+    }
+
+    /// Home, then each ancestor section, as (title, site path).
+    fn crumbs_to_section(&self, section: usize) -> Vec<(String, String)> {
+        let site = self.site;
+        site.ancestry(section)
+            .into_iter()
+            .map(|s| {
+                let title = if site.sections[s].dir.is_empty() { "Home".to_owned() } else { site.sections[s].meta.title.clone() };
+                (title, site.sections[s].path.clone())
+            })
+            .collect()
+    }
+
+    fn article<'b>(&'b self, title: &'b str, description: Option<&'b str>, url: &'b str, dates: [Option<String>; 3]) -> Article<'b> {
+        let c = &self.site.config;
+        let publisher = if c.author.is_empty() { &c.title } else { &c.author };
+        let [date, updated, last_reviewed] = dates;
+        Article { title, description, url, language: &c.language, date, updated, last_reviewed, publisher }
+    }
+
+    fn page_context(&self, i: usize, rendered: &Rendered) -> Context {
+        let site = self.site;
+        let page = &site.pages[i];
+        let m = &page.meta;
+        let section = site.page_section[i];
+        let mut crumbs = self.crumbs_to_section(section);
+        crumbs.push((m.title.clone(), page.path.clone()));
+        let permalink = site.permalink(&page.path);
+        let dates = [m.date, m.updated, m.last_reviewed].map(|d| d.map(|d| d.to_string()));
+        let article = self.article(&m.title, m.description.as_deref(), &permalink, dates);
+        let mut nodes = vec![jsonld::medical_web_page(&article)];
+        if let Some(stretch) = &m.stretch {
+            nodes.push(jsonld::how_to(&article, stretch, &site.permalink(stretch.image.trim_start_matches('/'))));
+        }
+        let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
+
+        let mut value = self.summaries[i].clone();
+        let object = value.as_object_mut().expect("summary is an object");
+        object.insert("content".into(), rendered.html.as_str().into());
+        object.insert("toc".into(), json!(rendered.toc));
+        object.insert("draft".into(), m.draft.into());
+        object.insert("slug".into(), page.path.trim_end_matches('/').rsplit('/').next().into());
+        object.insert("sources".into(), json!(m.sources));
+        object.insert("extra".into(), json!(m.extra));
+        context.insert("page", &value);
+        let s = &site.sections[section];
+        context.insert("section", &json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
+        let siblings = &site.section_pages[section];
+        let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
+        context.insert("prev", &position.checked_sub(1).map(|p| &self.summaries[siblings[p]]));
+        context.insert("next", &siblings.get(position + 1).map(|&p| &self.summaries[p]));
+        context
+    }
+
+    fn section_context(&self, i: usize, rendered: &Rendered) -> Context {
+        let site = self.site;
+        let section = &site.sections[i];
+        let m = &section.meta;
+        let crumbs = self.crumbs_to_section(i);
+        let permalink = site.permalink(&section.path);
+        let node = if section.dir.is_empty() {
+            jsonld::website(&site.config.title, &permalink, &site.config.description, &site.config.language)
+        } else {
+            jsonld::collection_page(&m.title, &permalink, m.description.as_deref())
+        };
+        let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
+        let mut value = self.sections.value(i);
+        value["content"] = rendered.html.as_str().into();
+        context.insert("section", &value);
+        context
+    }
+
+    fn taxonomy_crumbs(&self, t: usize) -> (String, String, Vec<(String, String)>) {
+        let taxonomy = &self.site.taxonomies[t];
+        let list_path = format!("{}/", taxonomy.name);
+        let title = capitalize(&taxonomy.name);
+        let mut crumbs = self.crumbs_to_section(self.site.root_section());
+        crumbs.push((title.clone(), list_path.clone()));
+        (list_path, title, crumbs)
+    }
+
+    fn taxonomy_list_context(&self, t: usize) -> Context {
+        let site = self.site;
+        let taxonomy = &site.taxonomies[t];
+        let (list_path, title, crumbs) = self.taxonomy_crumbs(t);
+        let node = jsonld::collection_page(&title, &site.permalink(&list_path), None);
+        let mut context = self.base_context(&list_path, Some(&title), None, &crumbs, vec![node]);
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "slug": t.slug, "url": site.url(&format!("{list_path}{}/", t.slug)), "count": t.pages.len()}))
+            .collect();
+        context.insert("taxonomy", &json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
+        context.insert("terms", &terms);
+        context
+    }
+
+    fn term_context(&self, t: usize, j: usize) -> Context {
+        let site = self.site;
+        let taxonomy = &site.taxonomies[t];
+        let term = &taxonomy.terms[j];
+        let (list_path, title, mut crumbs) = self.taxonomy_crumbs(t);
+        let term_path = format!("{list_path}{}/", term.slug);
+        crumbs.push((term.name.clone(), term_path.clone()));
+        let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
+        let description = format!("Articles about {}", term.name);
+        let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
+        let pages: Vec<&Value> = term.pages.iter().map(|&p| &self.summaries[p]).collect();
+        context.insert("taxonomy", &json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
+        context.insert("term", &json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
+        context
+    }
+
+    fn not_found_context(&self) -> Context {
+        let crumbs = self.crumbs_to_section(self.site.root_section());
+        self.base_context("404.html", Some("Page not found"), None, &crumbs, Vec::new())
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
