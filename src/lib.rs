@@ -18,3 +18,5 @@ pub mod render;
 pub mod site;
 pub mod templates;
 pub mod urls;
+pub mod watch;
+pub mod workspace;

@@ -16,6 +16,7 @@ use crate::site::StaticSource;
 
 /// A file psoas puts in every output folder it writes, so it can tell its own output from a user's folder.
 pub const MARKER: &str = ".psoas-output";
+pub const MARKER_TEXT: &str = "This folder is written by `psoas build` and replaced on every build.\n";
 
 /// Resolves `output` against the site root and refuses folders a build must never replace.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
@@ -89,7 +90,7 @@ pub fn write_site(output: &Path, outputs: &[Arc<Output>]) -> Result<usize> {
         fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
     }
     outputs.par_iter().try_for_each(|o| write_one(staging.path(), o))?;
-    fs::write(staging.path().join(MARKER), "This folder is written by `psoas build` and replaced on every build.\n")?;
+    fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
 
     swap_in(staging, output)?;
     Ok(outputs.len())

@@ -89,11 +89,19 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Site::assemble(root, config, content, templates, static_files)
+        let sizes = image_sizes(&static_files, None);
+        Site::assemble(root, config, content, templates, static_files, sizes)
     }
 
     /// Builds the model from parts already read (watch mode re-reads only what changed).
-    pub fn assemble(root: &Path, config: Config, content: content::Content, templates: TemplateSet, static_files: Vec<StaticFile>) -> Result<Site, Vec<Problem>> {
+    pub fn assemble(
+        root: &Path,
+        config: Config,
+        content: content::Content,
+        templates: TemplateSet,
+        static_files: Vec<StaticFile>,
+        image_sizes: HashMap<String, (u32, u32)>,
+    ) -> Result<Site, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut site = Site {
             root: root.to_owned(),
@@ -105,7 +113,7 @@ impl Site {
             section_pages: Vec::new(),
             subsections: Vec::new(),
             taxonomies: Vec::new(),
-            image_sizes: image_sizes(&static_files),
+            image_sizes,
             static_files,
             templates,
             urls: HashMap::new(),
@@ -286,11 +294,17 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
     if problems.is_empty() { Ok(files.into_iter().map(|(path, source)| StaticFile { path, source }).collect()) } else { Err(problems) }
 }
 
-fn image_sizes(files: &[StaticFile]) -> HashMap<String, (u32, u32)> {
+/// Intrinsic sizes of the SVG and PNG files; with `known`, only files in `reread` are read again.
+pub fn image_sizes(files: &[StaticFile], known: Option<(&HashMap<String, (u32, u32)>, &std::collections::HashSet<String>)>) -> HashMap<String, (u32, u32)> {
     files
         .iter()
         .filter(|f| f.path.ends_with(".svg") || f.path.ends_with(".png"))
         .filter_map(|f| {
+            if let Some((known, reread)) = known
+                && !reread.contains(&f.path)
+            {
+                return known.get(&f.path).map(|size| (f.path.clone(), *size));
+            }
             let bytes = match &f.source {
                 StaticSource::Disk(path) => std::fs::read(path).ok()?,
                 StaticSource::Embedded(bytes) => bytes.to_vec(),

@@ -20,6 +20,7 @@ pub mod embedded {
 }
 
 /// Template sources by name (`page.html`, `partials/stretch-card.html`), and where they came from.
+#[derive(Clone)]
 pub struct TemplateSet {
     pub sources: Vec<(String, String)>,
     /// `templates/` when read from the site, `None` for the embedded theme.

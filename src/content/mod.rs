@@ -73,7 +73,8 @@ pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
 
 /// Files a rebuild may keep from the previous load: those not in `changed`.
 pub struct Reuse<'a> {
-    pub previous: &'a Content,
+    pub pages: &'a [Page],
+    pub sections: &'a [Section],
     /// Paths relative to `content/` whose files were created, edited or deleted.
     pub changed: &'a std::collections::HashSet<String>,
 }
@@ -97,8 +98,8 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     }
     let previous: std::collections::HashMap<&str, Item> = match &reuse {
         Some(reuse) => {
-            let pages = reuse.previous.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(p.clone())));
-            let sections = reuse.previous.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(s.clone())));
+            let pages = reuse.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(p.clone())));
+            let sections = reuse.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(s.clone())));
             pages.chain(sections).filter(|(path, _)| !reuse.changed.contains(*path)).collect()
         }
         None => Default::default(),

@@ -1,0 +1,204 @@
+//! The state watch mode keeps between rebuilds: the last good build (site model and rendered outputs), and
+//! the changes not yet built. A rebuild re-reads only the files that changed, re-renders only what depends on
+//! them (see `render`), and writes only the files whose bytes changed; a failed rebuild keeps the last good
+//! build, on disk and in memory, and its changes stay pending until a rebuild succeeds.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+
+use crate::config::Config;
+use crate::content::{self, Reuse};
+use crate::diagnostics::Problems;
+use crate::output::{self, MARKER};
+use crate::render::{Body, Output, Previous, RenderStats, RenderedSite};
+use crate::site::{self, Site, StaticSource};
+use crate::templates::TemplateSet;
+
+/// What changed on disk since the last successful build.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    pub config: bool,
+    pub templates: bool,
+    /// Paths relative to `content/`.
+    pub content: HashSet<String>,
+    /// Paths relative to `static/`.
+    pub static_files: HashSet<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
+    }
+
+    fn merge(&mut self, other: &Changes) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.content.extend(other.content.iter().cloned());
+        self.static_files.extend(other.static_files.iter().cloned());
+    }
+}
+
+/// What one build did, for the terminal.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub full: bool,
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub stats: RenderStats,
+    pub written: usize,
+    pub removed: usize,
+    pub elapsed: Duration,
+}
+
+struct Built {
+    site: Site,
+    rendered: RenderedSite,
+}
+
+pub struct Workspace {
+    root: PathBuf,
+    output: PathBuf,
+    base_url: Option<String>,
+    drafts: bool,
+    last: Option<Built>,
+    pending: Changes,
+}
+
+impl Workspace {
+    pub fn new(root: &Path, output: &Path, base_url: Option<String>, drafts: bool) -> Result<Workspace> {
+        let output = output::check_output_dir(root, output)?;
+        Ok(Workspace { root: root.to_owned(), output, base_url, drafts, last: None, pending: Changes::default() })
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// Builds everything from scratch and replaces the output folder.
+    pub fn build_all(&mut self) -> Result<Report> {
+        let start = Instant::now();
+        let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
+        let rendered = site.render().map_err(|p| Problems(p).sorted())?;
+        check(&site, &rendered)?;
+        let written = output::write_site(&self.output, &rendered.outputs)?;
+        self.pending = Changes::default();
+        Ok(self.finish(site, rendered, true, written, 0, start))
+    }
+
+    /// Applies `changes` (plus any left pending by a failed rebuild) incrementally; a config change, or no
+    /// previous build, means a full build.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Report> {
+        self.pending.merge(changes);
+        let pending = self.pending.clone();
+        match &self.last {
+            Some(_) if !pending.config => self.rebuild_incrementally(&pending),
+            _ => self.build_all(),
+        }
+    }
+
+    fn rebuild_incrementally(&mut self, changes: &Changes) -> Result<Report> {
+        let start = Instant::now();
+        let last = self.last.as_ref().expect("checked by the caller");
+        let old = &last.site;
+        let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
+        let uses_theme = templates.dir.is_none();
+        let (static_files, image_sizes) = if changes.static_files.is_empty() && uses_theme == old.templates.dir.is_none() {
+            (old.static_files.clone(), old.image_sizes.clone())
+        } else {
+            let files = site::load_static(&self.root, uses_theme).map_err(|p| Problems(p).sorted())?;
+            let sizes = site::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
+            (files, sizes)
+        };
+        let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content }))
+            .map_err(|p| Problems(p).sorted())?;
+        let config: Config = old.config.clone();
+        let site = Site::assemble(&self.root, config, content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?;
+        let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
+        let rendered = site.render_from(Some(&previous)).map_err(|p| Problems(p).sorted())?;
+        check(&site, &rendered)?;
+        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
+        self.pending = Changes::default();
+        Ok(self.finish(site, rendered, false, written, removed, start))
+    }
+
+    fn finish(&mut self, site: Site, rendered: RenderedSite, full: bool, written: usize, removed: usize, start: Instant) -> Report {
+        let report = Report {
+            full,
+            pages: site.pages.len(),
+            sections: site.sections.len(),
+            terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+            stats: rendered.stats,
+            written,
+            removed,
+            elapsed: start.elapsed(),
+        };
+        self.last = Some(Built { site, rendered });
+        report
+    }
+}
+
+fn check(site: &Site, rendered: &RenderedSite) -> Result<()> {
+    let problems = crate::check::check_links(site, rendered);
+    if problems.is_empty() { Ok(()) } else { Err(Problems(problems).sorted().into()) }
+}
+
+/// Writes the outputs that differ from the previous build and deletes those that disappeared. Each file is
+/// written beside its destination and renamed over it, so a reader never sees half a file.
+fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], changed_static: &HashSet<String>) -> Result<(usize, usize)> {
+    use rayon::prelude::*;
+    let old_by_path: std::collections::HashMap<&str, &Arc<Output>> = old.iter().map(|o| (o.path.as_str(), o)).collect();
+    let to_write: Vec<&Arc<Output>> = new
+        .iter()
+        .filter(|o| match old_by_path.get(o.path.as_str()) {
+            Some(previous) if Arc::ptr_eq(previous, o) => false,
+            Some(previous) => match (previous.bytes(), o.bytes()) {
+                (Some(a), Some(b)) => a != b,
+                _ => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
+            },
+            None => true,
+        })
+        .collect();
+    to_write.par_iter().try_for_each(|o| write_atomically(output, o))?;
+
+    let new_paths: HashSet<&str> = new.iter().map(|o| o.path.as_str()).collect();
+    let mut removed = 0;
+    for gone in old.iter().filter(|o| !new_paths.contains(o.path.as_str())) {
+        let path = output.join(&gone.path);
+        match fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+        // Remove folders the deletion left empty, up to the output folder.
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    if !output.join(MARKER).exists() {
+        fs::write(output.join(MARKER), output::MARKER_TEXT)?;
+    }
+    Ok((to_write.len(), removed))
+}
+
+fn write_atomically(base: &Path, output: &Output) -> Result<()> {
+    let path = base.join(&output.path);
+    let parent = path.parent().expect("output files are inside the output folder");
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let temp = parent.join(format!(".{}.psoas-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+    let result = match (&output.body, output.bytes()) {
+        (_, Some(bytes)) => fs::write(&temp, bytes),
+        (Body::Static(StaticSource::Disk(source)), None) => fs::copy(source, &temp).map(|_| ()),
+        _ => unreachable!("every output has bytes or a source file"),
+    };
+    result.and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))
+}

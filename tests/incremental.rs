@@ -1,0 +1,261 @@
+//! Incremental rebuilds must give exactly what a clean build gives. Sequences of random edits, creations,
+//! deletions and renames (of pages, sections, templates and static files, some of them mistakes) are applied
+//! to a site; after each, watch mode's rebuild is compared with a clean `psoas build` of the same sources,
+//! file by file. A failing edit must fail both ways and leave the watched output as it was.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use psoas::cmd::build::{BuildArgs, build};
+use psoas::watch::classify;
+use psoas::workspace::{Changes, Workspace};
+
+/// A small deterministic generator (xorshift), so a failing sequence can be replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &["hip", "psoas", "stretch", "gentle", "walk", "spine", "bridge", "rest", "breathe", "slowly"];
+const TAGS: &[&str] = &["basics", "Hip Flexors", "walking", "safety"];
+
+struct Editor {
+    root: PathBuf,
+    rng: Rng,
+    /// Pages this test created (safe to delete or rename: nothing links to them).
+    created: Vec<String>,
+    counter: usize,
+    /// The edit that undoes the last mistake, applied as the next step.
+    repair: Option<(String, String)>,
+}
+
+impl Editor {
+    fn write(&self, rel: &str, text: &str) {
+        write(&self.root, rel, text);
+    }
+
+    fn words(&mut self, n: usize) -> String {
+        (0..n).map(|_| *self.rng.pick(WORDS)).collect::<Vec<_>>().join(" ")
+    }
+
+    fn page_text(&mut self, title: &str) -> String {
+        let weight = self.rng.below(5);
+        let tags: Vec<&str> = (0..self.rng.below(3)).map(|_| *self.rng.pick(TAGS)).collect();
+        let len = 5 + self.rng.below(400);
+        let body = self.words(len);
+        let heading = self.words(2);
+        let date = format!("2026-0{}-1{}", 1 + self.rng.below(9), self.rng.below(10));
+        let description = self.words(4);
+        format!("---\ntitle: {title}\ndescription: {description}\ndate: {date}\nweight: {weight}\ntags: {tags:?}\n---\n## {heading}\n\n{body}\n\nSee [the first note](@/notes/first.md#links).\n")
+    }
+
+    /// Applies one random edit and returns the paths it touched.
+    fn edit(&mut self) -> Vec<PathBuf> {
+        self.counter += 1;
+        let n = self.counter;
+        if let Some((rel, text)) = self.repair.take() {
+            self.write(&rel, &text);
+            return vec![self.root.join(rel)];
+        }
+        let choice = self.rng.below(14);
+        let touched: Vec<String> = match choice {
+            0 | 1 => {
+                let dir = *self.rng.pick(&["notes", "extra", "notes/deep"]);
+                let rel = format!("content/{dir}/page-{n}.md");
+                let text = self.page_text(&format!("Page {n}"));
+                self.write(&rel, &text);
+                self.created.push(rel.clone());
+                vec![rel]
+            }
+            2 if !self.created.is_empty() => {
+                let i = self.rng.below(self.created.len());
+                let rel = self.created.remove(i);
+                fs::remove_file(self.root.join(&rel)).unwrap();
+                vec![rel]
+            }
+            3 if !self.created.is_empty() => {
+                let i = self.rng.below(self.created.len());
+                let from = self.created.remove(i);
+                let to = format!("content/{}/renamed-{n}.md", *self.rng.pick(&["notes", "extra"]));
+                fs::create_dir_all(self.root.join(&to).parent().unwrap()).unwrap();
+                fs::rename(self.root.join(&from), self.root.join(&to)).unwrap();
+                self.created.push(to.clone());
+                vec![from, to]
+            }
+            4 | 5 => {
+                // Edit the body or the front matter of an existing page.
+                let pages = ["content/notes/first.md", "content/notes/stretch.md", "content/about.md"];
+                let rel = if self.created.is_empty() || self.rng.below(2) == 0 { self.rng.pick(&pages).to_string() } else { self.rng.pick(&self.created).clone() };
+                let text = fs::read_to_string(self.root.join(&rel)).unwrap();
+                let text = if choice == 4 {
+                    let len = 1 + self.rng.below(60);
+                    format!("{text}\n{}\n", self.words(len))
+                } else {
+                    let title = format!("Title {n}");
+                    let weight = format!("weight: {}", self.rng.below(5));
+                    let lines: Vec<String> = text.lines().map(|l| if l.starts_with("title:") { format!("title: {title}") } else if l.starts_with("weight:") { weight.clone() } else { l.to_owned() }).collect();
+                    lines.join("\n") + "\n"
+                };
+                self.write(&rel, &text);
+                vec![rel]
+            }
+            6 => {
+                let rel = "templates/page.html";
+                let text = fs::read_to_string(self.root.join(rel)).unwrap().replace("<h1>", &format!("<h1 data-v=\"{n}\">"));
+                let text = if text.contains("data-v=") { text.replacen(&format!(" data-v=\"{n}\""), "", 0) } else { text };
+                self.write(rel, &text);
+                vec![rel.to_owned()]
+            }
+            7 => {
+                let rel = "templates/base.html";
+                let text = fs::read_to_string(self.root.join(rel)).unwrap();
+                let text = match text.find("<!--v") {
+                    Some(i) => text[..i].to_owned(),
+                    None => format!("{text}<!--v{n}-->"),
+                };
+                self.write(rel, &text);
+                vec![rel.to_owned()]
+            }
+            8 => {
+                let rel = format!("static/files/f{}.txt", self.rng.below(3));
+                if self.root.join(&rel).exists() && self.rng.below(2) == 0 {
+                    fs::remove_file(self.root.join(&rel)).unwrap();
+                } else {
+                    let text = self.words(3);
+                    self.write(&rel, &text);
+                }
+                vec![rel]
+            }
+            9 => {
+                let rel = "content/notes/_index.md";
+                let (description, body) = (self.words(3), self.words(10));
+                let text = format!("---\ntitle: Notes {n}\ndescription: {description}\nweight: 10\n---\n{body}\n");
+                self.write(rel, &text);
+                vec![rel.to_owned()]
+            }
+            10 => {
+                let rel = format!("content/notes/draft-{n}.md");
+                self.write(&rel, "---\ntitle: A draft\ndraft: true\n---\nNot yet.\n");
+                vec![rel]
+            }
+            11 => {
+                // A mistake, fixed by a later edit of the same file.
+                let rel = "content/notes/mistake.md";
+                self.write(rel, "---\ntitle: [unclosed\n---\n");
+                self.repair = Some((rel.to_owned(), "---\ntitle: Fixed\n---\nFine now.\n".to_owned()));
+                vec![rel.to_owned()]
+            }
+            12 => {
+                // A broken link, or its repair.
+                let rel = "content/notes/linker.md";
+                let page = |target: &str| format!("---\ntitle: Linker\nweight: 3\n---\nGo [there]({target}).\n");
+                let broken = *self.rng.pick(&["@/notes/nowhere.md", "@/notes/stretch.md#nope", "/missing.txt"]);
+                self.write(rel, &page(broken));
+                self.repair = Some((rel.to_owned(), page("@/notes/stretch.md#how")));
+                vec![rel.to_owned()]
+            }
+            _ => {
+                let rel = "content/extra/_index.md";
+                let text = format!("---\ntitle: Extra {n}\nweight: {}\n---\n", self.rng.below(20));
+                self.write(rel, &text);
+                vec![rel.to_owned()]
+            }
+        };
+        touched.iter().map(|r| self.root.join(r)).collect()
+    }
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    snapshot_tree(dir)
+}
+
+fn run_sequence(seed: u64, steps: usize) {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path().to_owned();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(&root, &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    let clean_dir = tempfile::tempdir().unwrap();
+    let mut workspace = Workspace::new(&root, Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let mut editor = Editor { root: root.clone(), rng: Rng(seed), created: Vec::new(), counter: 0, repair: None };
+    let mut incremental_builds = 0;
+    for step in 0..steps {
+        let before = tree(&output);
+        let touched = editor.edit();
+        let mut changes = Changes::default();
+        for path in &touched {
+            classify(&root, &output, path, &mut changes);
+        }
+        let incremental = workspace.rebuild(&changes);
+        let clean_out = clean_dir.path().join(format!("out-{step}"));
+        let clean = build(&root, &BuildArgs { output: clean_out.clone(), ..args() });
+        match (&incremental, &clean) {
+            (Ok(report), Ok(_)) => {
+                incremental_builds += usize::from(!report.full);
+                let (got, want) = (tree(&output), tree(&clean_out));
+                let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+                assert_eq!(names(&got), names(&want), "seed {seed} step {step}: file lists differ after {touched:?}");
+                for ((path, a), (_, b)) in got.iter().zip(&want) {
+                    assert_eq!(String::from_utf8_lossy(a), String::from_utf8_lossy(b), "seed {seed} step {step}: {path} differs after {touched:?}");
+                }
+            }
+            (Err(_), Err(_)) => assert_eq!(before, tree(&output), "seed {seed} step {step}: a failed rebuild changed the output"),
+            (a, b) => panic!("seed {seed} step {step}: incremental {:?} but clean {:?} after {touched:?}", a.as_ref().err().map(|e| e.to_string()), b.as_ref().err().map(|e| e.to_string())),
+        }
+        let _ = fs::remove_dir_all(&clean_out);
+    }
+    assert!(incremental_builds > steps * 2 / 3, "seed {seed}: only {incremental_builds} of {steps} rebuilds were incremental");
+}
+
+#[test]
+fn random_edit_sequences_match_clean_builds() {
+    for seed in [0x9e37_79b9_7f4a_7c15, 42, 7_777_777, 123_456_789_012] {
+        run_sequence(seed, 40);
+    }
+}
+
+#[test]
+fn a_body_edit_rerenders_only_the_page_and_what_shows_it() {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    for i in 0..30 {
+        write(site.path(), &format!("content/more/p{i:02}.md"), &format!("---\ntitle: P{i:02}\nweight: {i}\n---\nText {i}.\n"));
+    }
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    let full = workspace.build_all().unwrap();
+    assert_eq!(full.stats.markdown_rendered, full.pages + full.sections);
+    let page = site.path().join("content/more/p10.md");
+    fs::write(&page, "---\ntitle: P10\nweight: 10\n---\nText 10, now longer.\n").unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), workspace.output(), &page, &mut changes);
+    let report = workspace.rebuild(&changes).unwrap();
+    assert!(!report.full);
+    assert_eq!(report.stats.markdown_rendered, 1, "only the edited file's Markdown");
+    // The page, its two neighbours (whose prev/next show it), its section's listing, and the home page,
+    // which lists every section's pages.
+    assert_eq!(report.stats.templates_rendered, 5, "{report:?}");
+    // Of everything regenerated, only the page's own bytes changed (the test templates show no word counts,
+    // and the sitemap and feed came out the same), so one file is written.
+    assert_eq!(report.written, 1, "{report:?}");
+    let html = fs::read_to_string(workspace.output().join("more/p10/index.html")).unwrap();
+    assert!(html.contains("now longer"));
+}
