@@ -15,6 +15,7 @@ pub mod jsonld;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod urls;

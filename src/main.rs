@@ -22,6 +22,10 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Create a new site from the default theme
     Init(cmd::init::InitArgs),
+    /// Build, then rebuild on every change
+    Watch(cmd::watch::WatchArgs),
+    /// Build, rebuild on every change, and serve the site with live reload
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +33,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(&cli.root, &args),
         Command::Init(args) => cmd::init::run(&args),
+        Command::Watch(args) => cmd::watch::run(&cli.root, &args),
+        Command::Serve(args) => cmd::serve::run(&cli.root, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

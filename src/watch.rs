@@ -61,11 +61,15 @@ pub struct Watcher {
 /// Watches `site.yaml`, `content/`, `templates/` and `static/` under `root`.
 pub fn watch(root: &Path, output: &Path, debounce: Duration) -> Result<Watcher> {
     let (sender, receiver) = mpsc::channel();
+    // Events carry absolute paths: compare them with absolute, symlink-free folders.
+    let root = &std::fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
     let (root_owned, output_owned): (PathBuf, PathBuf) = (root.to_owned(), output.to_owned());
     let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut changes = Changes::default();
-        for event in &events {
+        // Reading a file is an event too (inotify reports opens): only writes, creations, removals and
+        // renames change the site, and the build itself must not trigger the next one.
+        for event in events.iter().filter(|e| !matches!(e.kind, notify::EventKind::Access(_) | notify::EventKind::Modify(notify::event::ModifyKind::Metadata(notify::event::MetadataKind::AccessTime)))) {
             for path in &event.paths {
                 classify(&root_owned, &output_owned, path, &mut changes);
             }

@@ -1,0 +1,88 @@
+//! `psoas serve`: watch mode plus a local server that behaves like GitHub Pages, with live reload and the
+//! build's problems shown over the page.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::cmd::watch::{DEBOUNCE, print_result, rebuild_loop};
+use crate::config::Config;
+use crate::diagnostics::Problems;
+use crate::serve::{self, Event};
+use crate::watch;
+use crate::workspace::{Report, Workspace};
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; only loopback unless you say otherwise
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Base URL to build with; its path is where the site is mounted (default: the path of `base_url`)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Output folder (default: a folder in the system's temporary directory, so public/ is left alone)
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
+    let mut config = Config::from_site_root(root).map_err(|p| Problems(vec![p]))?;
+    if let Some(url) = &args.base_url {
+        config.set_base_url(url).map_err(anyhow::Error::msg)?;
+    }
+    let mount = config.base_path().to_owned();
+    let output = args.output.clone().unwrap_or_else(|| default_output(root));
+    // Check the output folder before the server creates it.
+    let mut workspace = Workspace::new(root, &output, None, args.drafts)?;
+    let running = serve::start(&args.bind, args.port, workspace.output(), &mount)?;
+    let host = if args.bind == "0.0.0.0" || args.bind == "::" { "localhost" } else { args.bind.as_str() };
+    let address = format!("http://{host}:{}{mount}", running.port);
+    let base_url = args.base_url.clone().unwrap_or_else(|| address.clone());
+    workspace = Workspace::new(root, &output, Some(base_url), args.drafts)?;
+
+    let first = workspace.build_all();
+    print_result(&first, None);
+    announce(&running.state, &first);
+    let watcher = watch::watch(root, workspace.output(), DEBOUNCE)?;
+    println!("Serving {} at {address} (Ctrl-C to stop)", workspace.output().display());
+    if args.open {
+        open_browser(&address);
+    }
+    rebuild_loop(&mut workspace, &watcher, |result| announce(&running.state, result));
+    Ok(())
+}
+
+fn announce(state: &serve::State, result: &Result<Report>) {
+    match result {
+        Ok(_) => state.broadcast(Event::Reload),
+        Err(error) => state.broadcast(Event::Problems(match error.downcast_ref::<Problems>() {
+            Some(problems) => problems.to_string(),
+            None => format!("error: {error:#}"),
+        })),
+    }
+}
+
+/// One folder per site, reused across runs.
+fn default_output(root: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned()).hash(&mut hasher);
+    std::env::temp_dir().join(format!("psoas-serve-{:016x}", hasher.finish()))
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}

@@ -1,0 +1,105 @@
+//! `psoas watch`: build, then rebuild incrementally on every change until interrupted. Problems are printed
+//! and the last good output stays in place; the loop never stops because of them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::diagnostics::Problems;
+use crate::watch;
+use crate::workspace::{Changes, Report, Workspace};
+
+#[derive(Args, Debug, Clone)]
+pub struct WatchArgs {
+    /// Publish URL, overriding `base_url` in site.yaml
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Output folder, relative to the site folder
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// How long the watcher waits for a burst of file events (an editor's save) to settle.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
+    let mut workspace = Workspace::new(root, &args.output, args.base_url.clone(), args.drafts)?;
+    let first = workspace.build_all();
+    print_result(&first, None);
+    let watcher = watch::watch(root, workspace.output(), DEBOUNCE)?;
+    println!("Watching {} for changes (Ctrl-C to stop)", root.display());
+    rebuild_loop(&mut workspace, &watcher, |_| {});
+    Ok(())
+}
+
+/// Rebuilds on every batch of changes, printing what happened and passing each result to `after`.
+pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, mut after: impl FnMut(&Result<Report>)) {
+    while let Ok(mut changes) = watcher.receiver.recv() {
+        // Changes that arrived while the previous rebuild ran are built together.
+        while let Ok(more) = watcher.receiver.try_recv() {
+            merge(&mut changes, more);
+        }
+        let result = workspace.rebuild(&changes);
+        print_result(&result, Some(&changes));
+        after(&result);
+    }
+}
+
+fn merge(into: &mut Changes, more: Changes) {
+    into.config |= more.config;
+    into.templates |= more.templates;
+    into.content.extend(more.content);
+    into.static_files.extend(more.static_files);
+}
+
+/// One line per rebuild: what changed, what was re-rendered, how long it took. Problems in full.
+pub fn print_result(result: &Result<Report>, changes: Option<&Changes>) {
+    match result {
+        Ok(report) => println!("{}", describe(report, changes)),
+        Err(error) => match error.downcast_ref::<Problems>() {
+            Some(problems) => eprintln!("{problems}\n(the last good build is still being served)"),
+            None => eprintln!("error: {error:#}"),
+        },
+    }
+}
+
+pub fn describe(report: &Report, changes: Option<&Changes>) -> String {
+    let what = match changes {
+        None => "Built".to_owned(),
+        Some(c) => {
+            let mut parts: Vec<String> = Vec::new();
+            if c.config {
+                parts.push("site.yaml".into());
+            }
+            if c.templates {
+                parts.push("templates".into());
+            }
+            parts.extend(c.content.iter().take(3).map(|p| format!("content/{p}")));
+            parts.extend(c.static_files.iter().take(3).map(|p| format!("static/{p}")));
+            let more = c.content.len().saturating_sub(3) + c.static_files.len().saturating_sub(3);
+            if more > 0 {
+                parts.push(format!("{more} more"));
+            }
+            format!("Changed {}: rebuilt", parts.join(", "))
+        }
+    };
+    let s = report.stats;
+    format!(
+        "{what} in {} ms ({}): {} Markdown file{} and {} template output{} rendered, {} reused; {} file{} written, {} removed",
+        report.elapsed.as_millis(),
+        if report.full { "full" } else { "incremental" },
+        s.markdown_rendered,
+        if s.markdown_rendered == 1 { "" } else { "s" },
+        s.templates_rendered,
+        if s.templates_rendered == 1 { "" } else { "s" },
+        s.outputs_reused,
+        report.written,
+        if report.written == 1 { "" } else { "s" },
+        report.removed,
+    )
+}

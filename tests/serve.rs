@@ -1,0 +1,179 @@
+//! `psoas serve` as an author uses it: the real binary on a free port, real HTTP requests, real file edits.
+//! Edits reach the served pages with a reload event; a broken edit sends the problems (the same text the
+//! terminal shows) and keeps the last good site served; fixing it reloads; deletes and renames propagate;
+//! paths that try to leave the output folder are refused.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server {
+    child: Child,
+    port: u16,
+    _site: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: tempfile::TempDir) -> Server {
+    let output = site.path().join("served");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoas"))
+        .args(["serve", "--port", "0", "--output"])
+        .arg(&output)
+        .current_dir(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("the server announces its address");
+        if let Some(rest) = line.split_once(" at http://127.0.0.1:").map(|(_, r)| r) {
+            let port = rest.split('/').next().unwrap().parse().unwrap();
+            return Server { child, port, _site: site };
+        }
+    }
+}
+
+/// A minimal HTTP/1.1 GET: (status, body).
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// Opens the event stream; each event arrives as (name, data).
+fn events(port: u16) -> mpsc::Receiver<(String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /repo/__psoas/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let reader = BufReader::new(stream);
+        let (mut name, mut data) = (String::new(), Vec::new());
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_owned();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push(d.to_owned());
+            } else if line.is_empty() && !name.is_empty() {
+                if sender.send((std::mem::take(&mut name), data.join("\n"))).is_err() {
+                    return;
+                }
+                data.clear();
+            }
+        }
+    });
+    receiver
+}
+
+fn next_event(events: &mpsc::Receiver<(String, String)>) -> (String, String) {
+    events.recv_timeout(Duration::from_secs(20)).expect("an event after the change")
+}
+
+fn edit(root: &Path, rel: &str, text: &str) {
+    write(root, rel, text);
+}
+
+fn fixture_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    site
+}
+
+#[test]
+fn edits_reload_errors_show_and_clear_and_deletes_propagate() {
+    let site = fixture_site();
+    let root = site.path().to_owned();
+    let server = start(site);
+    let port = server.port;
+
+    let (status, head, body) = get(port, "/repo/notes/first/");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/html"), "{head}");
+    assert!(body.contains("<h1>First note</h1>"));
+    assert!(body.contains("new EventSource(\"/repo/__psoas/events\")"), "served pages get the live-reload client");
+    assert!(!std::fs::read_to_string(root.join("served/notes/first/index.html")).unwrap().contains("EventSource"), "but it is never written to disk");
+
+    let stream = events(port);
+    std::thread::sleep(Duration::from_millis(300));
+    let first = std::fs::read_to_string(root.join("content/notes/first.md")).unwrap();
+    edit(&root, "content/notes/first.md", &first.replace("Same heading again.", "Edited while serving."));
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/first/").2.contains("Edited while serving."));
+
+    edit(&root, "content/notes/first.md", &first.replace("title: First note", "title: [broken"));
+    let (name, data) = next_event(&stream);
+    assert_eq!(name, "problems");
+    assert!(data.starts_with("error: content/notes/first.md:2:8: "), "{data}");
+    assert!(data.contains("2 | title: [broken"), "the overlay shows the same source line and caret as the terminal: {data}");
+    assert!(get(port, "/repo/notes/first/").2.contains("Edited while serving."), "the last good page is still served");
+    // A page opened while the build is broken learns about the problems at once.
+    let late = events(port);
+    assert_eq!(next_event(&late).0, "problems");
+
+    edit(&root, "content/notes/first.md", &first);
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/first/").2.contains("Same heading again."));
+
+    edit(&root, "content/notes/extra.md", "---\ntitle: Extra page\n---\nNew.\n");
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/notes/extra/").0, 200);
+    std::fs::rename(root.join("content/notes/extra.md"), root.join("content/notes/moved.md")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    let (status, _, body) = get(port, "/repo/notes/extra/");
+    assert_eq!(status, 404, "a renamed page's old URL is gone");
+    assert!(body.contains("<h1>Not found</h1>"), "misses get the site's 404.html");
+    assert_eq!(get(port, "/repo/notes/moved/").0, 200);
+    std::fs::remove_file(root.join("content/notes/moved.md")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/notes/moved/").0, 404);
+    assert!(!root.join("served/notes/moved").exists());
+}
+
+#[test]
+fn serves_like_github_pages_and_refuses_traversal() {
+    let site = fixture_site();
+    std::fs::write(site.path().join("secret.txt"), "private").unwrap();
+    let server = start(site);
+    let port = server.port;
+    let (status, head, _) = get(port, "/repo/notes");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /repo/notes/"), "{head}");
+    assert_eq!(get(port, "/").0, 301, "the bare host redirects to the mounted site");
+    let (status, head, body) = get(port, "/repo/pic.svg");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: image/svg+xml"));
+    assert!(body.contains("<svg"));
+    assert!(get(port, "/repo/style.css").1.contains("Content-Type: text/css"));
+    for path in ["/repo/../secret.txt", "/repo/%2e%2e/secret.txt", "/repo/%2E%2E%2Fsecret.txt", "/repo/notes/..%2f..%2fsecret.txt", "/repo/%00"] {
+        let (status, _, body) = get(port, path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("private"), "{path}");
+    }
+    assert_eq!(get(port, "/notes/first/").0, 404, "outside the base path");
+}
