@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::{SourceFile, find_key_line};
 use crate::diagnostics::{Problem, did_you_mean};
 use crate::markdown::LinkRecord;
-use crate::render::{Body, RenderedSite};
+use crate::render::{Body, Output, RenderedSite};
 use crate::site::Site;
 use crate::urls::{is_external, normalize, percent_decode};
 
@@ -22,18 +22,30 @@ pub struct Scan {
 }
 
 pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
+    check_links_since(site, rendered, None)
+}
+
+/// Checks the links of a rebuild. Given the previous (good) build, links that cannot have broken are not
+/// checked again: when no page or file appeared, disappeared or changed its ids, only what was re-rendered
+/// is checked.
+pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<&RenderedSite>) -> Vec<Problem> {
     // Scans are cached on the outputs, so a rebuild only scans what it re-rendered.
     rendered.outputs.par_iter().for_each(|o| {
         o.scan();
     });
     let scans: HashMap<&str, &Scan> = rendered.outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
     let files: HashSet<&str> = rendered.outputs.iter().map(|o| o.path.as_str()).collect();
-    let ids: HashMap<&str, HashSet<&str>> = scans.iter().map(|(path, scan)| (*path, scan.ids.iter().map(String::as_str).collect())).collect();
-    let index = Index { files, ids };
+    let index = Index { files, scans };
+    let unchanged = previous.and_then(|old| unchanged_outputs(rendered, old));
+    let is_fresh = |output: &Output| unchanged.as_ref().is_none_or(|set| !set.contains(&(output as *const Output as usize)));
 
     let mut problems: Vec<Problem> = Vec::new();
+    let old_markdown: HashSet<*const crate::markdown::Rendered> = match (previous, &unchanged) {
+        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(|r| std::sync::Arc::as_ptr(r)).collect(),
+        _ => HashSet::new(),
+    };
     let markdown = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections));
-    for (file, result) in markdown {
+    for (file, result) in markdown.filter(|(_, r)| !old_markdown.contains(&std::sync::Arc::as_ptr(r))) {
         for link in &result.links {
             if let Err((message, help)) = index.check(&link.target, link.fragment.as_deref()) {
                 problems.push(source_problem(file, link, message, help));
@@ -57,9 +69,10 @@ pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
     let template_problems: Vec<(Problem, &str)> = rendered
         .outputs
         .par_iter()
+        .filter(|output| is_fresh(output))
         .flat_map_iter(|output| {
             let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };
-            let scan = scans[output.path.as_str()];
+            let scan = index.scans[output.path.as_str()];
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
             let mut seen = HashSet::new();
@@ -113,9 +126,29 @@ fn merge_by_page(found: Vec<(Problem, &str)>) -> Vec<Problem> {
         .collect()
 }
 
+/// Outputs carried over unchanged from `old` (by address), when every link target is as it was (no output appeared,
+/// disappeared or changed its ids); `None` when something a link could point at changed.
+fn unchanged_outputs(new: &RenderedSite, old: &RenderedSite) -> Option<HashSet<usize>> {
+    if new.outputs.len() != old.outputs.len() {
+        return None;
+    }
+    let mut unchanged = HashSet::with_capacity(new.outputs.len());
+    for (a, b) in new.outputs.iter().zip(&old.outputs) {
+        if a.path != b.path {
+            return None;
+        }
+        if std::sync::Arc::ptr_eq(a, b) {
+            unchanged.insert(std::sync::Arc::as_ptr(a) as usize);
+        } else if a.scan().map(|s| &s.ids) != b.scan().map(|s| &s.ids) {
+            return None;
+        }
+    }
+    Some(unchanged)
+}
+
 struct Index<'a> {
     files: HashSet<&'a str>,
-    ids: HashMap<&'a str, HashSet<&'a str>>,
+    scans: HashMap<&'a str, &'a Scan>,
 }
 
 impl Index<'_> {
@@ -126,12 +159,12 @@ impl Index<'_> {
             (format!("no page or file at `{shown}`"), "check the path; link to content by its source path, e.g. `@/section/file.md`".to_owned())
         })?;
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
-        let Some(ids) = self.ids.get(file) else { return Ok(()) };
+        let Some(scan) = self.scans.get(file) else { return Ok(()) };
         let fragment = percent_decode(fragment);
-        if ids.contains(fragment.as_str()) {
+        if scan.ids.iter().any(|id| *id == fragment) {
             return Ok(());
         }
-        let help = match did_you_mean(&fragment, ids.iter().copied()) {
+        let help = match did_you_mean(&fragment, scan.ids.iter().map(String::as_str)) {
             Some(near) => format!("did you mean `#{near}`?"),
             None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
         };

@@ -29,18 +29,18 @@ pub struct SectionData {
     pub heads: Vec<Value>,
     pub pages: Vec<Vec<usize>>,
     pub subsections: Vec<Vec<usize>>,
-    pub summaries: Arc<Vec<Value>>,
+    pub summaries: Arc<Vec<Arc<Value>>>,
 }
 
 impl SectionData {
     pub fn value(&self, i: usize) -> Value {
         let mut value = self.heads[i].clone();
-        value["pages"] = self.pages[i].iter().map(|&p| self.summaries[p].clone()).collect();
+        value["pages"] = self.pages[i].iter().map(|&p| Value::clone(&self.summaries[p])).collect();
         value["subsections"] = self.subsections[i]
             .iter()
             .map(|&s| {
                 let head = &self.heads[s];
-                let pages: Vec<Value> = self.pages[s].iter().map(|&p| self.summaries[p].clone()).collect();
+                let pages: Vec<Value> = self.pages[s].iter().map(|&p| Value::clone(&self.summaries[p])).collect();
                 json!({"title": head["title"], "description": head["description"], "url": head["url"], "path": head["path"], "pages": pages})
             })
             .collect();
@@ -53,7 +53,7 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
     pub site_value: Value,
-    pub summaries: Arc<Vec<Value>>,
+    pub summaries: Arc<Vec<Arc<Value>>>,
     pub sections: Arc<SectionData>,
     /// (title, url, site path)
     pub nav: Vec<(String, String, String)>,
@@ -227,7 +227,7 @@ impl Shared<'_> {
         }
         let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
 
-        let mut value = self.summaries[i].clone();
+        let mut value = Value::clone(&self.summaries[i]);
         let object = value.as_object_mut().expect("summary is an object");
         object.insert("content".into(), rendered.html.as_str().into());
         object.insert("toc".into(), json!(rendered.toc));
@@ -240,8 +240,8 @@ impl Shared<'_> {
         context.insert("section", &json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        context.insert("prev", &position.checked_sub(1).map(|p| &self.summaries[siblings[p]]));
-        context.insert("next", &siblings.get(position + 1).map(|&p| &self.summaries[p]));
+        context.insert("prev", &position.checked_sub(1).map(|p| &*self.summaries[siblings[p]]));
+        context.insert("next", &siblings.get(position + 1).map(|&p| &*self.summaries[p]));
         context
     }
 
@@ -298,7 +298,7 @@ impl Shared<'_> {
         let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let pages: Vec<&Value> = term.pages.iter().map(|&p| &self.summaries[p]).collect();
+        let pages: Vec<&Value> = term.pages.iter().map(|&p| &*self.summaries[p]).collect();
         context.insert("taxonomy", &json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
         context.insert("term", &json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
         context

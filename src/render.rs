@@ -84,9 +84,13 @@ pub struct RenderedSite {
     pub outputs: Vec<Arc<Output>>,
     pub pages: Vec<Arc<Rendered>>,
     pub sections: Vec<Arc<Rendered>>,
-    pub summaries: Arc<Vec<Value>>,
-    /// Template outputs' dependencies, by output path.
-    pub deps: HashMap<String, Deps>,
+    pub summaries: Arc<Vec<Arc<Value>>>,
+    /// Template outputs and their dependencies in task order (see `context::Shared::tasks`).
+    pub task_outputs: Vec<(Arc<Output>, Arc<Deps>)>,
+    /// The sitemap, feed, robots.txt and redirects.
+    pub generated: Vec<Arc<Output>>,
+    /// The parsed templates, kept for the next rebuild.
+    pub tera: Tera,
     pub stats: RenderStats,
 }
 
@@ -160,8 +164,12 @@ impl Site {
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
     pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
-        let mut tera = self.templates.compile()?;
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
+        // Templates are parsed once, and again only when one changed.
+        let mut tera = match previous {
+            Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => p.rendered.tera.clone(),
+            _ => self.templates.compile()?,
+        };
         let site_value = self.site_value();
         let mut stats = RenderStats::default();
         let mut problems: Vec<Problem> = Vec::new();
@@ -173,7 +181,8 @@ impl Site {
             site_value: &site_value,
             page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect(),
         };
-        let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates));
+        let same = previous.is_some_and(|p| same_structure(p.site, self));
+        let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates, same));
         let markdown = |file: &SourceFile, own_path: &str, old: Option<&Arc<Rendered>>| -> (Arc<Rendered>, Vec<Problem>, bool) {
             if let (Some(old), Some(reuse)) = (old, &reuse)
                 && reuse.can_reuse(file, old)
@@ -183,8 +192,8 @@ impl Site {
             let (rendered, problems) = markdown::Render { site: &links, rel_path: &file.rel_path, display_path: &file.display_path(), file_text: &file.text, body_offset: file.body_offset, own_path }.render();
             (Arc::new(rendered), problems, true)
         };
-        let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_pages.get(src).map(|&j| &r.previous.rendered.pages[j]));
-        let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_sections.get(src).map(|&j| &r.previous.rendered.sections[j]));
+        let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_page(src));
+        let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_section(src));
         let (pages, sections) = rayon::join(
             || self.pages.par_iter().map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
             || self.sections.par_iter().map(|s| markdown(&s.file, &s.path, old_section(&s.file.rel_path))).collect::<Vec<_>>(),
@@ -202,18 +211,17 @@ impl Site {
         let pages = collect(pages);
         let sections = collect(sections);
         self.check_config_links(&mut problems);
-
         // Summaries, reused where neither the page nor its rendered Markdown changed.
-        let summaries: Vec<Value> = pages
+        let summaries: Vec<Arc<Value>> = pages
             .par_iter()
             .enumerate()
             .map(|(i, rendered)| {
                 let reused = reuse.as_ref().and_then(|r| {
-                    let &j = r.old_pages.get(self.pages[i].file.rel_path.as_str())?;
-                    let same = Arc::ptr_eq(&r.previous.rendered.pages[j], rendered) && r.images_unchanged && Arc::ptr_eq(&r.previous.site.pages[j].file.text, &self.pages[i].file.text);
+                    let &j = r.previous.site.page_index.get(&self.pages[i].file.rel_path)?;
+                    let same = Arc::ptr_eq(&r.previous.rendered.pages[j], rendered) && r.images_unchanged && Arc::ptr_eq(&r.previous.site.pages[j], &self.pages[i]);
                     same.then(|| r.previous.rendered.summaries[j].clone())
                 });
-                reused.unwrap_or_else(|| self.page_summary(i, rendered))
+                reused.unwrap_or_else(|| Arc::new(self.page_summary(i, rendered)))
             })
             .collect();
         let summaries = Arc::new(summaries);
@@ -227,9 +235,9 @@ impl Site {
             base_url: self.config.base_url.clone(),
             base_path: self.config.base_path().to_owned(),
             urls: self.urls.clone(),
-            page_index: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.clone(), i)).collect(),
+            page_index: self.page_index.clone(),
             summaries: summaries.clone(),
-            tocs: pages.iter().map(|r| json!(r.toc)).collect(),
+            pages: pages.clone(),
             sections: self
                 .sections
                 .iter()
@@ -243,49 +251,67 @@ impl Site {
         };
         templates::register_functions(&mut tera, Arc::new(lookup));
         let shared = Shared { site: self, tera: &tera, site_value, summaries: summaries.clone(), sections: section_data, nav: self.nav() };
-
         // Templates.
-        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav));
-        let old_outputs: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
+        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = shared.tasks();
-        let results: Vec<Result<(Arc<Output>, Deps, bool), Problem>> = tasks
-            .par_iter()
-            .map(|&task| {
-                let path = shared.output_path(task);
-                let deps = Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() };
-                if let (Some(previous), Some(changed)) = (previous, &changed)
-                    && let Some(old_deps) = previous.rendered.deps.get(&path)
-                    && let Some(old) = old_outputs.get(path.as_str())
-                    && old_deps.template == deps.template
-                    && old_deps.fixed == deps.fixed
-                    && !changed_templates.contains(&deps.template)
-                    && !old_deps.fixed.iter().chain(&old_deps.read).any(|k| changed.contains(k))
-                {
-                    return Ok(((*old).clone(), old_deps.clone(), false));
-                }
-                let (text, read) = templates::track_reads(|| shared.render(task, &pages, &sections));
-                let text = text?;
-                let (source, markdown_hrefs) = match task {
-                    Task::Page(i) => (Some(self.pages[i].file.display_path()), pages[i].links.iter().map(|l| l.href.clone()).collect()),
-                    Task::Section(i) => (Some(self.sections[i].file.display_path()), sections[i].links.iter().map(|l| l.href.clone()).collect()),
-                    _ => (None, Vec::new()),
-                };
-                let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
-                Ok((Arc::new(Output::new(path, body)), Deps { read, ..deps }, true))
-            })
-            .collect();
-        let mut outputs = Vec::with_capacity(results.len() + self.static_files.len() + 8);
-        let mut deps = HashMap::with_capacity(results.len());
+        // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
+        let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
+            Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
+            _ => HashMap::new(),
+        };
+        type TaskResult = Result<((Arc<Output>, Arc<Deps>), bool), Problem>;
+        let (results, generated): (Vec<TaskResult>, Vec<Arc<Output>>) = rayon::join(
+            || {
+                tasks
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, &task)| {
+                        let (old, fresh_deps) = match previous {
+                            Some(p) if same => (Some(&p.rendered.task_outputs[k]), None),
+                            _ => {
+                                let path = shared.output_path(task);
+                                let deps = Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() };
+                                let old = old_by_path.get(path.as_str()).copied().filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
+                                (old, Some((path, deps)))
+                            }
+                        };
+                        if let (Some((output, old_deps)), Some(changed)) = (old, &changed)
+                            && !changed_templates.contains(&old_deps.template)
+                            && !old_deps.fixed.iter().chain(&old_deps.read).any(|k| changed.contains(k))
+                        {
+                            return Ok(((output.clone(), old_deps.clone()), false));
+                        }
+                        let (path, deps) = fresh_deps.unwrap_or_else(|| {
+                            let (output, d) = old.expect("same structure: the previous build had this task");
+                            (output.path.clone(), Deps { template: d.template.clone(), fixed: d.fixed.clone(), read: Vec::new() })
+                        });
+                        let (text, read) = templates::track_reads(|| shared.render(task, &pages, &sections));
+                        let text = text?;
+                        let (source, markdown_hrefs) = match task {
+                            Task::Page(i) => (Some(self.pages[i].file.display_path()), pages[i].links.iter().map(|l| l.href.clone()).collect()),
+                            Task::Section(i) => (Some(self.sections[i].file.display_path()), sections[i].links.iter().map(|l| l.href.clone()).collect()),
+                            _ => (None, Vec::new()),
+                        };
+                        let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
+                        Ok(((Arc::new(Output::new(path, body)), Arc::new(Deps { read, ..deps })), true))
+                    })
+                    .collect()
+            },
+            || match previous {
+                Some(p) if same && feeds_unchanged(p.site, self) => p.rendered.generated.clone(),
+                _ => self.generated_files().into_iter().map(Arc::new).collect(),
+            },
+        );
+        let mut task_outputs = Vec::with_capacity(results.len());
         for result in results {
             match result {
-                Ok((output, dep, fresh)) => {
+                Ok((task_output, fresh)) => {
                     if fresh {
                         stats.templates_rendered += 1;
                     } else {
                         stats.outputs_reused += 1;
                     }
-                    deps.insert(output.path.clone(), dep);
-                    outputs.push(output);
+                    task_outputs.push(task_output);
                 }
                 Err(problem) => problems.push(problem),
             }
@@ -293,13 +319,16 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
-        outputs.extend(self.generated_files().into_iter().map(Arc::new));
-        outputs.extend(self.static_files.iter().map(|f| match old_outputs.get(f.path.as_str()) {
+        let mut outputs: Vec<Arc<Output>> = Vec::with_capacity(task_outputs.len() + generated.len() + self.static_files.len());
+        outputs.extend(task_outputs.iter().map(|(o, _)| o.clone()));
+        outputs.extend(generated.iter().cloned());
+        let old_static: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().filter(|o| matches!(o.body, Body::Static(_))).map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
+        outputs.extend(self.static_files.iter().map(|f| match old_static.get(f.path.as_str()) {
             Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
             _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
         }));
-        outputs.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(RenderedSite { outputs, pages, sections, summaries, deps, stats })
+        outputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -391,7 +420,7 @@ impl Site {
         }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
 
-        let mut dated: Vec<&crate::content::Page> = self.pages.iter().filter(|p| p.meta.date.is_some()).collect();
+        let mut dated: Vec<&Arc<crate::content::Page>> = self.pages.iter().filter(|p| p.meta.date.is_some()).collect();
         dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)));
         let feed_entries: Vec<FeedEntry> = dated
             .iter()
@@ -429,40 +458,87 @@ impl Site {
 /// When a file's Markdown can be taken from the previous build.
 struct MarkdownReuse<'a> {
     previous: &'a Previous<'a>,
-    old_pages: HashMap<&'a str, usize>,
     old_sections: HashMap<&'a str, usize>,
     new: &'a Site,
     images_unchanged: bool,
+    /// Every content file has the URL it had (so no link target moved).
+    urls_unchanged: bool,
     card_template_changed: bool,
     /// Content files whose text changed (or that appeared or disappeared).
     changed_files: HashSet<&'a str>,
 }
 
 impl<'a> MarkdownReuse<'a> {
-    fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>) -> MarkdownReuse<'a> {
-        let old_pages: HashMap<&str, usize> = previous.site.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
-        let old_sections = previous.site.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
-        let new_pages: HashMap<&str, &SourceFile> = new.pages.iter().map(|p| (p.file.rel_path.as_str(), &p.file)).collect();
-        let mut changed_files: HashSet<&str> = new_pages.iter().filter(|(src, file)| old_pages.get(*src).is_none_or(|&j| previous.site.pages[j].file.text != file.text)).map(|(src, _)| *src).collect();
-        changed_files.extend(old_pages.keys().filter(|src| !new_pages.contains_key(*src)));
+    fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_structure: bool) -> MarkdownReuse<'a> {
+        let old = previous.site;
+        let old_sections = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
+        let mut changed_files: HashSet<&str> = new
+            .pages
+            .iter()
+            .filter(|p| old.page_index.get(&p.file.rel_path).is_none_or(|&j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
+            .map(|p| p.file.rel_path.as_str())
+            .collect();
+        changed_files.extend(old.pages.iter().map(|p| p.file.rel_path.as_str()).filter(|src| !new.page_index.contains_key(*src)));
         MarkdownReuse {
             previous,
-            old_pages,
             old_sections,
             new,
-            images_unchanged: previous.site.image_sizes == new.image_sizes,
+            images_unchanged: old.image_sizes == new.image_sizes,
+            urls_unchanged: same_structure || old.urls == new.urls,
             card_template_changed: changed_templates.contains(CARD_TEMPLATE),
             changed_files,
         }
     }
 
+    fn old_page(&self, src: &str) -> Option<&'a Arc<Rendered>> {
+        self.previous.site.page_index.get(src).map(|&j| &self.previous.rendered.pages[j])
+    }
+
+    fn old_section(&self, src: &str) -> Option<&'a Arc<Rendered>> {
+        self.old_sections.get(src).map(|&j| &self.previous.rendered.sections[j])
+    }
+
     fn can_reuse(&self, file: &SourceFile, old: &Rendered) -> bool {
-        let old_text = self.old_pages.get(file.rel_path.as_str()).map(|&j| &self.previous.site.pages[j].file.text).or_else(|| self.old_sections.get(file.rel_path.as_str()).map(|&j| &self.previous.site.sections[j].file.text));
-        old_text.is_some_and(|t| *t == file.text)
+        let old_site = self.previous.site;
+        let old_text = old_site.page_index.get(&file.rel_path).map(|&j| &old_site.pages[j].file.text).or_else(|| self.old_sections.get(file.rel_path.as_str()).map(|&j| &old_site.sections[j].file.text));
+        old_text.is_some_and(|t| Arc::ptr_eq(t, &file.text) || *t == file.text)
             && self.images_unchanged
             && !(old.uses_card && self.card_template_changed)
-            && old.links_to.iter().all(|target| self.previous.site.urls.get(target) == self.new.urls.get(target) && !(old.uses_card && self.changed_files.contains(target.as_str())))
+            && old.links_to.iter().all(|target| {
+                (self.urls_unchanged || old_site.urls.get(target) == self.new.urls.get(target)) && !(old.uses_card && self.changed_files.contains(target.as_str()))
+            })
     }
+}
+
+/// Whether everything the sitemap, the feed and the redirects show is as it was (given the same structure):
+/// the dates, titles and descriptions of the pages that changed.
+fn feeds_unchanged(old: &Site, new: &Site) -> bool {
+    let shown = |p: &crate::content::Page| (p.meta.date, p.meta.updated, p.meta.last_reviewed, p.meta.title.clone(), p.meta.description.clone());
+    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
+        && old.sections.iter().zip(&new.sections).all(|(a, b)| a.meta.last_reviewed == b.meta.last_reviewed)
+}
+
+/// Whether two builds have the same pages, sections, URLs, templates, order and taxonomy terms, so that
+/// every output's structural dependencies are as they were.
+fn same_structure(old: &Site, new: &Site) -> bool {
+    let page = |a: &crate::content::Page, b: &crate::content::Page| {
+        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.aliases == b.meta.aliases
+    };
+    let section = |a: &crate::content::Section, b: &crate::content::Section| {
+        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template
+    };
+    let terms = |a: &crate::site::Taxonomy, b: &crate::site::Taxonomy| {
+        a.name == b.name && a.terms.len() == b.terms.len() && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name && x.pages == y.pages)
+    };
+    old.pages.len() == new.pages.len()
+        && old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || page(a, b))
+        && old.sections.len() == new.sections.len()
+        && old.sections.iter().zip(&new.sections).all(|(a, b)| section(a, b))
+        && old.page_section == new.page_section
+        && old.section_pages == new.section_pages
+        && old.subsections == new.subsections
+        && old.taxonomies.len() == new.taxonomies.len()
+        && old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| terms(a, b))
 }
 
 /// Names of templates whose text changed, appeared or disappeared, and every template that uses them.
@@ -482,7 +558,7 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
     site.section_pages[i].iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect()
 }
 
-fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Value], nav: &[(String, String, String)]) -> HashSet<String> {
+fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;
     let mut changed = HashSet::new();
@@ -492,7 +568,7 @@ fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], secti
         let src = page.file.rel_path.as_str();
         match old_pages.get(src) {
             Some(&j) => {
-                if old_r.summaries[j] != summaries[i] {
+                if !Arc::ptr_eq(&old_r.summaries[j], &summaries[i]) && old_r.summaries[j] != summaries[i] {
                     summary_changed.insert(src);
                 }
                 let same_content = Arc::ptr_eq(&old_r.pages[j], &pages[i]) || (old_r.pages[j].html == pages[i].html && old_r.pages[j].toc == pages[i].toc);
@@ -545,12 +621,13 @@ fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], secti
     if old.nav() != nav {
         changed.insert("nav".to_owned());
     }
-    for (src, url) in &site.urls {
+    // With the same structure, URLs and memberships are as they were; only summaries can have changed.
+    for (src, url) in site.urls.iter().filter(|_| !same_structure) {
         if old.urls.get(src) != Some(url) {
             changed.insert(format!("url:{src}"));
         }
     }
-    for src in old.urls.keys().filter(|s| !site.urls.contains_key(*s)) {
+    for src in old.urls.keys().filter(|s| !same_structure && !site.urls.contains_key(*s)) {
         changed.insert(format!("url:{src}"));
     }
     for taxonomy in &site.taxonomies {

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -46,7 +47,7 @@ pub struct Taxonomy {
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     /// For each page, the index of its section.
     pub page_section: Vec<usize>,
@@ -59,8 +60,10 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub static_files: Vec<StaticFile>,
     pub templates: TemplateSet,
-    /// Content source path -> site-relative URL path.
-    pub urls: HashMap<String, String>,
+    /// Content source path -> site-relative URL path (shared with the template functions).
+    pub urls: Arc<HashMap<String, String>>,
+    /// Page source path -> index in `pages`.
+    pub page_index: Arc<HashMap<String, usize>>,
     /// Intrinsic sizes of static images by site path.
     pub image_sizes: HashMap<String, (u32, u32)>,
 }
@@ -116,7 +119,8 @@ impl Site {
             image_sizes,
             static_files,
             templates,
-            urls: HashMap::new(),
+            urls: Arc::default(),
+            page_index: Arc::default(),
         };
         site.index(&mut problems);
         if problems.is_empty() { Ok(site) } else { Err(problems) }
@@ -167,40 +171,46 @@ impl Site {
     /// Maps every source file to its URL and reports two sources (or a source and a generated page or static
     /// file) that would write the same output file.
     fn index_urls(&mut self, problems: &mut Vec<Problem>) {
-        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        use std::borrow::Cow;
+        // Output folder (`a/b/`, for `a/b/index.html`) or file -> who writes it (named only when two collide).
+        let mut owners: HashMap<Cow<str>, Cow<str>> = HashMap::with_capacity(self.pages.len() + self.sections.len() + self.static_files.len());
+        let mut urls = HashMap::with_capacity(self.pages.len() + self.sections.len());
         for file in &self.static_files {
-            owners.insert(file.path.clone(), format!("{STATIC_DIR}/{}", file.path));
+            owners.insert(Cow::Borrowed(file.path.strip_suffix("index.html").unwrap_or(&file.path)), Cow::Owned(format!("{STATIC_DIR}/{}", file.path)));
         }
         for name in &self.config.taxonomies {
-            owners.insert(format!("{name}/index.html"), format!("the `{name}` taxonomy (site.yaml)"));
+            owners.insert(Cow::Owned(format!("{name}/")), Cow::Owned(format!("the `{name}` taxonomy (site.yaml)")));
         }
         let items = self.sections.iter().map(|s| (&s.file, &s.path, None)).chain(self.pages.iter().map(|p| (&p.file, &p.path, p.meta.slug.as_ref())));
         for (file, path, slug) in items {
-            self.urls.insert(file.rel_path.clone(), path.clone());
-            let output = format!("{path}index.html");
-            if let Some(other) = owners.get(&output) {
+            urls.insert(file.rel_path.clone(), path.clone());
+            if let Some(other) = owners.get(path.as_str()) {
+                let output = format!("{path}index.html");
                 let line = if slug.is_some() { content::find_key_line(&file.text, "slug") } else { 1 };
                 problems.push(
-                    Problem::new(file.display_path(), format!("writes `{output}`, which {other} also writes"))
+                    Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
                         .at(&file.text, line, 1)
                         .help("give one of them a different `slug`, or rename the file"),
                 );
             } else {
-                owners.insert(output, file.display_path());
+                owners.insert(Cow::Borrowed(path), Cow::Borrowed(&file.rel_path));
             }
         }
+        self.urls = Arc::new(urls);
+        self.page_index = Arc::new(self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.clone(), i)).collect());
         for page in &self.pages {
             for alias in &page.meta.aliases {
                 let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
                 let output = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
-                if let Some(other) = owners.get(&output) {
+                let key = output.strip_suffix("index.html").unwrap_or(&output).to_owned();
+                if let Some(other) = owners.get(key.as_str()) {
                     problems.push(
-                        Problem::new(page.file.display_path(), format!("alias `{alias}` writes `{output}`, which {other} also writes"))
+                        Problem::new(page.file.display_path(), format!("alias `{alias}` writes `{output}`, which {} also writes", shown_owner(other)))
                             .at(&page.file.text, content::find_key_line(&page.file.text, "aliases"), 1)
                             .help("remove the alias, or point it at a URL nothing else uses"),
                     );
                 } else {
-                    owners.insert(output, page.file.display_path());
+                    owners.insert(Cow::Owned(key), Cow::Borrowed(&page.file.rel_path));
                 }
             }
         }
@@ -214,6 +224,7 @@ impl Site {
             let (a, b) = (&self.pages[a].meta, &self.pages[b].meta);
             b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
         });
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for &i in &order {
             let page = &self.pages[i];
             let used = std::iter::once(("tags", &page.meta.tags)).filter(|(_, t)| !t.is_empty()).chain(page.meta.taxonomies.iter().map(|(n, t)| (n.as_str(), t)));
@@ -233,13 +244,14 @@ impl Site {
                     continue;
                 };
                 for term in terms {
-                    let slug = slugify(term);
+                    let slug = slugs.entry(term.as_str()).or_insert_with(|| slugify(term)).clone();
                     if slug.is_empty() {
                         problems.push(Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL")).at(&page.file.text, content::find_key_line(&page.file.text, name), 1));
                         continue;
                     }
                     let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });
-                    if !entry.pages.contains(&i) {
+                    // Pages arrive in order, so a page listing a term twice is the last one added.
+                    if entry.pages.last() != Some(&i) {
                         entry.pages.push(i);
                     }
                 }
@@ -261,6 +273,11 @@ impl Site {
     pub fn root_section(&self) -> usize {
         self.sections.iter().position(|s| s.dir.is_empty()).unwrap_or(0)
     }
+}
+
+/// An owner recorded by its content path is shown as `content/PATH`.
+fn shown_owner(owner: &str) -> String {
+    if owner.ends_with(".md") { format!("{}/{owner}", content::CONTENT_DIR) } else { owner.to_owned() }
 }
 
 /// Items without a weight come after weighted ones; ties break on title.

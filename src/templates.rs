@@ -170,12 +170,12 @@ pub struct Lookup {
     pub base_url: String,
     pub base_path: String,
     /// Content source path (`stretches/x.md`) -> site-relative URL path.
-    pub urls: HashMap<String, String>,
+    pub urls: Arc<HashMap<String, String>>,
     /// Page source path -> index into `summaries`.
-    pub page_index: HashMap<String, usize>,
-    pub summaries: Arc<Vec<Value>>,
-    /// Each page's table of contents, by page index.
-    pub tocs: Vec<Value>,
+    pub page_index: Arc<HashMap<String, usize>>,
+    pub summaries: Arc<Vec<Arc<Value>>>,
+    /// Each page's rendered Markdown (for its table of contents), by page index.
+    pub pages: Vec<Arc<crate::markdown::Rendered>>,
     /// Section source path -> the section's value (with its pages), built when first asked for.
     pub sections: HashMap<String, Box<dyn Fn() -> Value + Send + Sync>>,
 }
@@ -240,8 +240,8 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         record_read(format!("p:{path}"));
         record_read(format!("c:{path}"));
         let &i = l.page_index.get(path).ok_or_else(|| tera::Error::msg(format!("get_page(): no page `{path}`")))?;
-        let mut page = l.summaries[i].clone();
-        page["toc"] = l.tocs[i].clone();
+        let mut page = Value::clone(&l.summaries[i]);
+        page["toc"] = serde_json::to_value(&l.pages[i].toc).map_err(tera::Error::json)?;
         Ok(page)
     });
     let l = lookup.clone();
@@ -255,7 +255,7 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         let has = str_arg(args, "has")?;
         let sort_by = args.get("sort_by").and_then(Value::as_str).unwrap_or(has);
         record_read("all-pages".to_owned());
-        let mut pages: Vec<&Value> = lookup.summaries.iter().filter(|p| !dotted(p, has).is_null()).collect();
+        let mut pages: Vec<&Value> = lookup.summaries.iter().map(|p| &**p).filter(|p| !dotted(p, has).is_null()).collect();
         pages.sort_by(|a, b| compare_values(dotted(a, sort_by), dotted(b, sort_by)));
         Ok(Value::Array(pages.into_iter().cloned().collect()))
     });

@@ -85,7 +85,7 @@ impl Workspace {
         let start = Instant::now();
         let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
         let rendered = site.render().map_err(|p| Problems(p).sorted())?;
-        check(&site, &rendered)?;
+        check(&site, &rendered, None)?;
         let written = output::write_site(&self.output, &rendered.outputs)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, true, written, 0, start))
@@ -121,7 +121,7 @@ impl Workspace {
         let site = Site::assemble(&self.root, config, content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?;
         let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
         let rendered = site.render_from(Some(&previous)).map_err(|p| Problems(p).sorted())?;
-        check(&site, &rendered)?;
+        check(&site, &rendered, Some(&last.rendered))?;
         let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, false, written, removed, start))
@@ -138,13 +138,16 @@ impl Workspace {
             removed,
             elapsed: start.elapsed(),
         };
-        self.last = Some(Built { site, rendered });
+        // Dropping the previous build frees a lot of small allocations: do it off the rebuild's path.
+        if let Some(old) = self.last.replace(Built { site, rendered }) {
+            std::thread::spawn(move || drop(old));
+        }
         report
     }
 }
 
-fn check(site: &Site, rendered: &RenderedSite) -> Result<()> {
-    let problems = crate::check::check_links(site, rendered);
+fn check(site: &Site, rendered: &RenderedSite, previous: Option<&RenderedSite>) -> Result<()> {
+    let problems = crate::check::check_links_since(site, rendered, previous);
     if problems.is_empty() { Ok(()) } else { Err(Problems(problems).sorted().into()) }
 }
 

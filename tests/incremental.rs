@@ -108,7 +108,19 @@ impl Editor {
                 } else {
                     let title = format!("Title {n}");
                     let weight = format!("weight: {}", self.rng.below(5));
-                    let lines: Vec<String> = text.lines().map(|l| if l.starts_with("title:") { format!("title: {title}") } else if l.starts_with("weight:") { weight.clone() } else { l.to_owned() }).collect();
+                    let tags: Vec<&str> = (0..self.rng.below(3)).map(|_| *self.rng.pick(TAGS)).collect();
+                    let tags = format!("tags: {tags:?}");
+                    let date = format!("date: 2026-0{}-1{}", 1 + self.rng.below(9), self.rng.below(10));
+                    let lines: Vec<String> = text
+                        .lines()
+                        .map(|l| match l.split(':').next().unwrap_or_default() {
+                            "title" => format!("title: {title}"),
+                            "weight" => weight.clone(),
+                            "tags" if l.starts_with("tags: [") || l == "tags: []" => tags.clone(),
+                            "date" => date.clone(),
+                            _ => l.to_owned(),
+                        })
+                        .collect();
                     lines.join("\n") + "\n"
                 };
                 self.write(&rel, &text);
@@ -226,7 +238,7 @@ fn run_sequence(seed: u64, steps: usize) {
 
 #[test]
 fn random_edit_sequences_match_clean_builds() {
-    for seed in [0x9e37_79b9_7f4a_7c15, 42, 7_777_777, 123_456_789_012] {
+    for seed in [0x9e37_79b9_7f4a_7c15, 42, 7_777_777, 123_456_789_012, 31_337, 2_026_112_1] {
         run_sequence(seed, 40);
     }
 }

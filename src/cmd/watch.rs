@@ -25,7 +25,7 @@ pub struct WatchArgs {
 }
 
 /// How long the watcher waits for a burst of file events (an editor's save) to settle.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
     let mut workspace = Workspace::new(root, &args.output, args.base_url.clone(), args.drafts)?;

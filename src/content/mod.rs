@@ -61,7 +61,8 @@ pub struct Section {
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<Page>,
+    /// Shared, so a rebuild keeps unchanged pages without copying them.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
 }
 
@@ -73,7 +74,7 @@ pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
 
 /// Files a rebuild may keep from the previous load: those not in `changed`.
 pub struct Reuse<'a> {
-    pub pages: &'a [Page],
+    pub pages: &'a [Arc<Page>],
     pub sections: &'a [Section],
     /// Paths relative to `content/` whose files were created, edited or deleted.
     pub changed: &'a std::collections::HashSet<String>,
@@ -84,6 +85,12 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![Problem::new(CONTENT_DIR, "the content folder does not exist").help("create content/_index.md for the home page")]);
+    }
+    if let Some(reuse) = &reuse
+        && !reuse.changed.is_empty()
+        && reuse.changed.iter().all(|path| path.ends_with(".md"))
+    {
+        return reload_files(&content_dir, drafts, reuse);
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
@@ -98,7 +105,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     }
     let previous: std::collections::HashMap<&str, Item> = match &reuse {
         Some(reuse) => {
-            let pages = reuse.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(p.clone())));
+            let pages = reuse.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(Arc::clone(p))));
             let sections = reuse.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(s.clone())));
             pages.chain(sections).filter(|(path, _)| !reuse.changed.contains(*path)).collect()
         }
@@ -127,6 +134,45 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     if problems.is_empty() { Ok(content) } else { Err(problems) }
 }
 
+/// When only Markdown files changed: the previous content with just those files read again (or dropped),
+/// without walking the whole folder.
+fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Content, Vec<Problem>> {
+    let changed = reuse.changed;
+    let mut content = Content {
+        pages: reuse.pages.iter().filter(|p| !changed.contains(&p.file.rel_path)).cloned().collect(),
+        sections: reuse.sections.iter().filter(|s| !changed.contains(&s.file.rel_path) && !s.file.text.is_empty()).cloned().collect(),
+    };
+    let mut dirs: Vec<String> = reuse.sections.iter().map(|s| s.dir.clone()).collect();
+    let mut problems = Vec::new();
+    let mut sorted: Vec<&String> = changed.iter().collect();
+    sorted.sort();
+    for rel in sorted {
+        let path = content_dir.join(rel);
+        if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) {
+            continue;
+        }
+        let mut dir = rel.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            dirs.push(parent.to_owned());
+            dir = parent;
+        }
+        match read_item(rel, &path) {
+            Ok(Some(item)) if drafts || !item.is_draft() => match item {
+                Item::Page(page) => content.pages.push(page),
+                Item::Section(section) => content.sections.push(section),
+            },
+            Ok(_) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    add_implicit_sections(&mut content, &dirs);
+    content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
+    content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
+    if problems.is_empty() { Ok(content) } else { Err(problems) }
+}
+
 /// Hidden files and editor temp, swap and backup files are never content.
 pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
@@ -139,7 +185,7 @@ fn rel_path(base: &Path, path: &Path) -> String {
 
 #[derive(Clone)]
 enum Item {
-    Page(Page),
+    Page(Arc<Page>),
     Section(Section),
 }
 
@@ -201,7 +247,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
     };
     let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
     let file = SourceFile { rel_path, text: text.into(), body_offset };
-    Ok(Item::Page(Page { file, meta, path }))
+    Ok(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
 /// URL path of a content folder: each folder name slugified.

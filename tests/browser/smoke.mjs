@@ -1,0 +1,15 @@
+import { serveSite, launchBrowser } from "./lib/env.js";
+const s = await serveSite();
+const t0 = Date.now();
+const b = await launchBrowser();
+console.log("launch", Date.now() - t0, b.version());
+const ctx = await b.newContext();
+const p = await ctx.newPage();
+p.on("console", (m) => console.log("console", m.type(), m.text()));
+p.on("request", (r) => console.log("req", r.url()));
+p.on("requestfailed", (r) => console.log("failed", r.url(), r.failure()));
+const r = await p.goto(s.base);
+console.log(r.status(), await p.title());
+const r2 = await p.goto(s.base + "nope");
+console.log(r2.status(), await p.title());
+await b.close(); await s.close();
