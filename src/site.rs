@@ -126,6 +126,36 @@ impl Site {
         if problems.is_empty() { Ok(site) } else { Err(problems) }
     }
 
+    /// The common edit (a page's text, not its place in the site) needs no re-indexing: when `content` has
+    /// the same files as this site and no page changed a field that orders, names or groups it, returns this
+    /// site with the new pages, keeping every index. `None` when the structure may have changed.
+    pub fn with_same_structure(&self, content: &content::Content, templates: TemplateSet, static_files: Vec<StaticFile>, image_sizes: HashMap<String, (u32, u32)>) -> Option<Site> {
+        let placed = |a: &Page, b: &Page| {
+            let (m, n) = (&a.meta, &b.meta);
+            a.file.rel_path == b.file.rel_path
+                && a.path == b.path
+                && (&m.title, m.weight, m.date, &m.tags, &m.taxonomies, &m.template, &m.aliases, m.draft) == (&n.title, n.weight, n.date, &n.tags, &n.taxonomies, &n.template, &n.aliases, n.draft)
+        };
+        let same_pages = self.pages.len() == content.pages.len() && self.pages.iter().zip(&content.pages).all(|(a, b)| Arc::ptr_eq(a, b) || placed(a, b));
+        let same_sections = self.sections.len() == content.sections.len() && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
+        (same_pages && same_sections && templates.dir == self.templates.dir).then(|| Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            pages: content.pages.clone(),
+            sections: self.sections.clone(),
+            page_section: self.page_section.clone(),
+            section_parent: self.section_parent.clone(),
+            section_pages: self.section_pages.clone(),
+            subsections: self.subsections.clone(),
+            taxonomies: self.taxonomies.clone(),
+            static_files,
+            templates,
+            urls: self.urls.clone(),
+            page_index: self.page_index.clone(),
+            image_sizes,
+        })
+    }
+
     fn index(&mut self, problems: &mut Vec<Problem>) {
         let section_by_dir: HashMap<&str, usize> = self.sections.iter().enumerate().map(|(i, s)| (s.dir.as_str(), i)).collect();
         self.section_parent = self
