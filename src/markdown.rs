@@ -342,8 +342,31 @@ impl State<'_> {
     }
 
     fn count_words(&mut self, text: &str) {
-        self.rendered.word_count += text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        self.rendered.word_count += count_words(text);
     }
+}
+
+/// Words of `text`: runs of non-whitespace that contain a letter or digit (so a dash is not a word). A
+/// byte loop: every byte of a multi-byte character counts as part of a word, like a letter.
+fn count_words(text: &str) -> usize {
+    let (mut words, mut in_word, mut has_alnum) = (0, false, false);
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            words += usize::from(in_word && has_alnum);
+            in_word = false;
+            has_alnum = false;
+        } else {
+            in_word = true;
+            has_alnum |= b.is_ascii_alphanumeric() || b >= 0x80 && !is_punctuation_byte(b);
+        }
+    }
+    words + usize::from(in_word && has_alnum)
+}
+
+/// Bytes of the common non-ASCII punctuation pulldown-cmark's smart punctuation produces (en and em dashes,
+/// curly quotes, ellipsis: all `E2 80 xx`), which must not make a word on their own.
+fn is_punctuation_byte(b: u8) -> bool {
+    b == 0xE2 || b == 0x80 || (0x90..=0xA6).contains(&b)
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -446,17 +469,22 @@ fn insert_child(parent: &mut TocEntry, entry: TocEntry) {
 
 /// Escapes text for HTML attribute values and text.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(replacement);
+        last = i + 1;
     }
+    out.push_str(&text[last..]);
     out
 }
 
@@ -548,5 +576,12 @@ mod tests {
     fn counts_words() {
         let (out, _) = render("## Two words\n\nThree more words — here.\n");
         assert_eq!(out.word_count, 6);
+        assert_eq!(count_words("  naïve café -- “quoted” … 42 "), 4);
+        assert_eq!(count_words(""), 0);
+    }
+
+    #[test]
+    fn escapes_markup_characters() {
+        assert_eq!(escape("a<b> & \"c\" 'd' é"), "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; é");
     }
 }
