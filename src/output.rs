@@ -78,22 +78,59 @@ fn absolute_clean(root: &Path, path: &Path) -> PathBuf {
 
 /// Writes all outputs into a new folder beside `output` and swaps it in. Returns the number of files written.
 pub fn write_site(output: &Path, outputs: &[Arc<Output>]) -> Result<usize> {
-    let parent = output.parent().context("the output folder has no parent folder")?;
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output.file_name().context("the output folder has no name")?.to_string_lossy();
-    let staging = tempfile::Builder::new().prefix(&format!(".{name}.psoas-new-")).tempdir_in(parent).with_context(|| format!("cannot create a folder in {}", parent.display()))?;
-
-    // Create every folder once, parents first, then write files in parallel.
-    let dirs: BTreeSet<&str> = outputs.iter().filter_map(|o| o.path.rsplit_once('/').map(|(d, _)| d)).flat_map(ancestors).collect();
-    for dir in &dirs {
-        let path = staging.path().join(dir);
-        fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    }
-    outputs.par_iter().try_for_each(|o| write_one(staging.path(), o))?;
-    fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
-
-    swap_in(staging, output)?;
+    let staging = Staging::new(output)?;
+    staging.create_dirs(outputs.iter().map(|o| o.path.as_str()))?;
+    staging.write_outputs(outputs)?;
+    staging.swap_in()?;
     Ok(outputs.len())
+}
+
+/// A new site being written beside the output folder; dropped without `swap_in`, it is deleted and the
+/// output folder is untouched.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging> {
+        let parent = output.parent().context("the output folder has no parent folder")?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = output.file_name().context("the output folder has no name")?.to_string_lossy();
+        let dir = tempfile::Builder::new().prefix(&format!(".{name}.psoas-new-")).tempdir_in(parent).with_context(|| format!("cannot create a folder in {}", parent.display()))?;
+        Ok(Staging { dir, output: output.to_owned() })
+    }
+
+    /// Creates the folders of these output paths, each once, parents first.
+    pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
+        let dirs: BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).flat_map(ancestors).collect();
+        for dir in dirs {
+            let path = self.dir.path().join(dir);
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one file whose folder exists.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        fs::write(self.dir.path().join(path), bytes)
+    }
+
+    /// Writes the outputs not written yet, in parallel.
+    pub fn write_outputs(&self, outputs: &[Arc<Output>]) -> Result<()> {
+        let pending: Vec<&Arc<Output>> = outputs.iter().filter(|o| !o.is_written()).collect();
+        self.create_dirs(pending.iter().map(|o| o.path.as_str()))?;
+        pending.par_iter().try_for_each(|o| write_one(self.dir.path(), o))
+    }
+
+    pub fn swap_in(self) -> Result<()> {
+        fs::write(self.dir.path().join(MARKER), MARKER_TEXT)?;
+        let output = self.output.clone();
+        swap_in(self.dir, &output)
+    }
 }
 
 /// `a/b/c` -> `a`, `a/b`, `a/b/c`.

@@ -19,6 +19,7 @@ use crate::context::{SectionData, Shared, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FeedEntry, SitemapEntry};
 use crate::markdown::{self, Rendered, SiteLinks};
+use crate::output::Staging;
 use crate::site::{Site, StaticSource};
 use crate::templates::{self, Lookup};
 
@@ -28,6 +29,8 @@ pub struct Output {
     pub path: String,
     pub body: Body,
     scan: OnceLock<Scan>,
+    /// Already written to the staging folder (its text was then dropped; its scan is kept).
+    written: bool,
 }
 
 pub enum Body {
@@ -40,7 +43,22 @@ pub enum Body {
 
 impl Output {
     pub fn new(path: String, body: Body) -> Output {
-        Output { path, body, scan: OnceLock::new() }
+        Output { path, body, scan: OnceLock::new(), written: false }
+    }
+
+    pub fn is_written(&self) -> bool {
+        self.written
+    }
+
+    /// Writes an HTML output now and keeps only what link checking needs.
+    fn write_and_drop_text(&mut self, staging: &Staging) -> std::io::Result<()> {
+        self.scan();
+        if let Body::Html { text, .. } = &mut self.body {
+            staging.write(&self.path, text.as_bytes())?;
+            *text = String::new();
+            self.written = true;
+        }
+        Ok(())
     }
 
     /// Ids and links of an HTML output, computed once and kept with it across rebuilds.
@@ -159,11 +177,17 @@ impl Site {
 
     /// Renders every page, section, taxonomy page and generated file.
     pub fn render(&self) -> Result<RenderedSite, Vec<Problem>> {
-        self.render_from(None)
+        self.render_from(None, None)
+    }
+
+    /// Renders the site, writing each page into `staging` as soon as it is rendered so the whole site is
+    /// never held in memory. The outputs keep what link checking needs.
+    pub fn render_into(&self, staging: &Staging) -> Result<RenderedSite, Vec<Problem>> {
+        self.render_from(None, Some(staging))
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
-    pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
+    pub fn render_from(&self, previous: Option<&Previous>, staging: Option<&Staging>) -> Result<RenderedSite, Vec<Problem>> {
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         // Templates are parsed once, and again only when one changed.
         let mut tera = match previous {
@@ -254,6 +278,10 @@ impl Site {
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = shared.tasks();
+        if let Some(staging) = staging {
+            let paths: Vec<String> = tasks.iter().map(|&t| shared.output_path(t)).collect();
+            staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
+        }
         // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
             Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
@@ -293,7 +321,11 @@ impl Site {
                             _ => (None, Vec::new()),
                         };
                         let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
-                        Ok(((Arc::new(Output::new(path, body)), Arc::new(Deps { read, ..deps })), true))
+                        let mut output = Output::new(path, body);
+                        if let Some(staging) = staging {
+                            output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
+                        }
+                        Ok(((Arc::new(output), Arc::new(Deps { read, ..deps })), true))
                     })
                     .collect()
             },

@@ -34,12 +34,16 @@ pub struct Summary {
 pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
     let output = crate::output::check_output_dir(root, &args.output)?;
     let site = Site::load(root, args.base_url.as_deref(), args.drafts).map_err(|p| Problems(p).sorted())?;
-    let rendered = site.render().map_err(|p| Problems(p).sorted())?;
+    // Pages go into a staging folder as they are rendered; it replaces the output only if every check passes.
+    let staging = crate::output::Staging::new(&output)?;
+    let rendered = site.render_into(&staging).map_err(|p| Problems(p).sorted())?;
     let problems = crate::check::check_links(&site, &rendered);
     if !problems.is_empty() {
         return Err(Problems(problems).sorted().into());
     }
-    let files = crate::output::write_site(&output, &rendered.outputs)?;
+    staging.write_outputs(&rendered.outputs)?;
+    staging.swap_in()?;
+    let files = rendered.outputs.len();
     Ok(Summary {
         pages: site.pages.len(),
         sections: site.sections.len(),
