@@ -13,17 +13,21 @@ const WORDS: [&str; 24] = [
     "stretch", "hip", "front", "back", "pain", "often", "eases", "slowly",
 ];
 
+/// A small deterministic generator (xorshift), so generated sites and edit sequences can be replayed.
 pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
     }
     fn words(&mut self, n: usize) -> String {
         let mut text = String::new();

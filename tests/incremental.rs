@@ -4,6 +4,9 @@
 //! file by file. A failing edit must fail both ways and leave the watched output as it was.
 
 mod common;
+#[path = "../benches/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,24 +15,7 @@ use common::*;
 use psoas::cmd::build::{BuildArgs, build};
 use psoas::watch::classify;
 use psoas::workspace::{Changes, Workspace};
-
-/// A small deterministic generator (xorshift), so a failing sequence can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use synthetic::Rng;
 
 const WORDS: &[&str] = &["hip", "psoas", "stretch", "gentle", "walk", "spine", "bridge", "rest", "breathe", "slowly"];
 const TAGS: &[&str] = &["basics", "Hip Flexors", "walking", "safety"];

@@ -1,33 +1,28 @@
 //! `psoas watch`: build, then rebuild incrementally on every change until interrupted. Problems are printed
 //! and the last good output stays in place; the loop never stops because of them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
 
+use crate::cmd::build::BuildArgs;
 use crate::diagnostics::Problems;
 use crate::watch;
 use crate::workspace::{Changes, Report, Workspace};
 
 #[derive(Args, Debug, Clone)]
 pub struct WatchArgs {
-    /// Publish URL, overriding `base_url` in site.yaml
-    #[arg(long)]
-    pub base_url: Option<String>,
-    /// Output folder, relative to the site folder
-    #[arg(long, short, default_value = "public")]
-    pub output: PathBuf,
-    /// Include pages marked `draft: true`
-    #[arg(long)]
-    pub drafts: bool,
+    #[command(flatten)]
+    pub build: BuildArgs,
 }
 
 /// How long the watcher waits for a burst of file events (an editor's save) to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
+    let args = &args.build;
     let mut workspace = Workspace::new(root, &args.output, args.base_url.clone(), args.drafts)?;
     let first = workspace.build_all();
     print_result(&first, None);
