@@ -35,7 +35,7 @@ impl Rng {
             if i > 0 {
                 text.push(' ');
             }
-            text.push_str(WORDS[self.below(WORDS.len())]);
+            text.push_str(self.pick(&WORDS));
         }
         text
     }
