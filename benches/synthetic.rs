@@ -35,7 +35,7 @@ impl Rng {
             if i > 0 {
                 text.push(' ');
             }
-            text.push_str(self.pick(WORDS.as_slice()));
+            text.push_str(self.pick::<&str>(&WORDS));
         }
         text
     }
