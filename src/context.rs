@@ -48,6 +48,20 @@ impl SectionData {
     }
 }
 
+/// A template context under construction: values are moved in, and the whole becomes a Tera context without
+/// the deep copy `Context::insert` makes of each value.
+struct Vars(serde_json::Map<String, Value>);
+
+impl Vars {
+    fn insert(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.to_owned(), value.into());
+    }
+
+    fn into_context(self) -> Context {
+        Context::from_value(Value::Object(self.0)).expect("an object makes a context")
+    }
+}
+
 /// Read-only data shared by every template render of one build.
 pub struct Shared<'a> {
     pub site: &'a Site,
@@ -159,36 +173,36 @@ impl Shared<'_> {
             Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", self.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
         };
-        templates::render(self.tera, &site.templates, &template, &context, &what)
+        templates::render(self.tera, &site.templates, &template, &context.into_context(), &what)
     }
 
     /// Context values every template gets.
-    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<Value>) -> Context {
+    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<Value>) -> Vars {
         let site = self.site;
-        let mut context = Context::new();
-        context.insert("site", &self.site_value);
+        let mut context = Vars(serde_json::Map::new());
+        context.insert("site", self.site_value.clone());
         let nav: Vec<Value> = self
             .nav
             .iter()
             .map(|(t, url, p)| json!({"title": t, "url": url, "current": !p.is_empty() && path.starts_with(p.as_str())}))
             .collect();
-        context.insert("nav", &nav);
+        context.insert("nav", nav);
         let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();
-        context.insert("breadcrumbs", &breadcrumbs);
-        context.insert("current_url", &site.url(path));
-        context.insert("current_permalink", &site.permalink(path));
+        context.insert("breadcrumbs", breadcrumbs);
+        context.insert("current_url", site.url(path));
+        context.insert("current_permalink", site.permalink(path));
         let page_title = match title {
             Some(title) if title != site.config.title => format!("{title} · {}", site.config.title),
             _ => site.config.title.clone(),
         };
-        context.insert("page_title", &page_title);
+        context.insert("page_title", page_title);
         context.insert("meta_description", description.filter(|d| !d.is_empty()).unwrap_or(&site.config.description));
         let absolute: Vec<(String, String)> = crumbs.iter().map(|(t, p)| (t.clone(), site.permalink(p))).collect();
         let mut nodes = json_ld;
         nodes.push(jsonld::breadcrumb_list(&absolute));
-        context.insert("json_ld", &jsonld::script(nodes));
-        context.insert("red_flags_url", &site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
-        context.insert("disclaimer_url", &site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
+        context.insert("json_ld", jsonld::script(nodes));
+        context.insert("red_flags_url", site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
+        context.insert("disclaimer_url", site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
         context
     }
 
@@ -211,7 +225,7 @@ impl Shared<'_> {
         Article { title, description, url, language: &c.language, date, updated, last_reviewed, publisher }
     }
 
-    fn page_context(&self, i: usize, rendered: &Rendered) -> Context {
+    fn page_context(&self, i: usize, rendered: &Rendered) -> Vars {
         let site = self.site;
         let page = &site.pages[i];
         let m = &page.meta;
@@ -235,17 +249,17 @@ impl Shared<'_> {
         object.insert("slug".into(), page.path.trim_end_matches('/').rsplit('/').next().into());
         object.insert("sources".into(), json!(m.sources));
         object.insert("extra".into(), json!(m.extra));
-        context.insert("page", &value);
+        context.insert("page", value);
         let s = &site.sections[section];
-        context.insert("section", &json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
+        context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        context.insert("prev", &position.checked_sub(1).map(|p| &*self.summaries[siblings[p]]));
-        context.insert("next", &siblings.get(position + 1).map(|&p| &*self.summaries[p]));
+        context.insert("prev", position.checked_sub(1).map(|p| Value::clone(&self.summaries[siblings[p]])));
+        context.insert("next", siblings.get(position + 1).map(|&p| Value::clone(&self.summaries[p])));
         context
     }
 
-    fn section_context(&self, i: usize, rendered: &Rendered) -> Context {
+    fn section_context(&self, i: usize, rendered: &Rendered) -> Vars {
         let site = self.site;
         let section = &site.sections[i];
         let m = &section.meta;
@@ -259,7 +273,7 @@ impl Shared<'_> {
         let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
         let mut value = self.sections.value(i);
         value["content"] = rendered.html.as_str().into();
-        context.insert("section", &value);
+        context.insert("section", value);
         context
     }
 
@@ -272,7 +286,7 @@ impl Shared<'_> {
         (list_path, title, crumbs)
     }
 
-    fn taxonomy_list_context(&self, t: usize) -> Context {
+    fn taxonomy_list_context(&self, t: usize) -> Vars {
         let site = self.site;
         let taxonomy = &site.taxonomies[t];
         let (list_path, title, crumbs) = self.taxonomy_crumbs(t);
@@ -283,12 +297,12 @@ impl Shared<'_> {
             .iter()
             .map(|t| json!({"name": t.name, "slug": t.slug, "url": site.url(&format!("{list_path}{}/", t.slug)), "count": t.pages.len()}))
             .collect();
-        context.insert("taxonomy", &json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
-        context.insert("terms", &terms);
+        context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
+        context.insert("terms", terms);
         context
     }
 
-    fn term_context(&self, t: usize, j: usize) -> Context {
+    fn term_context(&self, t: usize, j: usize) -> Vars {
         let site = self.site;
         let taxonomy = &site.taxonomies[t];
         let term = &taxonomy.terms[j];
@@ -298,13 +312,13 @@ impl Shared<'_> {
         let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let pages: Vec<&Value> = term.pages.iter().map(|&p| &*self.summaries[p]).collect();
-        context.insert("taxonomy", &json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
-        context.insert("term", &json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
+        let pages: Vec<Value> = term.pages.iter().map(|&p| Value::clone(&self.summaries[p])).collect();
+        context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
+        context.insert("term", json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
         context
     }
 
-    fn not_found_context(&self) -> Context {
+    fn not_found_context(&self) -> Vars {
         let crumbs = self.crumbs_to_section(self.site.root_section());
         self.base_context("404.html", Some("Page not found"), None, &crumbs, Vec::new())
     }
