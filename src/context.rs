@@ -71,6 +71,9 @@ pub struct Shared<'a> {
     pub sections: Arc<SectionData>,
     /// (title, url, site path)
     pub nav: Vec<(String, String, String)>,
+    /// Each page's HTML, taken by its render (when pages are written as they are rendered); otherwise the
+    /// HTML is read from the shared Markdown results.
+    pub page_html: Option<Vec<std::sync::Mutex<String>>>,
 }
 
 impl Shared<'_> {
@@ -243,7 +246,11 @@ impl Shared<'_> {
 
         let mut value = Value::clone(&self.summaries[i]);
         let object = value.as_object_mut().expect("summary is an object");
-        object.insert("content".into(), rendered.html.as_str().into());
+        let content = match &self.page_html {
+            Some(store) => std::mem::take(&mut *store[i].lock().expect("not poisoned")),
+            None => rendered.html.clone(),
+        };
+        object.insert("content".into(), content.into());
         object.insert("toc".into(), json!(rendered.toc));
         object.insert("draft".into(), m.draft.into());
         object.insert("slug".into(), page.path.trim_end_matches('/').rsplit('/').next().into());

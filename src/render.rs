@@ -232,8 +232,13 @@ impl Site {
                 })
                 .collect()
         };
-        let pages = collect(pages);
+        let mut pages = collect(pages);
         let sections = collect(sections);
+        // When writing as we go, each page's HTML moves into its page's context and is freed with it, rather
+        // than staying in memory until the build ends.
+        let page_html: Option<Vec<std::sync::Mutex<String>>> = staging.map(|_| {
+            pages.iter_mut().map(|r| std::sync::Mutex::new(Arc::get_mut(r).map(|r| std::mem::take(&mut r.html)).unwrap_or_else(|| r.html.clone()))).collect()
+        });
         self.check_config_links(&mut problems);
         // Summaries, reused where neither the page nor its rendered Markdown changed.
         let summaries: Vec<Arc<Value>> = pages
@@ -274,7 +279,7 @@ impl Site {
                 .collect(),
         };
         templates::register_functions(&mut tera, Arc::new(lookup));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: summaries.clone(), sections: section_data, nav: self.nav() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: summaries.clone(), sections: section_data, nav: self.nav(), page_html };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = shared.tasks();
