@@ -26,6 +26,7 @@ struct Run {
 }
 
 /// Runs a command to completion and measures it with `wait4`, which reports this child's own usage.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which std does not know about
 fn measure(command: &mut Command) -> Run {
     let start = Instant::now();
     let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("the command starts");

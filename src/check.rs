@@ -41,7 +41,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
 
     let mut problems: Vec<Problem> = Vec::new();
     let old_markdown: HashSet<*const crate::markdown::Rendered> = match (previous, &unchanged) {
-        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(|r| std::sync::Arc::as_ptr(r)).collect(),
+        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(std::sync::Arc::as_ptr).collect(),
         _ => HashSet::new(),
     };
     let markdown = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections));
@@ -161,7 +161,7 @@ impl Index<'_> {
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
         let Some(scan) = self.scans.get(file) else { return Ok(()) };
         let fragment = percent_decode(fragment);
-        if scan.ids.iter().any(|id| *id == fragment) {
+        if scan.ids.contains(&fragment) {
             return Ok(());
         }
         let help = match did_you_mean(&fragment, scan.ids.iter().map(String::as_str)) {
@@ -225,7 +225,7 @@ enum Resolved {
 fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Resolved {
     let href = match href.strip_prefix(base_url) {
         Some(rest) => format!("{base_path}{rest}"),
-        None if is_external(&href) || href.starts_with("data:") => return Resolved::External,
+        None if is_external(href) || href.starts_with("data:") => return Resolved::External,
         None => href.to_owned(),
     };
     let (path, fragment) = match href.split_once('#') {

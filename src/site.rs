@@ -341,8 +341,11 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
     if problems.is_empty() { Ok(files.into_iter().map(|(path, source)| StaticFile { path, source }).collect()) } else { Err(problems) }
 }
 
+/// Width and height of images, by site path.
+pub type ImageSizes = HashMap<String, (u32, u32)>;
+
 /// Intrinsic sizes of the SVG and PNG files; with `known`, only files in `reread` are read again.
-pub fn image_sizes(files: &[StaticFile], known: Option<(&HashMap<String, (u32, u32)>, &std::collections::HashSet<String>)>) -> HashMap<String, (u32, u32)> {
+pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::collections::HashSet<String>)>) -> ImageSizes {
     files
         .iter()
         .filter(|f| f.path.ends_with(".svg") || f.path.ends_with(".png"))

@@ -27,6 +27,7 @@ impl Drop for Server {
     }
 }
 
+#[allow(clippy::zombie_processes)] // the returned Server kills and reaps it when dropped
 fn start(site: tempfile::TempDir) -> Server {
     let output = site.path().join("served");
     let mut child = Command::new(env!("CARGO_BIN_EXE_psoas"))

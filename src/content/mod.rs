@@ -106,7 +106,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     let previous: std::collections::HashMap<&str, Item> = match &reuse {
         Some(reuse) => {
             let pages = reuse.pages.iter().map(|p| (p.file.rel_path.as_str(), Item::Page(Arc::clone(p))));
-            let sections = reuse.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(s.clone())));
+            let sections = reuse.sections.iter().filter(|s| !s.file.text.is_empty()).map(|s| (s.file.rel_path.as_str(), Item::Section(Box::new(s.clone()))));
             pages.chain(sections).filter(|(path, _)| !reuse.changed.contains(*path)).collect()
         }
         None => Default::default(),
@@ -123,7 +123,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     for result in parsed {
         match result {
             Ok(Some(Item::Page(page))) => content.pages.push(page),
-            Ok(Some(Item::Section(section))) => content.sections.push(section),
+            Ok(Some(Item::Section(section))) => content.sections.push(*section),
             Ok(None) => {}
             Err(problem) => problems.push(problem),
         }
@@ -159,7 +159,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
         match read_item(rel, &path) {
             Ok(Some(item)) if drafts || !item.is_draft() => match item {
                 Item::Page(page) => content.pages.push(page),
-                Item::Section(section) => content.sections.push(section),
+                Item::Section(section) => content.sections.push(*section),
             },
             Ok(_) => {}
             Err(problem) => problems.push(problem),
@@ -186,7 +186,7 @@ fn rel_path(base: &Path, path: &Path) -> String {
 #[derive(Clone)]
 enum Item {
     Page(Arc<Page>),
-    Section(Section),
+    Section(Box<Section>),
 }
 
 impl Item {
@@ -229,7 +229,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
         let dir = rel_path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let path = section_path(&dir, &text, &display)?;
         let file = SourceFile { rel_path, text: text.into(), body_offset };
-        return Ok(Item::Section(Section { file, meta, path, dir }));
+        return Ok(Item::Section(Box::new(Section { file, meta, path, dir })));
     }
     let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
     validate_page_meta(&meta, &text, &display)?;
