@@ -193,7 +193,9 @@ impl Shared<'_> {
         let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();
         context.insert("breadcrumbs", breadcrumbs);
         context.insert("current_url", site.url(path));
-        context.insert("current_permalink", site.permalink(path));
+        // A page that stands for every missing URL has no address of its own to call canonical.
+        context.insert("current_permalink", (!crumbs.is_empty()).then(|| site.permalink(path)));
+        context.insert("feed_url", site.permalink("atom.xml"));
         let page_title = match title {
             Some(title) if title != site.config.title => format!("{title} · {}", site.config.title),
             _ => site.config.title.clone(),
@@ -202,8 +204,10 @@ impl Shared<'_> {
         context.insert("meta_description", description.filter(|d| !d.is_empty()).unwrap_or(&site.config.description));
         let absolute: Vec<(String, String)> = crumbs.iter().map(|(t, p)| (t.clone(), site.permalink(p))).collect();
         let mut nodes = json_ld;
-        nodes.push(jsonld::breadcrumb_list(&absolute));
-        context.insert("json_ld", jsonld::script(nodes));
+        if !absolute.is_empty() {
+            nodes.push(jsonld::breadcrumb_list(&absolute));
+        }
+        context.insert("json_ld", if nodes.is_empty() { String::new() } else { jsonld::script(nodes) });
         context.insert("red_flags_url", site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
         context.insert("disclaimer_url", site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
         context
@@ -325,9 +329,9 @@ impl Shared<'_> {
         context
     }
 
+    /// The 404 page has no breadcrumb trail, canonical URL or structured data: it is not a place in the site.
     fn not_found_context(&self) -> Vars {
-        let crumbs = self.crumbs_to_section(self.site.root_section());
-        self.base_context("404.html", Some("Page not found"), None, &crumbs, Vec::new())
+        self.base_context("404.html", Some("Page not found"), None, &[], Vec::new())
     }
 }
 

@@ -11,6 +11,7 @@ pub mod content;
 pub mod context;
 pub mod diagnostics;
 pub mod feeds;
+pub mod incremental;
 pub mod jsonld;
 pub mod markdown;
 pub mod output;

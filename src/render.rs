@@ -18,6 +18,7 @@ use crate::content::SourceFile;
 use crate::context::{SectionData, Shared, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FeedEntry, SitemapEntry};
+use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feeds_unchanged, same_structure};
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
@@ -155,7 +156,7 @@ impl SiteLinks for MarkdownLinks<'_> {
     }
 }
 
-const CARD_TEMPLATE: &str = "partials/stretch-card.html";
+pub(crate) const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
     pub fn site_value(&self) -> Value {
@@ -420,7 +421,7 @@ impl Site {
     }
 
     /// A section's value without its page lists.
-    fn section_head(&self, i: usize, rendered: &Rendered) -> Value {
+    pub(crate) fn section_head(&self, i: usize, rendered: &Rendered) -> Value {
         let section = &self.sections[i];
         let m = &section.meta;
         json!({
@@ -432,7 +433,7 @@ impl Site {
     }
 
     /// The main menu: top-level sections, then root pages, each by weight then title.
-    fn nav(&self) -> Vec<(String, String, String)> {
+    pub(crate) fn nav(&self) -> Vec<(String, String, String)> {
         let root = self.root_section();
         let sections = self.subsections[root].iter().map(|&s| (self.sections[s].meta.title.clone(), self.sections[s].path.clone()));
         let pages = self.section_pages[root].iter().map(|&p| (self.pages[p].meta.title.clone(), self.pages[p].path.clone()));
@@ -490,198 +491,6 @@ impl Site {
         }
         outputs
     }
-}
-
-/// When a file's Markdown can be taken from the previous build.
-struct MarkdownReuse<'a> {
-    previous: &'a Previous<'a>,
-    old_sections: HashMap<&'a str, usize>,
-    new: &'a Site,
-    images_unchanged: bool,
-    /// Every content file has the URL it had (so no link target moved).
-    urls_unchanged: bool,
-    card_template_changed: bool,
-    /// Content files whose text changed (or that appeared or disappeared).
-    changed_files: HashSet<&'a str>,
-}
-
-impl<'a> MarkdownReuse<'a> {
-    fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_structure: bool) -> MarkdownReuse<'a> {
-        let old = previous.site;
-        let old_sections = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
-        let mut changed_files: HashSet<&str> = new
-            .pages
-            .iter()
-            .filter(|p| old.page_index.get(&p.file.rel_path).is_none_or(|&j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
-            .map(|p| p.file.rel_path.as_str())
-            .collect();
-        changed_files.extend(old.pages.iter().map(|p| p.file.rel_path.as_str()).filter(|src| !new.page_index.contains_key(*src)));
-        MarkdownReuse {
-            previous,
-            old_sections,
-            new,
-            images_unchanged: old.image_sizes == new.image_sizes,
-            urls_unchanged: same_structure || old.urls == new.urls,
-            card_template_changed: changed_templates.contains(CARD_TEMPLATE),
-            changed_files,
-        }
-    }
-
-    fn old_page(&self, src: &str) -> Option<&'a Arc<Rendered>> {
-        self.previous.site.page_index.get(src).map(|&j| &self.previous.rendered.pages[j])
-    }
-
-    fn old_section(&self, src: &str) -> Option<&'a Arc<Rendered>> {
-        self.old_sections.get(src).map(|&j| &self.previous.rendered.sections[j])
-    }
-
-    fn can_reuse(&self, file: &SourceFile, old: &Rendered) -> bool {
-        let old_site = self.previous.site;
-        let old_text = old_site.page_index.get(&file.rel_path).map(|&j| &old_site.pages[j].file.text).or_else(|| self.old_sections.get(file.rel_path.as_str()).map(|&j| &old_site.sections[j].file.text));
-        old_text.is_some_and(|t| Arc::ptr_eq(t, &file.text) || *t == file.text)
-            && self.images_unchanged
-            && !(old.uses_card && self.card_template_changed)
-            && old.links_to.iter().all(|target| {
-                (self.urls_unchanged || old_site.urls.get(target) == self.new.urls.get(target)) && !(old.uses_card && self.changed_files.contains(target.as_str()))
-            })
-    }
-}
-
-/// Whether everything the sitemap, the feed and the redirects show is as it was (given the same structure):
-/// the dates, titles and descriptions of the pages that changed.
-fn feeds_unchanged(old: &Site, new: &Site) -> bool {
-    let shown = |p: &crate::content::Page| (p.meta.date, p.meta.updated, p.meta.last_reviewed, p.meta.title.clone(), p.meta.description.clone());
-    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
-        && old.sections.iter().zip(&new.sections).all(|(a, b)| a.meta.last_reviewed == b.meta.last_reviewed)
-}
-
-/// Whether two builds have the same pages, sections, URLs, templates, order and taxonomy terms, so that
-/// every output's structural dependencies are as they were.
-fn same_structure(old: &Site, new: &Site) -> bool {
-    let page = |a: &crate::content::Page, b: &crate::content::Page| {
-        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.aliases == b.meta.aliases
-    };
-    let section = |a: &crate::content::Section, b: &crate::content::Section| {
-        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template
-    };
-    let terms = |a: &crate::site::Taxonomy, b: &crate::site::Taxonomy| {
-        a.name == b.name && a.terms.len() == b.terms.len() && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name && x.pages == y.pages)
-    };
-    old.pages.len() == new.pages.len()
-        && old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || page(a, b))
-        && old.sections.len() == new.sections.len()
-        && old.sections.iter().zip(&new.sections).all(|(a, b)| section(a, b))
-        && old.page_section == new.page_section
-        && old.section_pages == new.section_pages
-        && old.subsections == new.subsections
-        && old.taxonomies.len() == new.taxonomies.len()
-        && old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| terms(a, b))
-}
-
-/// Names of templates whose text changed, appeared or disappeared, and every template that uses them.
-fn changed_templates(old: &templates::TemplateSet, new: &templates::TemplateSet) -> HashSet<String> {
-    let old_map: HashMap<&str, &str> = old.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
-    let new_map: HashMap<&str, &str> = new.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
-    let mut changed: HashSet<String> = new_map.iter().filter(|(n, s)| old_map.get(*n) != Some(*s)).map(|(n, _)| n.to_string()).collect();
-    changed.extend(old_map.keys().filter(|n| !new_map.contains_key(*n)).map(|n| n.to_string()));
-    if changed.is_empty() { changed } else { templates::dependents(new, &changed) }
-}
-
-/// The dependency keys whose values differ between the previous build and this one:
-/// `p:SRC` a page's summary, `c:SRC` its content, `s:SRC` a section's own values, `list:SRC` a section's page
-/// list, `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` a
-/// term's pages, `all-pages` any page summary.
-fn section_list(site: &Site, i: usize) -> Vec<&str> {
-    site.section_pages[i].iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect()
-}
-
-fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
-    let old = previous.site;
-    let old_r = previous.rendered;
-    let mut changed = HashSet::new();
-    let old_pages: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
-    let mut summary_changed: HashSet<&str> = HashSet::new();
-    for (i, page) in site.pages.iter().enumerate() {
-        let src = page.file.rel_path.as_str();
-        match old_pages.get(src) {
-            Some(&j) => {
-                if !Arc::ptr_eq(&old_r.summaries[j], &summaries[i]) && old_r.summaries[j] != summaries[i] {
-                    summary_changed.insert(src);
-                }
-                let same_content = Arc::ptr_eq(&old_r.pages[j], &pages[i]) || (old_r.pages[j].html == pages[i].html && old_r.pages[j].toc == pages[i].toc);
-                if !same_content {
-                    changed.insert(format!("c:{src}"));
-                }
-            }
-            None => {
-                summary_changed.insert(src);
-                changed.insert(format!("c:{src}"));
-            }
-        }
-    }
-    let new_srcs: HashSet<&str> = site.pages.iter().map(|p| p.file.rel_path.as_str()).collect();
-    for src in old_pages.keys().filter(|s| !new_srcs.contains(*s)) {
-        summary_changed.insert(src);
-        changed.insert(format!("c:{src}"));
-    }
-    if !summary_changed.is_empty() {
-        changed.insert("all-pages".to_owned());
-    }
-    changed.extend(summary_changed.iter().map(|src| format!("p:{src}")));
-
-    let old_sections: HashMap<&str, usize> = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
-    for (i, section) in site.sections.iter().enumerate() {
-        let src = section.file.rel_path.as_str();
-        let members = section_list(site, i);
-        match old_sections.get(src) {
-            Some(&j) => {
-                if old.section_head(j, &old_r.sections[j]) != site.section_head(i, &sections[i]) {
-                    changed.insert(format!("s:{src}"));
-                }
-                if section_list(old, j) != members || members.iter().any(|m| summary_changed.contains(m)) {
-                    changed.insert(format!("list:{src}"));
-                }
-            }
-            None => {
-                changed.insert(format!("s:{src}"));
-                changed.insert(format!("list:{src}"));
-            }
-        }
-    }
-    for (src, &j) in &old_sections {
-        if !site.sections.iter().any(|s| s.file.rel_path == *src) {
-            changed.insert(format!("s:{src}"));
-            changed.insert(format!("list:{src}"));
-            let _ = j;
-        }
-    }
-    if old.nav() != nav {
-        changed.insert("nav".to_owned());
-    }
-    // With the same structure, URLs and memberships are as they were; only summaries can have changed.
-    for (src, url) in site.urls.iter().filter(|_| !same_structure) {
-        if old.urls.get(src) != Some(url) {
-            changed.insert(format!("url:{src}"));
-        }
-    }
-    for src in old.urls.keys().filter(|s| !same_structure && !site.urls.contains_key(*s)) {
-        changed.insert(format!("url:{src}"));
-    }
-    for taxonomy in &site.taxonomies {
-        let old_tax = old.taxonomies.iter().find(|t| t.name == taxonomy.name);
-        let terms = |t: &crate::site::Taxonomy| t.terms.iter().map(|term| (term.name.clone(), term.slug.clone(), term.pages.len())).collect::<Vec<_>>();
-        if old_tax.map(terms) != Some(terms(taxonomy)) {
-            changed.insert(format!("tax:{}", taxonomy.name));
-        }
-        for term in &taxonomy.terms {
-            let members: Vec<&str> = term.pages.iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect();
-            let old_members: Option<Vec<&str>> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map(|o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
-            if old_members.as_ref() != Some(&members) || members.iter().any(|m| summary_changed.contains(m)) {
-                changed.insert(format!("term:{}/{}", taxonomy.name, term.slug));
-            }
-        }
-    }
-    changed
 }
 
 /// The stretch front matter with URLs and derived values, as templates see it (null when not a stretch page).
