@@ -126,10 +126,9 @@ impl Site {
         if problems.is_empty() { Ok(site) } else { Err(problems) }
     }
 
-    /// The common edit (a page's text, not its place in the site) needs no re-indexing: when `content` has
-    /// the same files as this site and no page changed a field that orders, names or groups it, returns this
-    /// site with the new pages, keeping every index. `None` when the structure may have changed.
-    pub fn with_same_structure(&self, content: &content::Content, templates: TemplateSet, static_files: Vec<StaticFile>, image_sizes: HashMap<String, (u32, u32)>) -> Option<Site> {
+    /// Whether `content` has the same files as this site and no page changed a field that orders, names or
+    /// groups it: then the common edit (a page's text, not its place in the site) needs no re-indexing.
+    pub fn keeps_structure(&self, content: &content::Content, templates: &TemplateSet) -> bool {
         let placed = |a: &Page, b: &Page| {
             let (m, n) = (&a.meta, &b.meta);
             a.file.rel_path == b.file.rel_path
@@ -137,11 +136,17 @@ impl Site {
                 && (&m.title, m.weight, m.date, &m.tags, &m.taxonomies, &m.template, &m.aliases, m.draft) == (&n.title, n.weight, n.date, &n.tags, &n.taxonomies, &n.template, &n.aliases, n.draft)
         };
         let same_pages = self.pages.len() == content.pages.len() && self.pages.iter().zip(&content.pages).all(|(a, b)| Arc::ptr_eq(a, b) || placed(a, b));
-        let same_sections = self.sections.len() == content.sections.len() && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
-        (same_pages && same_sections && templates.dir == self.templates.dir).then(|| Site {
+        let same_sections = self.sections.len() == content.sections.len()
+            && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
+        same_pages && same_sections && templates.dir == self.templates.dir
+    }
+
+    /// This site with new pages (see `keeps_structure`), keeping every index.
+    pub fn with_pages(&self, content: content::Content, templates: TemplateSet, static_files: Vec<StaticFile>, image_sizes: ImageSizes) -> Site {
+        Site {
             root: self.root.clone(),
             config: self.config.clone(),
-            pages: content.pages.clone(),
+            pages: content.pages,
             sections: self.sections.clone(),
             page_section: self.page_section.clone(),
             section_parent: self.section_parent.clone(),
@@ -153,7 +158,7 @@ impl Site {
             urls: self.urls.clone(),
             page_index: self.page_index.clone(),
             image_sizes,
-        })
+        }
     }
 
     fn index(&mut self, problems: &mut Vec<Problem>) {

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
-use crate::config::Config;
 use crate::content::{self, Reuse};
 use crate::diagnostics::Problems;
 use crate::output::{self, MARKER};
@@ -118,13 +117,10 @@ impl Workspace {
         let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content }))
             .map_err(|p| Problems(p).sorted())?;
         // Static files take part in the structure (URLs, collisions): only content-only changes keep it.
-        let kept = changes.static_files.is_empty().then(|| old.with_same_structure(&content, templates.clone(), static_files.clone(), image_sizes.clone())).flatten();
-        let site = match kept {
-            Some(site) => site,
-            None => {
-                let config: Config = old.config.clone();
-                Site::assemble(&self.root, config, content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?
-            }
+        let site = if changes.static_files.is_empty() && old.keeps_structure(&content, &templates) {
+            old.with_pages(content, templates, static_files, image_sizes)
+        } else {
+            Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?
         };
         let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
         let rendered = site.render_from(Some(&previous), None).map_err(|p| Problems(p).sorted())?;

@@ -43,12 +43,12 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
     let mount = config.base_path().to_owned();
     let output = args.output.clone().unwrap_or_else(|| default_output(root));
     // Check the output folder before the server creates it.
-    let mut workspace = Workspace::new(root, &output, None, args.drafts)?;
-    let running = serve::start(&args.bind, args.port, workspace.output(), &mount)?;
+    let output = crate::output::check_output_dir(root, &output)?;
+    let running = serve::start(&args.bind, args.port, &output, &mount)?;
     let host = if args.bind == "0.0.0.0" || args.bind == "::" { "localhost" } else { args.bind.as_str() };
     let address = format!("http://{host}:{}{mount}", running.port);
     let base_url = args.base_url.clone().unwrap_or_else(|| address.clone());
-    workspace = Workspace::new(root, &output, Some(base_url), args.drafts)?;
+    let mut workspace = Workspace::new(root, &output, Some(base_url), args.drafts)?;
 
     let first = workspace.build_all();
     print_result(&first, None);
