@@ -140,17 +140,17 @@ fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 
 fn write_one(base: &Path, output: &Output) -> Result<()> {
     let path = base.join(&output.path);
-    let result = match &output.body {
-        Body::Html { text, .. } | Body::Text(text) => fs::write(&path, text),
-        Body::Static(StaticSource::Embedded(bytes)) => fs::write(&path, bytes),
-        Body::Static(StaticSource::Disk(source)) => copy_file(source, &path),
-    };
-    result.with_context(|| format!("cannot write {}", path.display()))
+    write_output(output, &path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Copies a static file (never a hard link: editing the output must not change the source).
-fn copy_file(source: &Path, dest: &Path) -> io::Result<()> {
-    fs::copy(source, dest).map(|_| ())
+/// Writes an output's bytes to `dest`; a static file on disk is copied (never hard-linked: editing the
+/// output must not change the source).
+pub fn write_output(output: &Output, dest: &Path) -> io::Result<()> {
+    match &output.body {
+        Body::Html { text, .. } | Body::Text(text) => fs::write(dest, text),
+        Body::Static(StaticSource::Embedded(bytes)) => fs::write(dest, bytes),
+        Body::Static(StaticSource::Disk(source)) => fs::copy(source, dest).map(|_| ()),
+    }
 }
 
 /// Replaces `output` with `staging`: an atomic exchange where the system offers one, else two renames.

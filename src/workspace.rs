@@ -34,7 +34,8 @@ impl Changes {
         !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
     }
 
-    fn merge(&mut self, other: &Changes) {
+    /// Adds `other`'s changes to these.
+    pub fn merge(&mut self, other: &Changes) {
         self.config |= other.config;
         self.templates |= other.templates;
         self.content.extend(other.content.iter().cloned());
@@ -201,10 +202,5 @@ fn write_atomically(base: &Path, output: &Output) -> Result<()> {
     let parent = path.parent().expect("output files are inside the output folder");
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let temp = parent.join(format!(".{}.psoas-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
-    let result = match (&output.body, output.bytes()) {
-        (_, Some(bytes)) => fs::write(&temp, bytes),
-        (Body::Static(StaticSource::Disk(source)), None) => fs::copy(source, &temp).map(|_| ()),
-        _ => unreachable!("every output has bytes or a source file"),
-    };
-    result.and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))
+    output::write_output(output, &temp).and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))
 }

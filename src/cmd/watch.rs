@@ -37,19 +37,12 @@ pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, mut aft
     while let Ok(mut changes) = watcher.receiver.recv() {
         // Changes that arrived while the previous rebuild ran are built together.
         while let Ok(more) = watcher.receiver.try_recv() {
-            merge(&mut changes, more);
+            changes.merge(&more);
         }
         let result = workspace.rebuild(&changes);
         print_result(&result, Some(&changes));
         after(&result);
     }
-}
-
-fn merge(into: &mut Changes, more: Changes) {
-    into.config |= more.config;
-    into.templates |= more.templates;
-    into.content.extend(more.content);
-    into.static_files.extend(more.static_files);
 }
 
 /// One line per rebuild: what changed, what was re-rendered, how long it took. Problems in full.
