@@ -48,7 +48,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     for (file, result) in markdown.filter(|(_, r)| !old_markdown.contains(&std::sync::Arc::as_ptr(r))) {
         for link in &result.links {
             if let Err((message, help)) = index.check(&link.target, link.fragment.as_deref()) {
-                problems.push(source_problem(file, link, message, help));
+                problems.push(source_problem(site, file, link, message, help));
             }
         }
     }
@@ -56,9 +56,10 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
         if let Some(stretch) = &page.meta.stretch {
             let target = normalize(stretch.image.trim_start_matches('/')).unwrap_or_default();
             if !index.files.contains(target.as_str()) {
+                let text = site.source_text(&page.file);
                 problems.push(
                     Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
-                        .at(&page.file.text, find_key_line(&page.file.text, "stretch.image"), 1)
+                        .at(&text, find_key_line(&text, "stretch.image"), 1)
                         .help("put the file under static/ and write its site path, e.g. `/illustrations/name.svg`"),
                 );
             }
@@ -182,8 +183,8 @@ impl Index<'_> {
     }
 }
 
-fn source_problem(file: &SourceFile, link: &LinkRecord, message: String, help: String) -> Problem {
-    Problem::new(file.display_path(), format!("broken link: {message}")).at_offset(&file.text, link.offset).help(help)
+fn source_problem(site: &Site, file: &SourceFile, link: &LinkRecord, message: String, help: String) -> Problem {
+    Problem::new(file.display_path(), format!("broken link: {message}")).at_offset(&site.source_text(file), link.offset).help(help)
 }
 
 /// Where a link in the output came from, to point the author at the right file.
@@ -293,63 +294,66 @@ fn unescape_html(text: &str) -> String {
 }
 
 /// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
+/// A byte scanner: it runs over every output of the site, so it allocates only for what it keeps.
 pub fn scan_html(html: &str) -> Scan {
     let mut scan = Scan::default();
     let bytes = html.as_bytes();
+    let len = bytes.len();
+    let find = |from: usize, needle: &[u8]| memchr::memmem::find(&bytes[from.min(len)..], needle).map(|e| from + e);
     let mut i = 0;
-    while let Some(lt) = html[i..].find('<') {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         i += lt;
-        if html[i..].starts_with("<!--") {
-            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+        if bytes[i..].starts_with(b"<!--") {
+            i = find(i + 4, b"-->").map_or(len, |e| e + 3);
             continue;
         }
         let name_start = i + 1;
-        let name_len = html[name_start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
-        if name_len == 0 {
+        let name_end = name_start + bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_end == name_start {
             i += 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        let mut j = name_start + name_len;
+        let name = &bytes[name_start..name_end];
+        let mut j = name_end;
         // Attributes up to the closing `>`.
         loop {
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            while j < len && bytes[j].is_ascii_whitespace() {
                 j += 1;
             }
-            if j >= bytes.len() || bytes[j] == b'>' || html[j..].starts_with("/>") {
+            if j >= len || bytes[j] == b'>' || bytes[j..].starts_with(b"/>") {
                 break;
             }
-            let attr_len = html[j..].find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>').unwrap_or(html.len() - j).max(1);
-            let attr = html[j..j + attr_len].to_ascii_lowercase();
-            j += attr_len;
-            let mut value = None;
-            if j < bytes.len() && bytes[j] == b'=' {
+            let attr_start = j;
+            j += bytes[j..].iter().take_while(|&&b| !(b.is_ascii_whitespace() || b == b'=' || b == b'>')).count().max(1);
+            let attr = &bytes[attr_start..j.min(len)];
+            if j < len && bytes[j] == b'=' {
                 j += 1;
-                let (start, end) = match bytes.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = html[j + 1..].find(q as char).map_or(html.len(), |e| j + 1 + e);
-                        (j + 1, end)
-                    }
-                    _ => (j, html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(html.len(), |e| j + e)),
+                let (start, end, quoted) = match bytes.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => (j + 1, memchr::memchr(q, &bytes[j + 1..]).map_or(len, |e| j + 1 + e), true),
+                    _ => (j, j + bytes[j..].iter().take_while(|&&b| !(b.is_ascii_whitespace() || b == b'>')).count(), false),
                 };
-                value = Some(&html[start..end]);
-                j = (end + 1).min(html.len());
-                if !matches!(bytes.get(end), Some(b'"' | b'\'')) {
-                    j = end;
-                }
-            }
-            if let Some(value) = value {
-                match attr.as_str() {
-                    "id" => scan.ids.push(unescape_html(value)),
-                    "href" | "src" if name != "base" => scan.links.push(value.to_owned()),
-                    _ => {}
+                let value = &html[start..end];
+                j = if quoted { (end + 1).min(len) } else { end };
+                if attr.eq_ignore_ascii_case(b"id") {
+                    scan.ids.push(unescape_html(value));
+                } else if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src")) && !name.eq_ignore_ascii_case(b"base") {
+                    scan.links.push(value.to_owned());
                 }
             }
         }
         i = j;
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            i = html[i..].find(&close).map_or(html.len(), |e| i + e);
+        for raw in [&b"script"[..], b"style"] {
+            if name.eq_ignore_ascii_case(raw) {
+                // The element's text ends at `</script` or `</style`, in any case.
+                let mut k = i;
+                i = loop {
+                    match find(k, b"</") {
+                        Some(e) if bytes.get(e + 2..e + 2 + raw.len()).is_some_and(|n| n.eq_ignore_ascii_case(raw)) => break e,
+                        Some(e) => k = e + 2,
+                        None => break len,
+                    }
+                };
+            }
         }
     }
     scan
@@ -365,6 +369,15 @@ mod tests {
         assert_eq!(scan.ids, ["a", "b"]);
         assert_eq!(scan.links, ["/x/", "/i.svg"]);
         assert_eq!(unescape_html("&#x2F;a&#47;b&amp;c&nope;"), "/a/b&c&nope;");
+    }
+
+    #[test]
+    fn scan_ignores_case_and_handles_unquoted_and_bare_attributes() {
+        let scan = scan_html("<A HREF=/up/ hidden ID='x'>t</A><SCRIPT>x = '<a href=\"/no/\">' </script ><base href=\"/b/\"><img src=i.svg><STYLE>a{}</STYLE><p id=last");
+        assert_eq!(scan.ids, ["x", "last"]);
+        assert_eq!(scan.links, ["/up/", "i.svg"]);
+        let unclosed = scan_html("<a href=\"/x/\"><!-- never closed <a href=\"/no/\">");
+        assert_eq!(unclosed.links, ["/x/"]);
     }
 
     #[test]

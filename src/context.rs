@@ -24,6 +24,7 @@ pub enum Task {
 }
 
 /// Section values, assembled from summaries on demand (for `section.html`, `index.html` and `get_section`).
+#[derive(Default)]
 pub struct SectionData {
     /// Everything about each section except its page lists.
     pub heads: Vec<Value>,
@@ -67,13 +68,28 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
     pub site_value: Value,
-    pub summaries: Arc<Vec<Arc<Value>>>,
+    pub summaries: Summaries<'a>,
     pub sections: Arc<SectionData>,
     /// (title, url, site path)
     pub nav: Vec<(String, String, String)>,
     /// Each page's HTML, taken by its render (when pages are written as they are rendered); otherwise the
-    /// HTML is read from the shared Markdown results.
-    pub page_html: Option<Vec<std::sync::Mutex<String>>>,
+    /// HTML is read from the page's Markdown result.
+    pub page_html: Option<&'a [std::sync::Mutex<String>]>,
+}
+
+/// Page summaries: all of them, or (while a streaming build renders pages) each one made when first asked for.
+pub enum Summaries<'a> {
+    All(Arc<Vec<Arc<Value>>>),
+    OnDemand(&'a (dyn Fn(usize) -> Arc<Value> + Sync)),
+}
+
+impl Summaries<'_> {
+    pub fn get(&self, i: usize) -> Arc<Value> {
+        match self {
+            Summaries::All(all) => all[i].clone(),
+            Summaries::OnDemand(make) => make(i),
+        }
+    }
 }
 
 impl Shared<'_> {
@@ -165,13 +181,14 @@ impl Shared<'_> {
         [&c.red_flags_page, &c.disclaimer_page].into_iter().flatten().map(|v| format!("url:{}", v.trim_start_matches("@/").split('#').next().unwrap_or_default()))
     }
 
-    /// Renders one task; returns the HTML and the template used.
-    pub fn render(&self, task: Task, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>]) -> Result<String, Problem> {
+    /// Renders one task; `markdown` is the rendered Markdown of its page or section.
+    pub fn render(&self, task: Task, markdown: Option<&Rendered>) -> Result<String, Problem> {
         let template = self.template(task);
         let site = self.site;
+        let markdown = || markdown.expect("pages and sections are rendered with their Markdown");
         let (context, what) = match task {
-            Task::Page(i) => (self.page_context(i, &pages[i]), site.pages[i].file.display_path()),
-            Task::Section(i) => (self.section_context(i, &sections[i]), site.sections[i].file.display_path()),
+            Task::Page(i) => (self.page_context(i, markdown()), site.pages[i].file.display_path()),
+            Task::Section(i) => (self.section_context(i, markdown()), site.sections[i].file.display_path()),
             Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", self.output_path(task))),
             Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", self.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
@@ -248,9 +265,9 @@ impl Shared<'_> {
         }
         let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
 
-        let mut value = Value::clone(&self.summaries[i]);
+        let mut value = Value::clone(&self.summaries.get(i));
         let object = value.as_object_mut().expect("summary is an object");
-        let content = match &self.page_html {
+        let content = match self.page_html {
             Some(store) => std::mem::take(&mut *store[i].lock().expect("not poisoned")),
             None => rendered.html.clone(),
         };
@@ -265,8 +282,8 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        context.insert("prev", position.checked_sub(1).map(|p| Value::clone(&self.summaries[siblings[p]])));
-        context.insert("next", siblings.get(position + 1).map(|&p| Value::clone(&self.summaries[p])));
+        context.insert("prev", position.checked_sub(1).map(|p| Value::clone(&self.summaries.get(siblings[p]))));
+        context.insert("next", siblings.get(position + 1).map(|&p| Value::clone(&self.summaries.get(p))));
         context
     }
 
@@ -323,7 +340,7 @@ impl Shared<'_> {
         let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let pages: Vec<Value> = term.pages.iter().map(|&p| Value::clone(&self.summaries[p])).collect();
+        let pages: Vec<Value> = term.pages.iter().map(|&p| Value::clone(&self.summaries.get(p))).collect();
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
         context.insert("term", json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
         context

@@ -101,15 +101,24 @@ impl Staging {
         Ok(Staging { dir, output: output.to_owned() })
     }
 
-    /// Creates the folders of these output paths, each once, parents first.
+    /// Creates the folders of these output paths, each once: one depth at a time, parents first, and the
+    /// folders of one depth in parallel (a large site has thousands of page folders side by side).
     pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
         let dirs: BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).flat_map(ancestors).collect();
+        let mut by_depth: Vec<Vec<&str>> = Vec::new();
         for dir in dirs {
-            let path = self.dir.path().join(dir);
-            match fs::create_dir(&path) {
-                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e).with_context(|| format!("cannot create {}", path.display())),
-                _ => {}
-            }
+            let depth = dir.matches('/').count();
+            by_depth.resize_with(by_depth.len().max(depth + 1), Vec::new);
+            by_depth[depth].push(dir);
+        }
+        for level in by_depth {
+            level.par_iter().try_for_each(|dir| {
+                let path = self.dir.path().join(dir);
+                match fs::create_dir(&path) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e).with_context(|| format!("cannot create {}", path.display())),
+                    _ => Ok(()),
+                }
+            })?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::check::Scan;
 use crate::content::SourceFile;
-use crate::context::{SectionData, Shared, Task};
+use crate::context::{SectionData, Shared, Summaries, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FeedEntry, SitemapEntry};
 use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feeds_unchanged, same_structure};
@@ -113,6 +113,9 @@ pub struct RenderedSite {
     pub stats: RenderStats,
 }
 
+/// A template task's output and dependencies, or why it failed.
+type TaskOutput = Result<(Arc<Output>, Arc<Deps>), Problem>;
+
 /// The previous build, for an incremental render.
 pub struct Previous<'a> {
     pub site: &'a Site,
@@ -178,17 +181,222 @@ impl Site {
 
     /// Renders every page, section, taxonomy page and generated file.
     pub fn render(&self) -> Result<RenderedSite, Vec<Problem>> {
-        self.render_from(None, None)
+        self.render_from(None)
     }
 
-    /// Renders the site, writing each page into `staging` as soon as it is rendered so the whole site is
-    /// never held in memory. The outputs keep what link checking needs.
-    pub fn render_into(&self, staging: &Staging) -> Result<RenderedSite, Vec<Problem>> {
-        self.render_from(None, Some(staging))
+    fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Value) -> MarkdownLinks<'a> {
+        MarkdownLinks { site: self, tera, site_value, page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect() }
+    }
+
+    fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Value>>>) -> Arc<SectionData> {
+        Arc::new(SectionData {
+            heads: (0..self.sections.len()).map(|i| self.section_head(i, &sections[i])).collect(),
+            pages: self.section_pages.clone(),
+            subsections: self.subsections.clone(),
+            summaries,
+        })
+    }
+
+    /// What the lookup functions (`get_page`, `get_section`, `get_pages`) read; empty while a streaming build
+    /// renders the pages whose templates never call them.
+    fn lookup(&self, summaries: Arc<Vec<Arc<Value>>>, pages: Vec<Arc<Rendered>>, section_data: Option<&Arc<SectionData>>) -> Lookup {
+        Lookup {
+            base_url: self.config.base_url.clone(),
+            base_path: self.config.base_path().to_owned(),
+            urls: self.urls.clone(),
+            page_index: self.page_index.clone(),
+            summaries,
+            pages,
+            sections: section_data
+                .map(|data| {
+                    self.sections
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            let data = data.clone();
+                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i));
+                            (s.file.rel_path.clone(), build)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Renders one template task into an output (written to `staging` at once, when given).
+    fn render_task(&self, shared: &Shared, task: Task, path: String, deps: Deps, markdown: Option<&Rendered>, staging: Option<&Staging>) -> TaskOutput {
+        let (text, read) = templates::track_reads(|| shared.render(task, markdown));
+        let text = text?;
+        let source = match task {
+            Task::Page(i) => Some(self.pages[i].file.display_path()),
+            Task::Section(i) => Some(self.sections[i].file.display_path()),
+            _ => None,
+        };
+        let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
+        let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
+        let mut output = Output::new(path, body);
+        if let Some(staging) = staging {
+            output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
+        }
+        Ok((Arc::new(output), Arc::new(Deps { read, ..deps })))
+    }
+
+    /// A one-off build is never rebuilt incrementally, so its outputs need no dependency keys.
+    fn build_deps(shared: &Shared, task: Task) -> (String, Deps) {
+        (shared.output_path(task), Deps { template: shared.template(task), fixed: Vec::new(), read: Vec::new() })
+    }
+
+    fn fresh_deps(shared: &Shared, task: Task) -> (String, Deps) {
+        (shared.output_path(task), Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() })
+    }
+
+    /// The generated files, then the static files, sorted by path with the template outputs.
+    fn all_outputs(&self, task_outputs: &[(Arc<Output>, Arc<Deps>)], generated: &[Arc<Output>], previous: Option<&Previous>) -> Vec<Arc<Output>> {
+        let mut outputs: Vec<Arc<Output>> = Vec::with_capacity(task_outputs.len() + generated.len() + self.static_files.len());
+        outputs.extend(task_outputs.iter().map(|(o, _)| o.clone()));
+        outputs.extend(generated.iter().cloned());
+        let old_static: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().filter(|o| matches!(o.body, Body::Static(_))).map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
+        outputs.extend(self.static_files.iter().map(|f| match old_static.get(f.path.as_str()) {
+            Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
+            _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
+        }));
+        outputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        outputs
+    }
+
+    /// Renders the site into `staging`, streaming: each page's Markdown is rendered, put through its template,
+    /// scanned for links and written in one go, and its HTML freed, so a large site is never held in memory.
+    /// Pages whose templates can read other pages (through lookup functions) wait until every page's Markdown
+    /// is done, and so do the listings (sections, taxonomies), which need every page's summary.
+    ///
+    /// Each page's source text is released once its Markdown is rendered (problems found later read the
+    /// file again, see `source_text`).
+    pub fn render_into(&mut self, staging: &Staging) -> Result<RenderedSite, Vec<Problem>> {
+        let texts: Vec<std::sync::Mutex<Arc<str>>> = self.pages.iter_mut().map(|p| std::sync::Mutex::new(std::mem::take(&mut Arc::make_mut(p).file.text))).collect();
+        let this: &Site = self;
+        this.render_streaming(staging, &texts)
+    }
+
+    fn render_streaming(&self, staging: &Staging, texts: &[std::sync::Mutex<Arc<str>>]) -> Result<RenderedSite, Vec<Problem>> {
+        let mut tera = self.templates.compile()?;
+        let site_value = self.site_value();
+        let mut problems: Vec<Problem> = Vec::new();
+        self.check_config_links(&mut problems);
+        let render_markdown = |links: &MarkdownLinks, file: &SourceFile, text: &str, own_path: &str| {
+            markdown::Render { site: links, rel_path: &file.rel_path, display_path: &file.display_path(), file_text: text, body_offset: file.body_offset, own_path }.render()
+        };
+        let n = self.pages.len();
+        let markdown_slots: Vec<OnceLock<Arc<Rendered>>> = (0..n).map(|_| OnceLock::new()).collect();
+        let summary_slots: Vec<OnceLock<Arc<Value>>> = (0..n).map(|_| OnceLock::new()).collect();
+        let html: Vec<std::sync::Mutex<String>> = (0..n).map(|_| std::sync::Mutex::new(String::new())).collect();
+        let markdown_problems = std::sync::Mutex::new(Vec::new());
+
+        let shared_nav = self.nav();
+        let probe = Shared { site: self, tera: &tera, site_value: Value::Null, summaries: Summaries::All(Arc::default()), sections: Arc::new(SectionData::default()), nav: Vec::new(), page_html: None };
+        let tasks = probe.tasks();
+        let paths: Vec<String> = tasks.iter().map(|&t| probe.output_path(t)).collect();
+        staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
+        let streams: Vec<bool> = (0..n).map(|i| !self.templates.may_look_up(&probe.template(Task::Page(i)))).collect();
+        drop(probe);
+
+        // Wave one: sections' Markdown, then every page that can be rendered from its own Markdown and its
+        // neighbours' summaries.
+        templates::register_functions(&mut tera, Arc::new(self.lookup(Arc::default(), Vec::new(), None)));
+        let (sections, mut results) = {
+            let links = self.markdown_links(&tera, &site_value);
+            let sections: Vec<Arc<Rendered>> = self
+                .sections
+                .par_iter()
+                .map(|s| {
+                    let (rendered, found) = render_markdown(&links, &s.file, &s.file.text, &s.path);
+                    markdown_problems.lock().expect("not poisoned").extend(found);
+                    Arc::new(rendered)
+                })
+                .collect();
+            let page_markdown = |i: usize| -> &Arc<Rendered> {
+                markdown_slots[i].get_or_init(|| {
+                    let text = std::mem::take(&mut *texts[i].lock().expect("not poisoned"));
+                    let (mut rendered, found) = render_markdown(&links, &self.pages[i].file, &text, &self.pages[i].path);
+                    *html[i].lock().expect("not poisoned") = std::mem::take(&mut rendered.html);
+                    if !found.is_empty() {
+                        markdown_problems.lock().expect("not poisoned").extend(found);
+                    }
+                    Arc::new(rendered)
+                })
+            };
+            let summary = |i: usize| -> Arc<Value> { summary_slots[i].get_or_init(|| Arc::new(self.page_summary(i, page_markdown(i)))).clone() };
+            let shared = Shared {
+                site: self,
+                tera: &tera,
+                site_value: site_value.clone(),
+                summaries: Summaries::OnDemand(&summary),
+                sections: Arc::new(SectionData::default()),
+                nav: shared_nav.clone(),
+                page_html: Some(&html),
+            };
+            let results: Vec<Option<TaskOutput>> = (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    streams[i].then(|| {
+                        let (path, deps) = Self::build_deps(&shared, Task::Page(i));
+                        self.render_task(&shared, Task::Page(i), path, deps, Some(page_markdown(i)), Some(staging))
+                    })
+                })
+                .collect();
+            // Every page's Markdown and summary, for what is left.
+            (0..n).into_par_iter().for_each(|i| {
+                summary(i);
+            });
+            (sections, results)
+        };
+        let pages: Vec<Arc<Rendered>> = markdown_slots.into_iter().map(|slot| slot.into_inner().expect("every page's Markdown is rendered")).collect();
+        let summaries: Arc<Vec<Arc<Value>>> = Arc::new(summary_slots.into_iter().map(|slot| slot.into_inner().expect("every summary is made")).collect());
+        problems.append(&mut markdown_problems.into_inner().expect("not poisoned"));
+
+        // Wave two: everything else, with every page known.
+        let section_data = self.section_data(&sections, summaries.clone());
+        templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html) };
+        let (rest, generated): (Vec<(usize, TaskOutput)>, Vec<Arc<Output>>) = rayon::join(
+            || {
+                (0..tasks.len())
+                    .into_par_iter()
+                    .filter(|&k| k >= n || !streams[k])
+                    .map(|k| {
+                        let task = tasks[k];
+                        let markdown = match task {
+                            Task::Page(i) => Some(&*pages[i]),
+                            Task::Section(i) => Some(&*sections[i]),
+                            _ => None,
+                        };
+                        let (path, deps) = Self::build_deps(&shared, task);
+                        (k, self.render_task(&shared, task, path, deps, markdown, Some(staging)))
+                    })
+                    .collect()
+            },
+            || self.generated_files().into_iter().map(Arc::new).collect(),
+        );
+        results.resize_with(tasks.len(), || None);
+        for (k, result) in rest {
+            results[k] = Some(result);
+        }
+        let mut task_outputs = Vec::with_capacity(tasks.len());
+        for result in results {
+            match result.expect("every task ran in one of the waves") {
+                Ok(output) => task_outputs.push(output),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
+        let outputs = self.all_outputs(&task_outputs, &generated, None);
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
-    pub fn render_from(&self, previous: Option<&Previous>, staging: Option<&Staging>) -> Result<RenderedSite, Vec<Problem>> {
+    pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         // Templates are parsed once, and again only when one changed.
         let mut tera = match previous {
@@ -200,12 +408,7 @@ impl Site {
         let mut problems: Vec<Problem> = Vec::new();
 
         // Markdown.
-        let links = MarkdownLinks {
-            site: self,
-            tera: &tera,
-            site_value: &site_value,
-            page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect(),
-        };
+        let links = self.markdown_links(&tera, &site_value);
         let same = previous.is_some_and(|p| same_structure(p.site, self));
         let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates, same));
         let markdown = |file: &SourceFile, own_path: &str, old: Option<&Arc<Rendered>>| -> (Arc<Rendered>, Vec<Problem>, bool) {
@@ -233,13 +436,9 @@ impl Site {
                 })
                 .collect()
         };
-        let mut pages = collect(pages);
+        let pages = collect(pages);
         let sections = collect(sections);
-        // When writing as we go, each page's HTML moves into its page's context and is freed with it, rather
-        // than staying in memory until the build ends.
-        let page_html: Option<Vec<std::sync::Mutex<String>>> = staging.map(|_| {
-            pages.iter_mut().map(|r| std::sync::Mutex::new(Arc::get_mut(r).map(|r| std::mem::take(&mut r.html)).unwrap_or_else(|| r.html.clone()))).collect()
-        });
+        drop(links);
         self.check_config_links(&mut problems);
         // Summaries, reused where neither the page nor its rendered Markdown changed.
         let summaries: Vec<Arc<Value>> = pages
@@ -255,39 +454,12 @@ impl Site {
             })
             .collect();
         let summaries = Arc::new(summaries);
-        let section_data = Arc::new(SectionData {
-            heads: (0..self.sections.len()).map(|i| self.section_head(i, &sections[i])).collect(),
-            pages: self.section_pages.clone(),
-            subsections: self.subsections.clone(),
-            summaries: summaries.clone(),
-        });
-        let lookup = Lookup {
-            base_url: self.config.base_url.clone(),
-            base_path: self.config.base_path().to_owned(),
-            urls: self.urls.clone(),
-            page_index: self.page_index.clone(),
-            summaries: summaries.clone(),
-            pages: pages.clone(),
-            sections: self
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let data = section_data.clone();
-                    let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i));
-                    (s.file.rel_path.clone(), build)
-                })
-                .collect(),
-        };
-        templates::register_functions(&mut tera, Arc::new(lookup));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: summaries.clone(), sections: section_data, nav: self.nav(), page_html };
+        let section_data = self.section_data(&sections, summaries.clone());
+        templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = shared.tasks();
-        if let Some(staging) = staging {
-            let paths: Vec<String> = tasks.iter().map(|&t| shared.output_path(t)).collect();
-            staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
-        }
         // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
             Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
@@ -303,8 +475,7 @@ impl Site {
                         let (old, fresh_deps) = match previous {
                             Some(p) if same => (Some(&p.rendered.task_outputs[k]), None),
                             _ => {
-                                let path = shared.output_path(task);
-                                let deps = Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() };
+                                let (path, deps) = Self::fresh_deps(&shared, task);
                                 let old = old_by_path.get(path.as_str()).copied().filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
                                 (old, Some((path, deps)))
                             }
@@ -319,19 +490,12 @@ impl Site {
                             let (output, d) = old.expect("same structure: the previous build had this task");
                             (output.path.clone(), Deps { template: d.template.clone(), fixed: d.fixed.clone(), read: Vec::new() })
                         });
-                        let (text, read) = templates::track_reads(|| shared.render(task, &pages, &sections));
-                        let text = text?;
-                        let (source, markdown_hrefs) = match task {
-                            Task::Page(i) => (Some(self.pages[i].file.display_path()), pages[i].links.iter().map(|l| l.href.clone()).collect()),
-                            Task::Section(i) => (Some(self.sections[i].file.display_path()), sections[i].links.iter().map(|l| l.href.clone()).collect()),
-                            _ => (None, Vec::new()),
+                        let markdown = match task {
+                            Task::Page(i) => Some(&*pages[i]),
+                            Task::Section(i) => Some(&*sections[i]),
+                            _ => None,
                         };
-                        let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
-                        let mut output = Output::new(path, body);
-                        if let Some(staging) = staging {
-                            output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
-                        }
-                        Ok(((Arc::new(output), Arc::new(Deps { read, ..deps })), true))
+                        self.render_task(&shared, task, path, deps, markdown, None).map(|output| (output, true))
                     })
                     .collect()
             },
@@ -357,15 +521,7 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut outputs: Vec<Arc<Output>> = Vec::with_capacity(task_outputs.len() + generated.len() + self.static_files.len());
-        outputs.extend(task_outputs.iter().map(|(o, _)| o.clone()));
-        outputs.extend(generated.iter().cloned());
-        let old_static: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().filter(|o| matches!(o.body, Body::Static(_))).map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
-        outputs.extend(self.static_files.iter().map(|f| match old_static.get(f.path.as_str()) {
-            Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
-            _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
-        }));
-        outputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let outputs = self.all_outputs(&task_outputs, &generated, previous);
         Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, stats })
     }
 

@@ -96,6 +96,16 @@ impl Site {
         Site::assemble(root, config, content, templates, static_files, sizes)
     }
 
+    /// A source file's text, read again from disk when a streaming build has released it (for the position
+    /// of a problem found after rendering).
+    pub fn source_text<'a>(&self, file: &'a content::SourceFile) -> std::borrow::Cow<'a, str> {
+        if !file.text.is_empty() {
+            return std::borrow::Cow::Borrowed(&file.text);
+        }
+        let bytes = std::fs::read(self.root.join(content::CONTENT_DIR).join(&file.rel_path)).unwrap_or_default();
+        std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Builds the model from parts already read (watch mode re-reads only what changed).
     pub fn assemble(
         root: &Path,

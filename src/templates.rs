@@ -73,6 +73,26 @@ impl TemplateSet {
         self.sources.iter().find(|(n, _)| n == name).map(|(_, s)| s.as_str())
     }
 
+    /// Whether rendering `name` can read other pages through `get_page`, `get_section` or `get_pages`, itself
+    /// or through a template it extends, includes or imports. A reference that is not a plain template name
+    /// counts as yes, and so does a mention in a comment: a streaming build renders a page before it knows
+    /// every other page only when the answer is a sure no.
+    pub fn may_look_up(&self, name: &str) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![name];
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            let Some(text) = self.source(name) else { return true };
+            if ["get_page", "get_section"].iter().any(|f| text.contains(f)) || has_dynamic_reference(text) {
+                return true;
+            }
+            stack.extend(referenced_templates(text));
+        }
+        false
+    }
+
     /// Parses every template once. Errors name the template and the line.
     pub fn compile(&self) -> Result<Tera, Vec<Problem>> {
         let mut tera = Tera::default();
@@ -289,6 +309,14 @@ fn referenced_templates(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether an `extends`, `include` or `import` tag names its template other than by one quoted string.
+fn has_dynamic_reference(text: &str) -> bool {
+    text.split("{%").skip(1).any(|tag| {
+        let tag = tag.trim_start_matches(['-', ' ']);
+        ["extends", "include", "import"].iter().filter_map(|kw| tag.strip_prefix(kw)).any(|rest| !rest.trim_start().starts_with(['"', '\'']))
+    })
+}
+
 fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a str> {
     args.get(name).and_then(Value::as_str).ok_or_else(|| tera::Error::msg(format!("missing string argument `{name}`")))
 }
@@ -328,6 +356,24 @@ mod tests {
         let mut affected: Vec<_> = dependents(&set, &changed).into_iter().collect();
         affected.sort();
         assert_eq!(affected, ["base.html", "page.html", "stretch.html"]);
+    }
+
+    #[test]
+    fn lookups_are_found_through_extends_include_and_import() {
+        let set = set(&[
+            ("base.html", "{% include \"nav.html\" %}"),
+            ("nav.html", "{% set s = get_section(path=\"a/_index.md\") %}"),
+            ("plain.html", "<p>{{ page.title }}</p>"),
+            ("page.html", "{% extends \"base.html\" %}"),
+            ("macros.html", "{% macro m() %}{{ get_pages(has=\"x\") | length }}{% endmacro %}"),
+            ("uses-macros.html", "{% import 'macros.html' as m %}"),
+            ("dynamic.html", "{% include template_name %}"),
+        ]);
+        assert!(!set.may_look_up("plain.html"));
+        assert!(set.may_look_up("page.html"));
+        assert!(set.may_look_up("uses-macros.html"));
+        assert!(set.may_look_up("dynamic.html"));
+        assert!(set.may_look_up("missing.html"));
     }
 
     #[test]

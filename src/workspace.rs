@@ -124,7 +124,7 @@ impl Workspace {
             Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?
         };
         let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
-        let rendered = site.render_from(Some(&previous), None).map_err(|p| Problems(p).sorted())?;
+        let rendered = site.render_from(Some(&previous)).map_err(|p| Problems(p).sorted())?;
         check(&site, &rendered, Some(&last.rendered))?;
         let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
         self.pending = Changes::default();

@@ -45,6 +45,36 @@ fn basic_fixture_matches_its_snapshot() {
     }
 }
 
+/// `psoas build` streams: most pages are rendered, written and freed before the rest are known, and pages
+/// whose templates read other pages wait for all of them. The result must be what rendering the whole site
+/// in memory (as watch mode does) gives.
+#[test]
+fn a_streaming_build_equals_an_in_memory_render() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    write(
+        root,
+        "templates/related.html",
+        "<!doctype html><title>{{ page.title }}</title>{% set notes = get_section(path=\"notes/_index.md\") %}<ul>{% for p in notes.pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a> {{ p.word_count }} words</li>{% endfor %}</ul>{% set first = get_page(path=\"notes/first.md\") %}<p>{{ first.title }}: {{ first.toc | length }} headings</p>{{ page.content | safe }}",
+    );
+    write(root, "content/notes/related.md", "---\ntitle: Related\ntemplate: related.html\n---\nEverything in [the notes](@/notes/_index.md).\n");
+    build(root, &args()).unwrap();
+    let rendered = psoas::site::Site::load(root, None, false).unwrap().render().unwrap();
+    let mut compared = 0;
+    for output in &rendered.outputs {
+        if let Some(bytes) = output.bytes() {
+            let written = fs::read(root.join("public").join(&output.path)).unwrap();
+            assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(bytes), "{}", output.path);
+            compared += 1;
+        }
+    }
+    assert!(compared > 15, "{compared}");
+    let related = fs::read_to_string(root.join("public/notes/related/index.html")).unwrap();
+    // Every note's summary was complete when the related page was rendered.
+    assert_eq!(related.matches(" words</li>").count(), 3, "{related}");
+    assert!(!related.contains("> 0 words"), "{related}");
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = fixture_copy("basic");

@@ -33,7 +33,7 @@ pub struct Summary {
 /// Builds the site at `root` into `args.output`. Problems in the sources come back as `Problems`.
 pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
     let output = crate::output::check_output_dir(root, &args.output)?;
-    let site = Site::load(root, args.base_url.as_deref(), args.drafts).map_err(|p| Problems(p).sorted())?;
+    let mut site = Site::load(root, args.base_url.as_deref(), args.drafts).map_err(|p| Problems(p).sorted())?;
     // Pages go into a staging folder as they are rendered; it replaces the output only if every check passes.
     let staging = crate::output::Staging::new(&output)?;
     let rendered = site.render_into(&staging).map_err(|p| Problems(p).sorted())?;
