@@ -296,7 +296,8 @@ impl Site {
         let tasks = probe.tasks();
         let paths: Vec<String> = tasks.iter().map(|&t| probe.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
-        let streams: Vec<bool> = (0..n).map(|i| !self.templates.may_look_up(&probe.template(Task::Page(i)))).collect();
+        let mut looks_up: HashMap<String, bool> = HashMap::new();
+        let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(probe.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
         drop(probe);
 
         // Wave one: sections' Markdown, then every page that can be rendered from its own Markdown and its
