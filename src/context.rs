@@ -92,10 +92,12 @@ impl Summaries<'_> {
     }
 }
 
-impl Shared<'_> {
+/// The template tasks of a site: which exist, where each writes and which template it uses. They depend on
+/// the site alone, so a build can lay out its output folders before anything is rendered.
+impl Site {
     /// All tasks of the site, in a stable order.
     pub fn tasks(&self) -> Vec<Task> {
-        let site = self.site;
+        let site = self;
         let mut tasks: Vec<Task> = (0..site.pages.len()).map(Task::Page).collect();
         tasks.extend((0..site.sections.len()).map(Task::Section));
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
@@ -107,7 +109,7 @@ impl Shared<'_> {
     }
 
     pub fn output_path(&self, task: Task) -> String {
-        let site = self.site;
+        let site = self;
         match task {
             Task::Page(i) => format!("{}index.html", site.pages[i].path),
             Task::Section(i) => format!("{}index.html", site.sections[i].path),
@@ -118,7 +120,7 @@ impl Shared<'_> {
     }
 
     pub fn template(&self, task: Task) -> String {
-        let site = self.site;
+        let site = self;
         match task {
             Task::Page(i) => {
                 let page = &site.pages[i];
@@ -134,7 +136,9 @@ impl Shared<'_> {
             Task::NotFound => "404.html".to_owned(),
         }
     }
+}
 
+impl Shared<'_> {
     /// The site data a task's context is built from, as keys (see `render::changed_keys`).
     pub fn dependencies(&self, task: Task) -> Vec<String> {
         let site = self.site;
@@ -183,14 +187,14 @@ impl Shared<'_> {
 
     /// Renders one task; `markdown` is the rendered Markdown of its page or section.
     pub fn render(&self, task: Task, markdown: Option<&Rendered>) -> Result<String, Problem> {
-        let template = self.template(task);
         let site = self.site;
+        let template = site.template(task);
         let markdown = || markdown.expect("pages and sections are rendered with their Markdown");
         let (context, what) = match task {
             Task::Page(i) => (self.page_context(i, markdown()), site.pages[i].file.display_path()),
             Task::Section(i) => (self.section_context(i, markdown()), site.sections[i].file.display_path()),
-            Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", self.output_path(task))),
-            Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", self.output_path(task))),
+            Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", site.output_path(task))),
+            Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", site.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
         };
         templates::render(self.tera, &site.templates, &template, &context.into_context(), &what)

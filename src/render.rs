@@ -242,12 +242,12 @@ impl Site {
     }
 
     /// A one-off build is never rebuilt incrementally, so its outputs need no dependency keys.
-    fn build_deps(shared: &Shared, task: Task) -> (String, Deps) {
-        (shared.output_path(task), Deps { template: shared.template(task), fixed: Vec::new(), read: Vec::new() })
+    fn build_deps(&self, task: Task) -> (String, Deps) {
+        (self.output_path(task), Deps { template: self.template(task), fixed: Vec::new(), read: Vec::new() })
     }
 
     fn fresh_deps(shared: &Shared, task: Task) -> (String, Deps) {
-        (shared.output_path(task), Deps { template: shared.template(task), fixed: shared.dependencies(task), read: Vec::new() })
+        (shared.site.output_path(task), Deps { template: shared.site.template(task), fixed: shared.dependencies(task), read: Vec::new() })
     }
 
     /// The generated files, then the static files, sorted by path with the template outputs.
@@ -292,13 +292,11 @@ impl Site {
         let markdown_problems = std::sync::Mutex::new(Vec::new());
 
         let shared_nav = self.nav();
-        let probe = Shared { site: self, tera: &tera, site_value: Value::Null, summaries: Summaries::All(Arc::default()), sections: Arc::new(SectionData::default()), nav: Vec::new(), page_html: None };
-        let tasks = probe.tasks();
-        let paths: Vec<String> = tasks.iter().map(|&t| probe.output_path(t)).collect();
+        let tasks = self.tasks();
+        let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
         let mut looks_up: HashMap<String, bool> = HashMap::new();
-        let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(probe.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
-        drop(probe);
+        let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(self.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
 
         // Wave one: sections' Markdown, then every page that can be rendered from its own Markdown and its
         // neighbours' summaries.
@@ -339,7 +337,7 @@ impl Site {
                 .into_par_iter()
                 .map(|i| {
                     streams[i].then(|| {
-                        let (path, deps) = Self::build_deps(&shared, Task::Page(i));
+                        let (path, deps) = self.build_deps(Task::Page(i));
                         self.render_task(&shared, Task::Page(i), path, deps, Some(page_markdown(i)), Some(staging))
                     })
                 })
@@ -365,13 +363,8 @@ impl Site {
                     .filter(|&k| k >= n || !streams[k])
                     .map(|k| {
                         let task = tasks[k];
-                        let markdown = match task {
-                            Task::Page(i) => Some(&*pages[i]),
-                            Task::Section(i) => Some(&*sections[i]),
-                            _ => None,
-                        };
-                        let (path, deps) = Self::build_deps(&shared, task);
-                        (k, self.render_task(&shared, task, path, deps, markdown, Some(staging)))
+                        let (path, deps) = self.build_deps(task);
+                        (k, self.render_task(&shared, task, path, deps, task_markdown(task, &pages, &sections), Some(staging)))
                     })
                     .collect()
             },
@@ -460,7 +453,7 @@ impl Site {
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
-        let tasks = shared.tasks();
+        let tasks = self.tasks();
         // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
             Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
@@ -491,12 +484,7 @@ impl Site {
                             let (output, d) = old.expect("same structure: the previous build had this task");
                             (output.path.clone(), Deps { template: d.template.clone(), fixed: d.fixed.clone(), read: Vec::new() })
                         });
-                        let markdown = match task {
-                            Task::Page(i) => Some(&*pages[i]),
-                            Task::Section(i) => Some(&*sections[i]),
-                            _ => None,
-                        };
-                        self.render_task(&shared, task, path, deps, markdown, None).map(|output| (output, true))
+                        self.render_task(&shared, task, path, deps, task_markdown(task, &pages, &sections), None).map(|output| (output, true))
                     })
                     .collect()
             },
@@ -647,6 +635,15 @@ impl Site {
             }
         }
         outputs
+    }
+}
+
+/// The rendered Markdown a task shows: its page's or section's.
+fn task_markdown<'r>(task: Task, pages: &'r [Arc<Rendered>], sections: &'r [Arc<Rendered>]) -> Option<&'r Rendered> {
+    match task {
+        Task::Page(i) => Some(&pages[i]),
+        Task::Section(i) => Some(&sections[i]),
+        _ => None,
     }
 }
 
