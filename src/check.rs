@@ -40,18 +40,21 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let is_fresh = |output: &Output| unchanged.as_ref().is_none_or(|set| !set.contains(&(output as *const Output as usize)));
 
     let mut problems: Vec<Problem> = Vec::new();
-    let old_markdown: HashSet<*const crate::markdown::Rendered> = match (previous, &unchanged) {
-        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(std::sync::Arc::as_ptr).collect(),
+    // By address: a result carried over from the previous build is the same allocation.
+    let address = |r: &std::sync::Arc<crate::markdown::Rendered>| std::sync::Arc::as_ptr(r) as usize;
+    let old_markdown: HashSet<usize> = match (previous, &unchanged) {
+        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(address).collect(),
         _ => HashSet::new(),
     };
-    let markdown = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections));
-    for (file, result) in markdown.filter(|(_, r)| !old_markdown.contains(&std::sync::Arc::as_ptr(r))) {
-        for link in &result.links {
-            if let Err((message, help)) = index.check(&link.target, link.fragment.as_deref()) {
-                problems.push(source_problem(site, file, link, message, help));
-            }
-        }
-    }
+    let markdown: Vec<_> = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections)).collect();
+    let markdown_problems: Vec<Problem> = markdown
+        .par_iter()
+        .filter(|(_, r)| !old_markdown.contains(&address(r)))
+        .flat_map_iter(|(file, result)| {
+            result.links.iter().filter_map(|link| index.check(&link.target, link.fragment.as_deref()).err().map(|(message, help)| source_problem(site, file, link, message, help)))
+        })
+        .collect();
+    problems.extend(markdown_problems);
     for page in &site.pages {
         if let Some(stretch) = &page.meta.stretch {
             let target = normalize(stretch.image.trim_start_matches('/')).unwrap_or_default();

@@ -42,7 +42,8 @@ impl SectionData {
             .map(|&s| {
                 let head = &self.heads[s];
                 let pages: Vec<Value> = self.pages[s].iter().map(|&p| Value::clone(&self.summaries[p])).collect();
-                json!({"title": head["title"], "description": head["description"], "url": head["url"], "path": head["path"], "pages": pages})
+                // Built by moving `pages` in: `json!` would copy the whole list again.
+                object([("title", head["title"].clone()), ("description", head["description"].clone()), ("url", head["url"].clone()), ("path", head["path"].clone()), ("pages", pages.into())])
             })
             .collect();
         value
@@ -346,7 +347,7 @@ impl Shared<'_> {
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
         let pages: Vec<Value> = term.pages.iter().map(|&p| Value::clone(&self.summaries.get(p))).collect();
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
-        context.insert("term", json!({"name": term.name, "slug": term.slug, "url": site.url(&term_path), "pages": pages}));
+        context.insert("term", object([("name", term.name.as_str().into()), ("slug", term.slug.as_str().into()), ("url", site.url(&term_path).into()), ("pages", pages.into())]));
         context
     }
 
@@ -354,6 +355,11 @@ impl Shared<'_> {
     fn not_found_context(&self) -> Vars {
         self.base_context("404.html", Some("Page not found"), None, &[], Vec::new())
     }
+}
+
+/// An object from values moved in (`json!` serializes each value anew, copying it).
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
 fn capitalize(text: &str) -> String {

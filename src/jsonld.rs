@@ -12,7 +12,9 @@ pub fn breadcrumb_list(crumbs: &[(String, String)]) -> Value {
         .enumerate()
         .map(|(i, (name, url))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": url}))
         .collect();
-    json!({"@type": "BreadcrumbList", "itemListElement": items})
+    let mut value = json!({"@type": "BreadcrumbList"});
+    value["itemListElement"] = items.into(); // moved in: `json!` would copy the list
+    value
 }
 
 pub struct Article<'a> {
@@ -57,9 +59,9 @@ pub fn how_to(article: &Article, stretch: &Stretch, image_url: &str) -> Value {
         "@type": "HowTo",
         "name": article.title,
         "image": image_url,
-        "step": steps,
     });
     let object = value.as_object_mut().expect("a JSON object");
+    object.insert("step".into(), steps.into());
     if let Some(description) = article.description {
         object.insert("description".into(), description.into());
     }
@@ -88,8 +90,10 @@ pub fn collection_page(name: &str, url: &str, description: Option<&str>) -> Valu
 
 /// Serializes a graph for a `<script type="application/ld+json">`, escaping `<` so no text can close it.
 pub fn script(nodes: Vec<Value>) -> String {
-    let graph = json!({"@context": "https://schema.org", "@graph": nodes});
-    serde_json::to_string(&graph).expect("JSON values serialize").replace('<', "\\u003c")
+    let mut graph = json!({"@context": "https://schema.org"});
+    graph["@graph"] = nodes.into();
+    let text = serde_json::to_string(&graph).expect("JSON values serialize");
+    if text.contains('<') { text.replace('<', "\\u003c") } else { text }
 }
 
 #[cfg(test)]

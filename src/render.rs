@@ -162,6 +162,16 @@ impl SiteLinks for MarkdownLinks<'_> {
 pub(crate) const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
+    /// How many page entries a task's context lists (the measure of its cost that varies most).
+    fn listing_size(&self, task: Task) -> usize {
+        match task {
+            Task::Section(i) => self.section_pages[i].len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
+            Task::Term(t, j) => self.taxonomies[t].terms[j].pages.len(),
+            Task::TaxonomyList(t) => self.taxonomies[t].terms.len(),
+            Task::Page(_) | Task::NotFound => 0,
+        }
+    }
+
     pub fn site_value(&self) -> Value {
         let c = &self.config;
         json!({
@@ -356,11 +366,14 @@ impl Site {
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html) };
+        // A few listings can hold most of wave two's work (the home page lists every page): the largest
+        // start first, and each task is its own unit of work, so no core waits on a batch of them.
+        let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
+        rest.sort_by_key(|&k| std::cmp::Reverse(self.listing_size(tasks[k])));
         let (rest, generated): (Vec<(usize, TaskOutput)>, Vec<Arc<Output>>) = rayon::join(
             || {
-                (0..tasks.len())
-                    .into_par_iter()
-                    .filter(|&k| k >= n || !streams[k])
+                rest.into_par_iter()
+                    .with_max_len(1)
                     .map(|k| {
                         let task = tasks[k];
                         let (path, deps) = self.build_deps(task);

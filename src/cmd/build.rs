@@ -43,13 +43,16 @@ pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
     }
     staging.write_outputs(&rendered.outputs)?;
     staging.swap_in()?;
-    let files = rendered.outputs.len();
-    Ok(Summary {
+    let summary = Summary {
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files,
-    })
+        files: rendered.outputs.len(),
+    };
+    // Freeing a large site's data takes a while and nothing waits for it: a thread does it (or the process
+    // exits first, which frees everything at once).
+    std::thread::spawn(move || drop((site, rendered)));
+    Ok(summary)
 }
 
 pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
