@@ -343,8 +343,10 @@ impl Site {
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
             };
+            // Small batches: rayon's default splits leave a core with a long tail of pages at the end.
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
+                .with_max_len(16)
                 .map(|i| {
                     streams[i].then(|| {
                         let (path, deps) = self.build_deps(Task::Page(i));
@@ -430,7 +432,7 @@ impl Site {
         let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_page(src));
         let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_section(src));
         let (pages, sections) = rayon::join(
-            || self.pages.par_iter().map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
+            || self.pages.par_iter().with_max_len(16).map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
             || self.sections.par_iter().map(|s| markdown(&s.file, &s.path, old_section(&s.file.rel_path))).collect::<Vec<_>>(),
         );
         let mut collect = |results: Vec<(Arc<Rendered>, Vec<Problem>, bool)>| -> Vec<Arc<Rendered>> {
@@ -450,6 +452,7 @@ impl Site {
         // Summaries, reused where neither the page nor its rendered Markdown changed.
         let summaries: Vec<Arc<Value>> = pages
             .par_iter()
+            .with_max_len(64)
             .enumerate()
             .map(|(i, rendered)| {
                 let reused = reuse.as_ref().and_then(|r| {
@@ -477,6 +480,7 @@ impl Site {
             || {
                 tasks
                     .par_iter()
+                    .with_max_len(16)
                     .enumerate()
                     .map(|(k, &task)| {
                         let (old, fresh_deps) = match previous {
