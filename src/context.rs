@@ -198,7 +198,10 @@ impl Shared<'_> {
             Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", site.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
         };
-        templates::render(self.tera, &site.templates, &template, &context.into_context(), &what)
+        // The theme's frame around the content is a few KiB, and each listed page a few hundred bytes.
+        let content = ["page", "section"].into_iter().find_map(|key| context.0.get(key)?.get("content")?.as_str()).map_or(0, str::len);
+        let capacity = 16 * 1024 + content + 512 * site.listing_size(task);
+        templates::render(self.tera, &site.templates, &template, &context.into_context(), &what, capacity)
     }
 
     /// Context values every template gets.

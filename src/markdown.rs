@@ -486,6 +486,10 @@ fn insert_child(parent: &mut TocEntry, entry: TocEntry) {
 
 /// Escapes text for HTML attribute values and text.
 pub fn escape(text: &str) -> String {
+    // Most text has nothing to escape (Tera even escapes strings it only tests for truth): copy it whole.
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
@@ -605,5 +609,7 @@ mod tests {
     #[test]
     fn escapes_markup_characters() {
         assert_eq!(escape("a<b> & \"c\" 'd' é"), "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; é");
+        assert_eq!(escape("nothing to escape: é"), "nothing to escape: é");
+        assert_eq!(escape("'"), "&#39;");
     }
 }

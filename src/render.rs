@@ -154,7 +154,7 @@ impl SiteLinks for MarkdownLinks<'_> {
         context.insert("site", self.site_value);
         context.insert("stretch", &stretch_value(self.site, i));
         context.insert("card_page", &card_summary(self.site, i));
-        templates::render(self.tera, &self.site.templates, CARD_TEMPLATE, &context, &format!("the stretch card of content/{source_path}"))
+        templates::render(self.tera, &self.site.templates, CARD_TEMPLATE, &context, &format!("the stretch card of content/{source_path}"), 4096)
             .map_err(|problem| problem.to_string().trim_end().to_owned())
     }
 }
@@ -163,7 +163,7 @@ pub(crate) const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
     /// How many page entries a task's context lists (the measure of its cost that varies most).
-    fn listing_size(&self, task: Task) -> usize {
+    pub(crate) fn listing_size(&self, task: Task) -> usize {
         match task {
             Task::Section(i) => self.section_pages[i].len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
             Task::Term(t, j) => self.taxonomies[t].terms[j].pages.len(),

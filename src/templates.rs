@@ -333,12 +333,15 @@ fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
 }
 
 /// Renders a template, mapping errors to a problem.
-pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, while_rendering: &str) -> Result<String, Problem> {
+/// Renders template `name` into a buffer of `capacity` bytes to start with (a good guess saves regrowing it).
+pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, while_rendering: &str, capacity: usize) -> Result<String, Problem> {
     if set.source(name).is_none() {
         return Err(Problem::new(set.display_path(name), format!("template `{name}` does not exist (needed for {while_rendering})"))
             .help("create it, or fix the `template`/`page_template` front matter"));
     }
-    tera.render(name, context).map_err(|error| set.render_problem(name, &error, while_rendering))
+    let mut buffer = Vec::with_capacity(capacity);
+    tera.render_to(name, context, &mut buffer).map_err(|error| set.render_problem(name, &error, while_rendering))?;
+    String::from_utf8(buffer).map_err(|_| Problem::new(set.display_path(name), format!("template `{name}` rendered text that is not UTF-8 (while rendering {while_rendering})")))
 }
 
 #[cfg(test)]
@@ -390,7 +393,7 @@ mod tests {
         let tera = set.compile().unwrap();
         let mut context = Context::new();
         context.insert("page", &serde_json::json!({"title": "T"}));
-        let problem = render(&tera, &set, "page.html", &context, "content/a.md").unwrap_err();
+        let problem = render(&tera, &set, "page.html", &context, "content/a.md", 0).unwrap_err();
         assert_eq!(problem.file, "templates/page.html");
         assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((3, 7)), "{problem}");
         assert!(problem.message.contains("page.titel"), "{problem}");
