@@ -179,12 +179,10 @@ impl Index<'_> {
 
     fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
         let target = percent_decode(target);
-        let candidates = if target.is_empty() || target.ends_with('/') {
-            vec![format!("{target}index.html")]
-        } else {
-            vec![target.clone(), format!("{target}/index.html")]
-        };
-        candidates.iter().find_map(|c| self.files.get(c.as_str()).copied())
+        if target.is_empty() || target.ends_with('/') {
+            return self.files.get(format!("{target}index.html").as_str()).copied();
+        }
+        self.files.get(target.as_str()).or_else(|| self.files.get(format!("{target}/index.html").as_str())).copied()
     }
 }
 
@@ -241,10 +239,11 @@ fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Reso
     let path = path.split('?').next().unwrap_or_default();
     let site_path = if path.is_empty() {
         from.to_owned()
-    } else if let Some(rooted) = path.strip_prefix('/') {
-        match format!("/{rooted}").strip_prefix(base_path) {
+    } else if path.starts_with('/') {
+        match path.strip_prefix(base_path) {
             Some(rest) => rest.to_owned(),
-            None if format!("/{rooted}/") == base_path => String::new(),
+            // The base path without its final slash (`/repo`) is the home page.
+            None if base_path.strip_suffix('/') == Some(path) => String::new(),
             None => return Resolved::OutsideBase,
         }
     } else {
