@@ -397,6 +397,8 @@ mod tests {
         assert_eq!(local("https://u.github.io/repo/a/", "x.html"), Some(("a/".into(), None)));
         assert_eq!(local("/repo", "x.html"), Some(("".into(), None)));
         assert!(matches!(resolve_href("/other/", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
+        assert!(matches!(resolve_href("/repository/", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
+        assert!(matches!(resolve_href("/repository", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
         assert!(matches!(resolve_href("https://example.org/", "x.html", base_url, "/repo/"), Resolved::External));
     }
 }

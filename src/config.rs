@@ -131,6 +131,8 @@ mod tests {
         let config = Config::parse("title: T\nbase_url: https://example.org", "site.yaml").unwrap();
         assert_eq!(config.base_path(), "/");
         assert_eq!(config.taxonomies, ["tags"]);
+        let config = Config::parse("title: T\nbase_url: http://localhost:8080/docs/v2/", "site.yaml").unwrap();
+        assert_eq!(config.base_path(), "/docs/v2/");
     }
 
     #[test]
