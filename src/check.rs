@@ -30,7 +30,7 @@ pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
 /// is checked.
 pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<&RenderedSite>) -> Vec<Problem> {
     // Scans are cached on the outputs, so a rebuild only scans what it re-rendered.
-    rendered.outputs.par_iter().with_max_len(16).for_each(|o| {
+    rendered.outputs.par_iter().with_max_len(crate::BATCH).for_each(|o| {
         o.scan();
     });
     let scans: HashMap<&str, &Scan> = rendered.outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
@@ -49,7 +49,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let markdown: Vec<_> = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections)).collect();
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
-        .with_max_len(64)
+        .with_max_len(crate::BATCH)
         .filter(|(_, r)| !old_markdown.contains(&address(r)))
         .flat_map_iter(|(file, result)| {
             result.links.iter().filter_map(|link| index.check(&link.target, link.fragment.as_deref()).err().map(|(message, help)| source_problem(site, file, link, message, help)))
@@ -74,7 +74,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let template_problems: Vec<(Problem, &str)> = rendered
         .outputs
         .par_iter()
-        .with_max_len(16)
+        .with_max_len(crate::BATCH)
         .filter(|output| is_fresh(output))
         .flat_map_iter(|output| {
             let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };

@@ -120,6 +120,16 @@ impl Site {
         }
     }
 
+    /// How many page entries a task's context lists (the measure of its cost that varies most).
+    pub fn listing_size(&self, task: Task) -> usize {
+        match task {
+            Task::Section(i) => self.section_pages[i].len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
+            Task::Term(t, j) => self.taxonomies[t].terms[j].pages.len(),
+            Task::TaxonomyList(t) => self.taxonomies[t].terms.len(),
+            Task::Page(_) | Task::NotFound => 0,
+        }
+    }
+
     pub fn template(&self, task: Task) -> String {
         let site = self;
         match task {

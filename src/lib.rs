@@ -22,3 +22,8 @@ pub mod templates;
 pub mod urls;
 pub mod watch;
 pub mod workspace;
+
+/// How many items of a parallel loop over pages, files or outputs make one unit of work. Rayon's default split
+/// hands each core a few large batches, and the core that draws the slowest one finishes alone; batches this
+/// small can be taken over by whichever core is free, at a cost far below one page's work.
+pub const BATCH: usize = 16;

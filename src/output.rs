@@ -112,7 +112,7 @@ impl Staging {
             by_depth[depth].push(dir);
         }
         for level in by_depth {
-            level.par_iter().with_max_len(64).try_for_each(|dir| {
+            level.par_iter().with_max_len(crate::BATCH).try_for_each(|dir| {
                 let path = self.dir.path().join(dir);
                 match fs::create_dir(&path) {
                     Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e).with_context(|| format!("cannot create {}", path.display())),

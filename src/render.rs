@@ -162,16 +162,6 @@ impl SiteLinks for MarkdownLinks<'_> {
 pub(crate) const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
-    /// How many page entries a task's context lists (the measure of its cost that varies most).
-    pub(crate) fn listing_size(&self, task: Task) -> usize {
-        match task {
-            Task::Section(i) => self.section_pages[i].len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
-            Task::Term(t, j) => self.taxonomies[t].terms[j].pages.len(),
-            Task::TaxonomyList(t) => self.taxonomies[t].terms.len(),
-            Task::Page(_) | Task::NotFound => 0,
-        }
-    }
-
     pub fn site_value(&self) -> Value {
         let c = &self.config;
         json!({
@@ -343,10 +333,9 @@ impl Site {
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
             };
-            // Small batches: rayon's default splits leave a core with a long tail of pages at the end.
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
-                .with_max_len(16)
+                .with_max_len(crate::BATCH)
                 .map(|i| {
                     streams[i].then(|| {
                         let (path, deps) = self.build_deps(Task::Page(i));
@@ -432,7 +421,7 @@ impl Site {
         let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_page(src));
         let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_section(src));
         let (pages, sections) = rayon::join(
-            || self.pages.par_iter().with_max_len(16).map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
+            || self.pages.par_iter().with_max_len(crate::BATCH).map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
             || self.sections.par_iter().map(|s| markdown(&s.file, &s.path, old_section(&s.file.rel_path))).collect::<Vec<_>>(),
         );
         let mut collect = |results: Vec<(Arc<Rendered>, Vec<Problem>, bool)>| -> Vec<Arc<Rendered>> {
@@ -452,7 +441,7 @@ impl Site {
         // Summaries, reused where neither the page nor its rendered Markdown changed.
         let summaries: Vec<Arc<Value>> = pages
             .par_iter()
-            .with_max_len(64)
+            .with_max_len(crate::BATCH)
             .enumerate()
             .map(|(i, rendered)| {
                 let reused = reuse.as_ref().and_then(|r| {
@@ -480,7 +469,7 @@ impl Site {
             || {
                 tasks
                     .par_iter()
-                    .with_max_len(16)
+                    .with_max_len(crate::BATCH)
                     .enumerate()
                     .map(|(k, &task)| {
                         let (old, fresh_deps) = match previous {

@@ -332,8 +332,8 @@ fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
     }
 }
 
-/// Renders a template, mapping errors to a problem.
-/// Renders template `name` into a buffer of `capacity` bytes to start with (a good guess saves regrowing it).
+/// Renders template `name`, mapping errors to a problem. The output buffer starts at `capacity` bytes (a good
+/// guess saves regrowing it).
 pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, while_rendering: &str, capacity: usize) -> Result<String, Problem> {
     if set.source(name).is_none() {
         return Err(Problem::new(set.display_path(name), format!("template `{name}` does not exist (needed for {while_rendering})"))

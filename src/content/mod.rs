@@ -114,7 +114,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
 
     let parsed: Vec<Result<Option<Item>, Problem>> = files
         .par_iter()
-        .with_max_len(16)
+        .with_max_len(crate::BATCH)
         .map(|(rel, path)| match previous.get(rel.as_str()) {
             Some(item) => Ok(Some(item.clone())),
             None => read_item(rel, path).map(|item| item.filter(|i| drafts || !i.is_draft())),
