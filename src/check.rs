@@ -3,7 +3,7 @@
 //! output (reported against the template), must point at a file the build writes and an id that file has.
 //! Duplicate ids within a page are reported too, since they make anchors ambiguous.
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -44,7 +44,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let address = |r: &std::sync::Arc<crate::markdown::Rendered>| std::sync::Arc::as_ptr(r) as usize;
     let old_markdown: HashSet<usize> = match (previous, &unchanged) {
         (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(address).collect(),
-        _ => HashSet::new(),
+        _ => HashSet::default(),
     };
     let markdown: Vec<_> = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections)).collect();
     let markdown_problems: Vec<Problem> = markdown
@@ -81,7 +81,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
             let scan = index.scans[output.path.as_str()];
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for id in &scan.ids {
                 if !seen.insert(id.as_str()) {
                     found.push((origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}`"), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"), output.path.as_str()));
@@ -138,7 +138,7 @@ fn unchanged_outputs(new: &RenderedSite, old: &RenderedSite) -> Option<HashSet<u
     if new.outputs.len() != old.outputs.len() {
         return None;
     }
-    let mut unchanged = HashSet::with_capacity(new.outputs.len());
+    let mut unchanged = HashSet::with_capacity_and_hasher(new.outputs.len(), Default::default());
     for (a, b) in new.outputs.iter().zip(&old.outputs) {
         if a.path != b.path {
             return None;

@@ -10,6 +10,8 @@ use tera::{Context, Tera};
 use crate::diagnostics::Problem;
 use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
+use crate::render::SUMMARY_FIELDS;
+use crate::template_reads::SummaryFields;
 use crate::site::Site;
 use crate::templates;
 
@@ -76,6 +78,8 @@ pub struct Shared<'a> {
     /// Each page's HTML, taken by its render (when pages are written as they are rendered); otherwise the
     /// HTML is read from the page's Markdown result.
     pub page_html: Option<&'a [std::sync::Mutex<String>]>,
+    /// The summary fields each template can read (see `template_reads`); a template not in it may read any.
+    pub summary_fields: Arc<SummaryFields>,
 }
 
 /// Page summaries: all of them, or (while a streaming build renders pages) each one made when first asked for.
@@ -154,6 +158,10 @@ impl Shared<'_> {
     pub fn dependencies(&self, task: Task) -> Vec<String> {
         let site = self.site;
         let root = site.root_section();
+        let named = self.summary_fields.get(&site.template(task)).and_then(Option::as_ref);
+        let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| named.is_none_or(|n| n.contains(*f))).collect();
+        // A listing depends on which pages it lists, and on the fields of theirs that its template can read.
+        let listing = |key: String| std::iter::once(format!("{key}#members")).chain(fields.iter().map(move |f| format!("{key}#{f}")));
         let ancestors = |s: usize| site.ancestry(s).into_iter().map(|a| format!("s:{}", site.sections[a].file.rel_path));
         let mut keys = vec!["nav".to_owned()];
         keys.extend(self.config_link_keys());
@@ -167,14 +175,16 @@ impl Shared<'_> {
                 let siblings = &site.section_pages[section];
                 let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
                 let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
-                keys.extend(neighbours.map(|&p| format!("p:{}", site.pages[p].file.rel_path)));
+                for &p in neighbours {
+                    keys.extend(fields.iter().map(|f| format!("p:{}#{f}", site.pages[p].file.rel_path)));
+                }
             }
             Task::Section(i) => {
                 keys.extend(ancestors(i));
-                keys.push(format!("list:{}", site.sections[i].file.rel_path));
+                keys.extend(listing(format!("list:{}", site.sections[i].file.rel_path)));
                 for &sub in &site.subsections[i] {
                     keys.push(format!("s:{}", site.sections[sub].file.rel_path));
-                    keys.push(format!("list:{}", site.sections[sub].file.rel_path));
+                    keys.extend(listing(format!("list:{}", site.sections[sub].file.rel_path)));
                 }
             }
             Task::TaxonomyList(t) => {
@@ -183,7 +193,7 @@ impl Shared<'_> {
             }
             Task::Term(t, j) => {
                 keys.extend(ancestors(root));
-                keys.push(format!("term:{}/{}", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug));
+                keys.extend(listing(format!("term:{}/{}", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug)));
             }
             Task::NotFound => keys.extend(ancestors(root)),
         }

@@ -2,14 +2,14 @@
 //! the site's structure (pages, order, URLs, templates, terms) is as it was, which templates changed, and which
 //! dependency keys (see `context::Shared::dependencies`) now have different values.
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::content::SourceFile;
 use crate::markdown::Rendered;
-use crate::render::{CARD_TEMPLATE, Previous};
+use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
 use crate::site::Site;
 use crate::templates;
 
@@ -113,21 +113,25 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 }
 
 /// The dependency keys whose values differ between the previous build and this one:
-/// `p:SRC` a page's summary, `c:SRC` its content, `s:SRC` a section's own values, `list:SRC` a section's page
-/// list, `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` a
-/// term's pages, `all-pages` any page summary.
+/// `p:SRC` a page's summary, `p:SRC#FIELD` one field of it, `c:SRC` its content, `s:SRC` a section's own
+/// values, `list:SRC` a section's page list (which pages, or any field of their summaries), `list:SRC#members`
+/// which pages it lists, in what order, `list:SRC#FIELD` that field of a listed page, `nav` the menu,
+/// `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
+/// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
 pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;
-    let mut changed = HashSet::new();
+    let mut changed = HashSet::default();
     let old_pages: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
-    let mut summary_changed: HashSet<&str> = HashSet::new();
+    // The summary fields that changed, by page.
+    let mut summary_changed: HashMap<&str, Vec<&str>> = HashMap::default();
     for (i, page) in site.pages.iter().enumerate() {
         let src = page.file.rel_path.as_str();
         match old_pages.get(src) {
             Some(&j) => {
-                if !Arc::ptr_eq(&old_r.summaries[j], &summaries[i]) && old_r.summaries[j] != summaries[i] {
-                    summary_changed.insert(src);
+                let (a, b) = (&old_r.summaries[j], &summaries[i]);
+                if !Arc::ptr_eq(a, b) && a != b {
+                    summary_changed.insert(src, SUMMARY_FIELDS.into_iter().filter(|f| a.get(f) != b.get(f)).collect());
                 }
                 let same_content = Arc::ptr_eq(&old_r.pages[j], &pages[i]) || (old_r.pages[j].html == pages[i].html && old_r.pages[j].toc == pages[i].toc);
                 if !same_content {
@@ -135,21 +139,33 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
                 }
             }
             None => {
-                summary_changed.insert(src);
+                summary_changed.insert(src, SUMMARY_FIELDS.to_vec());
                 changed.insert(format!("c:{src}"));
             }
         }
     }
     let new_srcs: HashSet<&str> = site.pages.iter().map(|p| p.file.rel_path.as_str()).collect();
     for src in old_pages.keys().filter(|s| !new_srcs.contains(*s)) {
-        summary_changed.insert(src);
+        summary_changed.insert(src, SUMMARY_FIELDS.to_vec());
         changed.insert(format!("c:{src}"));
     }
     if !summary_changed.is_empty() {
         changed.insert("all-pages".to_owned());
     }
-    changed.extend(summary_changed.iter().map(|src| format!("p:{src}")));
-
+    for (src, fields) in &summary_changed {
+        changed.insert(format!("p:{src}"));
+        changed.extend(fields.iter().map(|f| format!("p:{src}#{f}")));
+    }
+    let list_changed = |changed: &mut HashSet<String>, key: String, members_changed: bool, members: &[&str]| {
+        let fields: HashSet<&str> = members.iter().filter_map(|m| summary_changed.get(m)).flatten().copied().collect();
+        if members_changed {
+            changed.insert(format!("{key}#members"));
+        }
+        changed.extend(fields.iter().map(|f| format!("{key}#{f}")));
+        if members_changed || !fields.is_empty() {
+            changed.insert(key);
+        }
+    };
     let old_sections: HashMap<&str, usize> = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
     for (i, section) in site.sections.iter().enumerate() {
         let src = section.file.rel_path.as_str();
@@ -159,21 +175,18 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
                 if old.section_head(j, &old_r.sections[j]) != site.section_head(i, &sections[i]) {
                     changed.insert(format!("s:{src}"));
                 }
-                if section_list(old, j) != members || members.iter().any(|m| summary_changed.contains(m)) {
-                    changed.insert(format!("list:{src}"));
-                }
+                list_changed(&mut changed, format!("list:{src}"), section_list(old, j) != members, &members);
             }
             None => {
                 changed.insert(format!("s:{src}"));
-                changed.insert(format!("list:{src}"));
+                list_changed(&mut changed, format!("list:{src}"), true, &members);
             }
         }
     }
-    for (src, &j) in &old_sections {
+    for src in old_sections.keys() {
         if !site.sections.iter().any(|s| s.file.rel_path == *src) {
             changed.insert(format!("s:{src}"));
-            changed.insert(format!("list:{src}"));
-            let _ = j;
+            list_changed(&mut changed, format!("list:{src}"), true, &[]);
         }
     }
     if old.nav() != nav {
@@ -197,9 +210,7 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
         for term in &taxonomy.terms {
             let members: Vec<&str> = term.pages.iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect();
             let old_members: Option<Vec<&str>> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map(|o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
-            if old_members.as_ref() != Some(&members) || members.iter().any(|m| summary_changed.contains(m)) {
-                changed.insert(format!("term:{}/{}", taxonomy.name, term.slug));
-            }
+            list_changed(&mut changed, format!("term:{}/{}", taxonomy.name, term.slug), old_members.as_ref() != Some(&members), &members);
         }
     }
     changed

@@ -18,10 +18,17 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod template_reads;
 pub mod templates;
 pub mod urls;
 pub mod watch;
 pub mod workspace;
+
+/// Hash maps and sets keyed by the site's own paths, URLs and dependency keys. FxHash is several times faster
+/// than the standard library's SipHash on such short keys, and the keys come from the author's own files, so
+/// there is no attacker whose collisions SipHash would need to resist.
+pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+pub type HashSet<T> = rustc_hash::FxHashSet<T>;
 
 /// How many items of a parallel loop over pages, files or outputs make one unit of work. Rayon's default split
 /// hands each core a few large batches, and the core that draws the slowest one finishes alone; batches this

@@ -2,7 +2,7 @@
 //! anchor links and a table of contents, internal links resolved from source paths and recorded for checking,
 //! figures, callouts, and the stretch-card component.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -82,7 +82,7 @@ impl Render<'_> {
     pub fn render(&self) -> (Rendered, Vec<Problem>) {
         let body = &self.file_text[self.body_offset..];
         let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
-        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::new(), rendered: Rendered::default(), problems: Vec::new() };
+        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new() };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;

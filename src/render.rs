@@ -6,7 +6,7 @@
 //! whose links' targets) changed, and a template output only when one of its dependency keys changed (see
 //! `changed_keys`). Everything else is reused as it was, so the result is the same as a clean render.
 
-use std::collections::{HashMap, HashSet};
+use crate::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -22,6 +22,7 @@ use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feeds_u
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
+use crate::template_reads::{self, SummaryFields};
 use crate::templates::{self, Lookup};
 
 /// One file of the built site.
@@ -80,6 +81,10 @@ impl Output {
     }
 }
 
+/// The fields of a page summary (see `page_summary`). A listing depends on each field of its pages' summaries
+/// that its template can read (see `template_reads`), and on no other.
+pub const SUMMARY_FIELDS: [&str; 13] = ["title", "description", "url", "permalink", "path", "date", "updated", "last_reviewed", "weight", "word_count", "reading_time", "taxonomies", "stretch"];
+
 /// What a template output depends on: keys fixed by the site's structure, and those its template read
 /// through lookup functions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +115,8 @@ pub struct RenderedSite {
     pub generated: Vec<Arc<Output>>,
     /// The parsed templates, kept for the next rebuild.
     pub tera: Tera,
+    /// What each template reads of page summaries (see `template_reads`), kept with the templates.
+    pub summary_fields: Arc<SummaryFields>,
     pub stats: RenderStats,
 }
 
@@ -121,7 +128,7 @@ pub struct Previous<'a> {
     pub site: &'a Site,
     pub rendered: &'a RenderedSite,
     /// Site paths of static files created, edited or deleted since.
-    pub changed_static: &'a HashSet<String>,
+    pub changed_static: &'a std::collections::HashSet<String>,
 }
 
 struct MarkdownLinks<'a> {
@@ -295,7 +302,7 @@ impl Site {
         let tasks = self.tasks();
         let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
-        let mut looks_up: HashMap<String, bool> = HashMap::new();
+        let mut looks_up: HashMap<String, bool> = HashMap::default();
         let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(self.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
 
         // Wave one: sections' Markdown, then every page that can be rendered from its own Markdown and its
@@ -332,6 +339,7 @@ impl Site {
                 sections: Arc::new(SectionData::default()),
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
+                summary_fields: Arc::default(),
             };
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
@@ -356,7 +364,7 @@ impl Site {
         // Wave two: everything else, with every page known.
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html) };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), summary_fields: Arc::default() };
         // A few listings can hold most of wave two's work (the home page lists every page): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
@@ -390,16 +398,16 @@ impl Site {
         }
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let outputs = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields: Arc::default(), stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
     pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         // Templates are parsed once, and again only when one changed.
-        let mut tera = match previous {
-            Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => p.rendered.tera.clone(),
-            _ => self.templates.compile()?,
+        let (mut tera, summary_fields) = match previous {
+            Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => (p.rendered.tera.clone(), p.rendered.summary_fields.clone()),
+            _ => (self.templates.compile()?, Arc::new(template_reads::summary_fields(&self.templates))),
         };
         let site_value = self.site_value();
         let mut stats = RenderStats::default();
@@ -455,14 +463,14 @@ impl Site {
         let summaries = Arc::new(summaries);
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, summary_fields: summary_fields.clone() };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = self.tasks();
         // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
             Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
-            _ => HashMap::new(),
+            _ => HashMap::default(),
         };
         type TaskResult = Result<((Arc<Output>, Arc<Deps>), bool), Problem>;
         let (results, generated): (Vec<TaskResult>, Vec<Arc<Output>>) = rayon::join(
@@ -486,10 +494,8 @@ impl Site {
                         {
                             return Ok(((output.clone(), old_deps.clone()), false));
                         }
-                        let (path, deps) = fresh_deps.unwrap_or_else(|| {
-                            let (output, d) = old.expect("same structure: the previous build had this task");
-                            (output.path.clone(), Deps { template: d.template.clone(), fixed: d.fixed.clone(), read: Vec::new() })
-                        });
+                        // Fresh keys even with the same structure: a changed template may read other fields.
+                        let (path, deps) = fresh_deps.unwrap_or_else(|| Self::fresh_deps(&shared, task));
                         self.render_task(&shared, task, path, deps, task_markdown(task, &pages, &sections), None).map(|output| (output, true))
                     })
                     .collect()
@@ -517,7 +523,7 @@ impl Site {
             return Err(problems);
         }
         let outputs = self.all_outputs(&task_outputs, &generated, previous);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -563,12 +569,14 @@ impl Site {
     fn page_summary(&self, i: usize, rendered: &Rendered) -> Value {
         let page = &self.pages[i];
         let m = &page.meta;
-        json!({
+        let summary = json!({
             "title": m.title, "description": m.description, "url": self.url(&page.path), "permalink": self.permalink(&page.path),
             "path": page.file.rel_path, "date": m.date, "updated": m.updated, "last_reviewed": m.last_reviewed,
             "weight": m.weight, "word_count": rendered.word_count, "reading_time": Self::reading_time(rendered.word_count),
             "taxonomies": self.taxonomy_refs(i), "stretch": stretch_value(self, i),
-        })
+        });
+        debug_assert!(summary.as_object().is_some_and(|o| o.keys().eq(SUMMARY_FIELDS)), "SUMMARY_FIELDS lists the summary's fields");
+        summary
     }
 
     /// A section's value without its page lists.

@@ -3,7 +3,9 @@
 //! lists). Building is a sequence of phase methods: load -> render Markdown -> render templates -> check
 //! links -> write (see `build`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -218,8 +220,8 @@ impl Site {
     fn index_urls(&mut self, problems: &mut Vec<Problem>) {
         use std::borrow::Cow;
         // Output folder (`a/b/`, for `a/b/index.html`) or file -> who writes it (named only when two collide).
-        let mut owners: HashMap<Cow<str>, Cow<str>> = HashMap::with_capacity(self.pages.len() + self.sections.len() + self.static_files.len());
-        let mut urls = HashMap::with_capacity(self.pages.len() + self.sections.len());
+        let mut owners: HashMap<Cow<str>, Cow<str>> = HashMap::with_capacity_and_hasher(self.pages.len() + self.sections.len() + self.static_files.len(), Default::default());
+        let mut urls = HashMap::with_capacity_and_hasher(self.pages.len() + self.sections.len(), Default::default());
         for file in &self.static_files {
             owners.insert(Cow::Borrowed(file.path.strip_suffix("index.html").unwrap_or(&file.path)), Cow::Owned(format!("{STATIC_DIR}/{}", file.path)));
         }
@@ -269,7 +271,7 @@ impl Site {
             let (a, b) = (&self.pages[a].meta, &self.pages[b].meta);
             b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
         });
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        let mut slugs: HashMap<&str, String> = HashMap::default();
         for &i in &order {
             let page = &self.pages[i];
             let used = std::iter::once(("tags", &page.meta.tags)).filter(|(_, t)| !t.is_empty()).chain(page.meta.taxonomies.iter().map(|(n, t)| (n.as_str(), t)));

@@ -190,9 +190,9 @@ pub struct Lookup {
     pub base_url: String,
     pub base_path: String,
     /// Content source path (`stretches/x.md`) -> site-relative URL path.
-    pub urls: Arc<HashMap<String, String>>,
+    pub urls: Arc<crate::HashMap<String, String>>,
     /// Page source path -> index into `summaries`.
-    pub page_index: Arc<HashMap<String, usize>>,
+    pub page_index: Arc<crate::HashMap<String, usize>>,
     pub summaries: Arc<Vec<Arc<Value>>>,
     /// Each page's rendered Markdown (for its table of contents), by page index.
     pub pages: Vec<Arc<crate::markdown::Rendered>>,
@@ -283,7 +283,7 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
 
 /// Names of the templates that use (extend, include or import) any of `changed`, directly or not,
 /// together with `changed` itself.
-pub fn dependents(set: &TemplateSet, changed: &std::collections::HashSet<String>) -> std::collections::HashSet<String> {
+pub fn dependents(set: &TemplateSet, changed: &crate::HashSet<String>) -> crate::HashSet<String> {
     let mut affected = changed.clone();
     loop {
         let before = affected.len();
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn dependents_follow_extends_and_include() {
         let set = set(&[("base.html", ""), ("page.html", "{% extends \"base.html\" %}"), ("stretch.html", "{%- extends 'page.html' %}"), ("card.html", ""), ("routine.html", "{% include \"card.html\" %}")]);
-        let changed = std::collections::HashSet::from(["base.html".to_owned()]);
+        let changed = crate::HashSet::from_iter(["base.html".to_owned()]);
         let mut affected: Vec<_> = dependents(&set, &changed).into_iter().collect();
         affected.sort();
         assert_eq!(affected, ["base.html", "page.html", "stretch.html"]);

@@ -58,7 +58,7 @@ impl Editor {
             self.write(&rel, &text);
             return vec![self.root.join(rel)];
         }
-        let choice = self.rng.below(14);
+        let choice = self.rng.below(15);
         let touched: Vec<String> = match choice {
             0 | 1 => {
                 let dir = *self.rng.pick(&["notes", "extra", "notes/deep"]);
@@ -167,6 +167,18 @@ impl Editor {
                 self.repair = Some((rel.to_owned(), page("@/notes/stretch.md#how")));
                 vec![rel.to_owned()]
             }
+            13 => {
+                // Show, or stop showing, word counts next to other pages: what the listings and neighbours
+                // depend on changes with the template.
+                let (rel, plain, counted) = *self.rng.pick(&[
+                    ("templates/page.html", "{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"),
+                    ("templates/section.html", "{{ p.reading_time }} min", "{{ p.reading_time }} min, {{ p[\"word_count\"] }} words"),
+                ]);
+                let text = fs::read_to_string(self.root.join(rel)).unwrap();
+                let text = if text.contains(counted) { text.replace(counted, plain) } else { text.replace(plain, counted) };
+                self.write(rel, &text);
+                vec![rel.to_owned()]
+            }
             _ => {
                 let rel = "content/extra/_index.md";
                 let text = format!("---\ntitle: Extra {n}\nweight: {}\n---\n", self.rng.below(20));
@@ -230,7 +242,7 @@ fn random_edit_sequences_match_clean_builds() {
 }
 
 #[test]
-fn a_body_edit_rerenders_only_the_page_and_what_shows_it() {
+fn an_edit_rerenders_the_outputs_that_show_what_changed() {
     let site = tempfile::tempdir().unwrap();
     for (path, bytes) in snapshot_tree(&fixture("basic")) {
         write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
@@ -241,19 +253,41 @@ fn a_body_edit_rerenders_only_the_page_and_what_shows_it() {
     let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
     let full = workspace.build_all().unwrap();
     assert_eq!(full.stats.markdown_rendered, full.pages + full.sections);
-    let page = site.path().join("content/more/p10.md");
-    fs::write(&page, "---\ntitle: P10\nweight: 10\n---\nText 10, now longer.\n").unwrap();
-    let mut changes = Changes::default();
-    classify(site.path(), workspace.output(), &page, &mut changes);
-    let report = workspace.rebuild(&changes).unwrap();
-    assert!(!report.full);
-    assert_eq!(report.stats.markdown_rendered, 1, "only the edited file's Markdown");
-    // The page, its two neighbours (whose prev/next show it), its section's listing, and the home page,
-    // which lists every section's pages.
-    assert_eq!(report.stats.templates_rendered, 5, "{report:?}");
-    // Of everything regenerated, only the page's own bytes changed (the test templates show no word counts,
-    // and the sitemap and feed came out the same), so one file is written.
-    assert_eq!(report.written, 1, "{report:?}");
-    let html = fs::read_to_string(workspace.output().join("more/p10/index.html")).unwrap();
-    assert!(html.contains("now longer"));
+    let output = workspace.output().to_owned();
+    let mut edit_file = |rel: &str, text: &str| {
+        let path = site.path().join(rel);
+        fs::write(&path, text).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &path, &mut changes);
+        let report = workspace.rebuild(&changes).unwrap();
+        assert!(!report.full);
+        (report, fs::read_to_string(output.join("more/p11/index.html")).unwrap())
+    };
+    let mut edit = |text: &str| {
+        let (report, _) = edit_file("content/more/p10.md", text);
+        assert_eq!(report.stats.markdown_rendered, 1, "only the edited file's Markdown");
+        report
+    };
+    // New words change the page's word count, which no template of this site shows next to other pages:
+    // only the page itself is rendered and written.
+    let report = edit("---\ntitle: P10\nweight: 10\n---\nText 10, now longer.\n");
+    assert_eq!((report.stats.templates_rendered, report.written), (1, 1), "{report:?}");
+    // A new title shows in the page, its two neighbours' prev/next links, its section's listing and the home
+    // page, which lists every section's pages.
+    let report = edit("---\ntitle: P10 renamed\nweight: 10\n---\nText 10, now longer.\n");
+    assert_eq!((report.stats.templates_rendered, report.written), (5, 5), "{report:?}");
+    drop(edit);
+    let html = fs::read_to_string(output.join("more/p10/index.html")).unwrap();
+    assert!(html.contains("now longer") && html.contains("P10 renamed"));
+    let neighbour = fs::read_to_string(output.join("more/p11/index.html")).unwrap();
+    assert!(neighbour.contains("P10 renamed"), "{neighbour}");
+
+    // Once pages show their previous page's word count, a text edit shows in the next page too.
+    let template = fs::read_to_string(site.path().join("templates/page.html")).unwrap();
+    edit_file("templates/page.html", &template.replace("{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"));
+    let (report, next) = edit_file("content/more/p10.md", "---\ntitle: P10 renamed\nweight: 10\n---\nText 10, now longer still.\n");
+    // Fields are told apart by name, not by variable: the previous page, which shows `next`, is rendered too
+    // (and comes out the same).
+    assert_eq!((report.stats.templates_rendered, report.written), (3, 2), "{report:?}");
+    assert!(next.contains("P10 renamed</a> (5 words)"), "{next}");
 }
