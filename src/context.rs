@@ -12,6 +12,7 @@ use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
 use crate::render::SUMMARY_FIELDS;
 use crate::template_reads::SummaryFields;
+use crate::HashSet;
 use crate::site::Site;
 use crate::templates;
 
@@ -36,14 +37,15 @@ pub struct SectionData {
 }
 
 impl SectionData {
-    pub fn value(&self, i: usize) -> Value {
+    /// Section `i` with its pages and subsections; of each page's summary, only `fields` (see `project`).
+    pub fn value(&self, i: usize, fields: Option<&HashSet<String>>) -> Value {
         let mut value = self.heads[i].clone();
-        value["pages"] = self.pages[i].iter().map(|&p| Value::clone(&self.summaries[p])).collect();
+        value["pages"] = self.pages[i].iter().map(|&p| project(&self.summaries[p], fields)).collect();
         value["subsections"] = self.subsections[i]
             .iter()
             .map(|&s| {
                 let head = &self.heads[s];
-                let pages: Vec<Value> = self.pages[s].iter().map(|&p| Value::clone(&self.summaries[p])).collect();
+                let pages: Vec<Value> = self.pages[s].iter().map(|&p| project(&self.summaries[p], fields)).collect();
                 // Built by moving `pages` in: `json!` would copy the whole list again.
                 object([("title", head["title"].clone()), ("description", head["description"].clone()), ("url", head["url"].clone()), ("path", head["path"].clone()), ("pages", pages.into())])
             })
@@ -155,10 +157,15 @@ impl Site {
 
 impl Shared<'_> {
     /// The site data a task's context is built from, as keys (see `render::changed_keys`).
+    /// The names among which are the summary fields `task`'s template can read; `None` if it may read any.
+    fn fields_read(&self, task: Task) -> Option<&HashSet<String>> {
+        self.summary_fields.get(&self.site.template(task)).and_then(Option::as_ref)
+    }
+
     pub fn dependencies(&self, task: Task) -> Vec<String> {
         let site = self.site;
         let root = site.root_section();
-        let named = self.summary_fields.get(&site.template(task)).and_then(Option::as_ref);
+        let named = self.fields_read(task);
         let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| named.is_none_or(|n| n.contains(*f))).collect();
         // A listing depends on which pages it lists, and on the fields of theirs that its template can read.
         let listing = |key: String| std::iter::once(format!("{key}#members")).chain(fields.iter().map(move |f| format!("{key}#{f}")));
@@ -310,8 +317,9 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        context.insert("prev", position.checked_sub(1).map(|p| Value::clone(&self.summaries.get(siblings[p]))));
-        context.insert("next", siblings.get(position + 1).map(|&p| Value::clone(&self.summaries.get(p))));
+        let fields = self.fields_read(Task::Page(i));
+        context.insert("prev", position.checked_sub(1).map(|p| project(&self.summaries.get(siblings[p]), fields)));
+        context.insert("next", siblings.get(position + 1).map(|&p| project(&self.summaries.get(p), fields)));
         context
     }
 
@@ -327,7 +335,7 @@ impl Shared<'_> {
             jsonld::collection_page(&m.title, &permalink, m.description.as_deref())
         };
         let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
-        let mut value = self.sections.value(i);
+        let mut value = self.sections.value(i, self.fields_read(Task::Section(i)));
         value["content"] = rendered.html.as_str().into();
         context.insert("section", value);
         context
@@ -368,7 +376,8 @@ impl Shared<'_> {
         let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let pages: Vec<Value> = term.pages.iter().map(|&p| Value::clone(&self.summaries.get(p))).collect();
+        let fields = self.fields_read(Task::Term(t, j));
+        let pages: Vec<Value> = term.pages.iter().map(|&p| project(&self.summaries.get(p), fields)).collect();
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
         context.insert("term", object([("name", term.name.as_str().into()), ("slug", term.slug.as_str().into()), ("url", site.url(&term_path).into()), ("pages", pages.into())]));
         context
@@ -377,6 +386,16 @@ impl Shared<'_> {
     /// The 404 page has no breadcrumb trail, canonical URL or structured data: it is not a place in the site.
     fn not_found_context(&self) -> Vars {
         self.base_context("404.html", Some("Page not found"), None, &[], Vec::new())
+    }
+}
+
+/// A page summary for a template that reads only the fields among `fields` (any, for `None`): the template sees
+/// the same values, and the copy leaves out the rest (taxonomies and dates, mostly), which listings of
+/// thousands of pages spent most of their time copying.
+fn project(summary: &Value, fields: Option<&HashSet<String>>) -> Value {
+    match (fields, summary) {
+        (Some(fields), Value::Object(map)) => Value::Object(map.iter().filter(|(key, _)| fields.contains(key.as_str())).map(|(key, value)| (key.clone(), value.clone())).collect()),
+        _ => summary.clone(),
     }
 }
 

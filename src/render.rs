@@ -221,7 +221,7 @@ impl Site {
                         .enumerate()
                         .map(|(i, s)| {
                             let data = data.clone();
-                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i));
+                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i, None));
                             (s.file.rel_path.clone(), build)
                         })
                         .collect()
@@ -286,6 +286,7 @@ impl Site {
 
     fn render_streaming(&self, staging: &Staging, texts: &[std::sync::Mutex<Arc<str>>]) -> Result<RenderedSite, Vec<Problem>> {
         let mut tera = self.templates.compile()?;
+        let summary_fields = Arc::new(template_reads::summary_fields(&self.templates));
         let site_value = self.site_value();
         let mut problems: Vec<Problem> = Vec::new();
         self.check_config_links(&mut problems);
@@ -339,7 +340,7 @@ impl Site {
                 sections: Arc::new(SectionData::default()),
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
-                summary_fields: Arc::default(),
+                summary_fields: summary_fields.clone(),
             };
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
@@ -364,7 +365,7 @@ impl Site {
         // Wave two: everything else, with every page known.
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), summary_fields: Arc::default() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), summary_fields: summary_fields.clone() };
         // A few listings can hold most of wave two's work (the home page lists every page): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
@@ -398,7 +399,7 @@ impl Site {
         }
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let outputs = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields: Arc::default(), stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields, stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.

@@ -8,7 +8,7 @@
 //! can read are among the names it spells out: path segments (`p.title`), quoted keys (`p["title"]`) and
 //! string arguments (`sort(attribute="date")`, `get_pages(has="stretch.routine")`).
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 
 use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
@@ -23,6 +23,9 @@ const LISTS: [&str; 2] = ["pages", "subsections"];
 
 /// Filters whose result can still be a summary, or a list of them.
 const PASS_THROUGH: [&str; 11] = ["first", "last", "nth", "slice", "reverse", "sort", "unique", "concat", "filter", "group_by", "default"];
+
+/// Filters that take one element of a list.
+const ELEMENT: [&str; 3] = ["first", "last", "nth"];
 
 /// Tests that look at a value's type or presence, not its contents.
 const TYPE_TESTS: [&str; 9] = ["defined", "undefined", "string", "number", "object", "iterable", "odd", "even", "divisibleby"];
@@ -39,13 +42,17 @@ pub fn summary_fields(set: &TemplateSet) -> SummaryFields {
 
 fn fields_of(parsed: &HashMap<&str, tera::Template>, name: &str) -> Option<HashSet<String>> {
     let family = family(parsed, name)?;
-    let mut scan = Scan { carrying: SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect(), ..Scan::default() };
+    let roots: HashSet<String> = SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect();
+    let mut scan = Scan { carrying: roots.clone(), others: roots, ..Scan::default() };
     // Which variables can hold summaries: loop variables and `set` names bound to them, and macro arguments.
     loop {
         let before = scan.carrying.len();
         for template in &family {
             for_each_body(template, &mut |nodes| walk(nodes, &mut |node| scan.bind(node)));
-            scan.carrying.extend(template.macros.values().flat_map(|m| m.args.keys().cloned()));
+            for name in template.macros.values().flat_map(|m| m.args.keys()) {
+                scan.carrying.insert(name.clone());
+                scan.others.insert(name.clone());
+            }
         }
         if scan.carrying.len() == before {
             break;
@@ -63,7 +70,7 @@ fn fields_of(parsed: &HashMap<&str, tera::Template>, name: &str) -> Option<HashS
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
 fn family<'a>(parsed: &'a HashMap<&str, tera::Template>, name: &str) -> Option<Vec<&'a tera::Template>> {
     let mut family = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut stack = vec![name.to_owned()];
     while let Some(name) = stack.pop() {
         if !seen.insert(name.clone()) {
@@ -127,6 +134,10 @@ struct Scan {
     names: HashSet<String>,
     /// Variables that may hold a summary or a list of them.
     carrying: HashSet<String>,
+    /// Variables set to what `get_pages` returns, a list of summaries...
+    lists: HashSet<String>,
+    /// ...and those bound otherwise somewhere, which may hold one summary.
+    others: HashSet<String>,
     reads_all: bool,
 }
 
@@ -135,11 +146,15 @@ impl Scan {
     fn bind(&mut self, node: &Node) {
         match node {
             Node::Forloop(_, forloop, _) if self.may_be_summary(&forloop.container) => {
-                self.carrying.extend(forloop.key.iter().cloned());
-                self.carrying.insert(forloop.value.clone());
+                for name in forloop.key.iter().chain([&forloop.value]) {
+                    self.carrying.insert(name.clone());
+                    self.others.insert(name.clone());
+                }
             }
             Node::Set(_, set) if self.may_be_summary(&set.value) => {
                 self.carrying.insert(set.key.clone());
+                let list = matches!(&set.value.val, ExprVal::FunctionCall(call) if call.name == "get_pages") && !set.value.filters.iter().any(|f| ELEMENT.contains(&f.name.as_str()));
+                if list { &mut self.lists } else { &mut self.others }.insert(set.key.clone());
             }
             _ => {}
         }
@@ -202,9 +217,27 @@ impl Scan {
                 }
             }
         }
-        for filter in &expr.filters {
+        for (k, filter) in expr.filters.iter().enumerate() {
+            // The length of a summary is its number of fields.
+            if filter.name == "length" && self.may_be_one_summary(&Expr { val: expr.val.clone(), negated: false, filters: expr.filters[..k].to_vec() }) {
+                self.reads_all = true;
+            }
             self.filter(filter);
         }
+    }
+
+    /// Whether `expr` may be one summary, not a list of them.
+    fn may_be_one_summary(&self, expr: &Expr) -> bool {
+        let list = match &expr.val {
+            ExprVal::Ident(path) => match segments(path).as_deref() {
+                Some([name]) => self.lists.contains(name) && !self.others.contains(name),
+                Some([.., last]) => LISTS.contains(&last.as_str()),
+                _ => false,
+            },
+            _ => false,
+        };
+        let element = expr.filters.iter().any(|f| ELEMENT.contains(&f.name.as_str()));
+        self.may_be_summary(expr) && (!list || element)
     }
 
     fn filter(&mut self, filter: &tera::ast::FunctionCall) {
@@ -321,6 +354,10 @@ mod tests {
             "{% set first = term.pages | first %}{% if first != prev %}x{% endif %}",
             "{% if next is containing(\"x\") %}{% endif %}",
             "{{ __tera_context }}",
+            "{% for p in section.pages %}{{ p | length }}{% endfor %}",
+            "{{ term.pages | first | length }}",
+            "{% set moves = get_pages(has=\"stretch\") %}{{ moves | first | length }}",
+            "{% set moves = get_pages(has=\"stretch\") %}{% for moves in term.pages %}{{ moves | length }}{% endfor %}",
             "{% macro m(x) %}{% if x == 1 %}{% endif %}{% endmacro %}",
             "{% include \"missing.html\" %}",
         ] {
@@ -335,6 +372,8 @@ mod tests {
             "{% for item in nav %}{% if item.url == current_url %}x{% endif %}{% endfor %}",
             "{% if \"timer\" in page.content %}x{% endif %}",
             "{% if prev is defined %}{{ prev.title }}{% endif %}",
+            "{{ term.pages | length }} {{ section.subsections | length }} {{ p.title | length }}",
+            "{% set moves = get_pages(has=\"stretch\") %}{{ moves | length }}",
             "{% if p.stretch.sides == \"each\" %}x{% endif %}",
             "{% for p in section.pages %}{{ loop.index }}{{ p.title | upper }}{% endfor %}",
         ] {
