@@ -139,18 +139,39 @@ impl Site {
     }
 
     /// Whether `content` has the same files as this site and no page changed a field that orders, names or
-    /// groups it: then the common edit (a page's text, not its place in the site) needs no re-indexing.
+    /// groups it: then the common edit (a page's text, not its place in the site) needs no re-indexing. A new
+    /// title keeps the structure when the page keeps its place among its section's and its terms' pages.
     pub fn keeps_structure(&self, content: &content::Content, templates: &TemplateSet) -> bool {
         let placed = |a: &Page, b: &Page| {
             let (m, n) = (&a.meta, &b.meta);
             a.file.rel_path == b.file.rel_path
                 && a.path == b.path
-                && (&m.title, m.weight, m.date, &m.tags, &m.taxonomies, &m.template, &m.aliases, m.draft) == (&n.title, n.weight, n.date, &n.tags, &n.taxonomies, &n.template, &n.aliases, n.draft)
+                && (m.weight, m.date, &m.tags, &m.taxonomies, &m.template, &m.aliases, m.draft) == (n.weight, n.date, &n.tags, &n.taxonomies, &n.template, &n.aliases, n.draft)
         };
         let same_pages = self.pages.len() == content.pages.len() && self.pages.iter().zip(&content.pages).all(|(a, b)| Arc::ptr_eq(a, b) || placed(a, b));
         let same_sections = self.sections.len() == content.sections.len()
             && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
-        same_pages && same_sections && templates.dir == self.templates.dir
+        same_pages && same_sections && templates.dir == self.templates.dir && self.keeps_order(&content.pages)
+    }
+
+    /// Whether every page whose title changed in `pages` (the same files as this site's, in the same order)
+    /// is still where it was in each list that sorts by title.
+    fn keeps_order(&self, pages: &[Arc<Page>]) -> bool {
+        let retitled: Vec<usize> = (0..pages.len()).filter(|&i| !Arc::ptr_eq(&self.pages[i], &pages[i]) && self.pages[i].meta.title != pages[i].meta.title).collect();
+        if retitled.is_empty() {
+            return true;
+        }
+        // Lists are sorted stably, so ties fall back to the order of the pages (their source paths).
+        fn in_order<K: Ord>(list: &[usize], key: impl Fn(usize) -> K) -> bool {
+            list.windows(2).all(|w| (key(w[0]), w[0]) < (key(w[1]), w[1]))
+        }
+        let section_key = |p: usize| order_key(&pages[p].meta.weight, &pages[p].meta.title);
+        // Terms list pages newest first, then by title (see `index_taxonomies`).
+        let term_key = |p: usize| (std::cmp::Reverse(pages[p].meta.date), pages[p].meta.title.as_str());
+        retitled.iter().all(|&i| {
+            in_order(&self.section_pages[self.page_section[i]], section_key)
+                && self.taxonomies.iter().flat_map(|t| &t.terms).filter(|term| term.pages.contains(&i)).all(|term| in_order(&term.pages, term_key))
+        })
     }
 
     /// This site with new pages (see `keeps_structure`), keeping every index.

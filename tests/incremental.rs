@@ -291,3 +291,38 @@ fn an_edit_rerenders_the_outputs_that_show_what_changed() {
     assert_eq!((report.stats.templates_rendered, report.written), (3, 2), "{report:?}");
     assert!(next.contains("P10 renamed</a> (5 words)"), "{next}");
 }
+
+#[test]
+fn a_new_title_moves_the_page_in_listings_sorted_by_title() {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    // No weights or dates: the section and the tag list these pages by title.
+    for title in ["Bravo", "Charlie", "Delta"] {
+        write(site.path(), &format!("content/more/{}.md", title.to_lowercase()), &format!("---\ntitle: {title}\ntags: [sorted]\n---\nText.\n"));
+    }
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let order = |rel: &str| {
+        let html = fs::read_to_string(output.join(rel)).unwrap();
+        let mut found: Vec<(usize, &str)> = ["Alpha", "Bravo", "Charlie", "Delta"].iter().filter_map(|t| Some((html.find(&format!(">{t}"))?, *t))).collect();
+        found.sort();
+        found.into_iter().map(|(_, t)| t).collect::<Vec<_>>()
+    };
+    // A new title that keeps the page in its place, one that moves it first, and back.
+    for (title, expected) in [("Charlie Two", ["Bravo", "Charlie", "Delta"]), ("Alpha", ["Alpha", "Bravo", "Delta"]), ("Charlie", ["Bravo", "Charlie", "Delta"])] {
+        let page = site.path().join("content/more/charlie.md");
+        fs::write(&page, format!("---\ntitle: {title}\ntags: [sorted]\n---\nText.\n")).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &page, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+        let expected: Vec<&str> = expected.to_vec();
+        assert_eq!(order("more/index.html"), expected, "section after retitling to {title}");
+        assert_eq!(order("tags/sorted/index.html"), expected, "tag after retitling to {title}");
+        let clean = tempfile::tempdir().unwrap();
+        build(site.path(), &BuildArgs { output: clean.path().join("out"), ..args() }).unwrap();
+        assert_eq!(tree(&output), tree(&clean.path().join("out")), "after retitling to {title}");
+    }
+}
