@@ -11,10 +11,10 @@ use crate::diagnostics::Problem;
 use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
 use crate::render::SUMMARY_FIELDS;
-use crate::template_reads::SummaryFields;
-use crate::HashSet;
 use crate::site::Site;
+use crate::template_reads::SummaryFields;
 use crate::templates;
+use crate::HashSet;
 
 /// One output rendered through a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,12 +156,12 @@ impl Site {
 }
 
 impl Shared<'_> {
-    /// The site data a task's context is built from, as keys (see `render::changed_keys`).
     /// The names among which are the summary fields `task`'s template can read; `None` if it may read any.
     fn fields_read(&self, task: Task) -> Option<&HashSet<String>> {
         self.summary_fields.get(&self.site.template(task)).and_then(Option::as_ref)
     }
 
+    /// The site data a task's context is built from, as keys (see `incremental::changed_keys`).
     pub fn dependencies(&self, task: Task) -> Vec<String> {
         let site = self.site;
         let root = site.root_section();

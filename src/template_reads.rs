@@ -8,11 +8,10 @@
 //! can read are among the names it spells out: path segments (`p.title`), quoted keys (`p["title"]`) and
 //! string arguments (`sort(attribute="date")`, `get_pages(has="stretch.routine")`).
 
-use crate::{HashMap, HashSet};
-
 use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
 use crate::templates::TemplateSet;
+use crate::{HashMap, HashSet};
 
 /// Context variables that hold page summaries, or lists of them: the page itself and its neighbours, and the
 /// listings `section.pages`, `section.subsections[*].pages` and `term.pages`.
