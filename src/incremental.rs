@@ -2,7 +2,6 @@
 //! the site's structure (pages, order, URLs, templates, terms) is as it was, which templates changed, and which
 //! dependency keys (see `context::Shared::dependencies`) now have different values.
 
-use crate::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -12,6 +11,7 @@ use crate::markdown::Rendered;
 use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
 use crate::site::Site;
 use crate::templates;
+use crate::{HashMap, HashSet};
 
 /// When a file's Markdown can be taken from the previous build.
 pub(crate) struct MarkdownReuse<'a> {
@@ -122,12 +122,11 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
     let old = previous.site;
     let old_r = previous.rendered;
     let mut changed = HashSet::default();
-    let old_pages: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect();
     // The summary fields that changed, by page.
     let mut summary_changed: HashMap<&str, Vec<&str>> = HashMap::default();
     for (i, page) in site.pages.iter().enumerate() {
         let src = page.file.rel_path.as_str();
-        match old_pages.get(src) {
+        match old.page_index.get(src) {
             Some(&j) => {
                 let (a, b) = (&old_r.summaries[j], &summaries[i]);
                 if !Arc::ptr_eq(a, b) && a != b {
@@ -144,8 +143,7 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
             }
         }
     }
-    let new_srcs: HashSet<&str> = site.pages.iter().map(|p| p.file.rel_path.as_str()).collect();
-    for src in old_pages.keys().filter(|s| !new_srcs.contains(*s)) {
+    for src in old.page_index.keys().filter(|s| !site.page_index.contains_key(*s)).map(String::as_str) {
         summary_changed.insert(src, SUMMARY_FIELDS.to_vec());
         changed.insert(format!("c:{src}"));
     }

@@ -6,13 +6,13 @@
 //! whose links' targets) changed, and a template output only when one of its dependency keys changed (see
 //! `changed_keys`). Everything else is reused as it was, so the result is the same as a clean render.
 
-use crate::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::HashMap;
 use crate::check::Scan;
 use crate::content::SourceFile;
 use crate::context::{SectionData, Shared, Summaries, Task};
@@ -286,7 +286,7 @@ impl Site {
 
     fn render_streaming(&self, staging: &Staging, texts: &[std::sync::Mutex<Arc<str>>]) -> Result<RenderedSite, Vec<Problem>> {
         let mut tera = self.templates.compile()?;
-        let summary_fields = Arc::new(template_reads::summary_fields(&self.templates));
+        let summary_fields = Arc::new(template_reads::summary_fields(&tera));
         let site_value = self.site_value();
         let mut problems: Vec<Problem> = Vec::new();
         self.check_config_links(&mut problems);
@@ -408,7 +408,11 @@ impl Site {
         // Templates are parsed once, and again only when one changed.
         let (mut tera, summary_fields) = match previous {
             Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => (p.rendered.tera.clone(), p.rendered.summary_fields.clone()),
-            _ => (self.templates.compile()?, Arc::new(template_reads::summary_fields(&self.templates))),
+            _ => {
+                let tera = self.templates.compile()?;
+                let summary_fields = Arc::new(template_reads::summary_fields(&tera));
+                (tera, summary_fields)
+            }
         };
         let site_value = self.site_value();
         let mut stats = RenderStats::default();

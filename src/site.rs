@@ -4,8 +4,6 @@
 //! links -> write (see `build`).
 
 use std::collections::BTreeMap;
-
-use crate::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,6 +14,7 @@ use crate::content::{self, Page, Section};
 use crate::diagnostics::Problem;
 use crate::templates::{TemplateSet, embedded};
 use crate::urls::slugify;
+use crate::HashMap;
 
 pub const STATIC_DIR: &str = "static";
 

@@ -8,9 +8,9 @@
 //! can read are among the names it spells out: path segments (`p.title`), quoted keys (`p["title"]`) and
 //! string arguments (`sort(attribute="date")`, `get_pages(has="stretch.routine")`).
 
+use tera::Tera;
 use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
-use crate::templates::TemplateSet;
 use crate::{HashMap, HashSet};
 
 /// Context variables that hold page summaries, or lists of them: the page itself and its neighbours, and the
@@ -33,13 +33,12 @@ const TYPE_TESTS: [&str; 9] = ["defined", "undefined", "string", "number", "obje
 /// includes and imports), or `None` when it may read any field.
 pub type SummaryFields = HashMap<String, Option<HashSet<String>>>;
 
-pub fn summary_fields(set: &TemplateSet) -> SummaryFields {
-    // Templates that do not parse get no entry (the build reports them), so they count as reading everything.
-    let parsed: HashMap<&str, tera::Template> = set.sources.iter().filter_map(|(name, text)| Some((name.as_str(), tera::Template::new(name, None, text).ok()?))).collect();
-    parsed.keys().map(|&name| (name.to_owned(), fields_of(&parsed, name))).collect()
+/// Worked out from the templates as `tera` parsed them for the build.
+pub fn summary_fields(tera: &Tera) -> SummaryFields {
+    tera.templates.keys().map(|name| (name.clone(), fields_of(&tera.templates, name))).collect()
 }
 
-fn fields_of(parsed: &HashMap<&str, tera::Template>, name: &str) -> Option<HashSet<String>> {
+fn fields_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &str) -> Option<HashSet<String>> {
     let family = family(parsed, name)?;
     let roots: HashSet<String> = SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect();
     let mut scan = Scan { carrying: roots.clone(), others: roots, ..Scan::default() };
@@ -67,7 +66,7 @@ fn fields_of(parsed: &HashMap<&str, tera::Template>, name: &str) -> Option<HashS
 }
 
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
-fn family<'a>(parsed: &'a HashMap<&str, tera::Template>, name: &str) -> Option<Vec<&'a tera::Template>> {
+fn family<'a>(parsed: &'a std::collections::HashMap<String, tera::Template>, name: &str) -> Option<Vec<&'a tera::Template>> {
     let mut family = Vec::new();
     let mut seen = HashSet::default();
     let mut stack = vec![name.to_owned()];
@@ -75,7 +74,7 @@ fn family<'a>(parsed: &'a HashMap<&str, tera::Template>, name: &str) -> Option<V
         if !seen.insert(name.clone()) {
             continue;
         }
-        let template = parsed.get(name.as_str())?;
+        let template = parsed.get(&name)?;
         stack.extend(template.parent.iter().cloned());
         stack.extend(template.imported_macro_files.iter().map(|(file, _)| file.clone()));
         let mut missing_allowed = Vec::new();
@@ -312,9 +311,11 @@ fn segments(path: &str) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
+    use crate::templates::TemplateSet;
+
     fn fields(sources: &[(&str, &str)], name: &str) -> Option<Vec<String>> {
         let set = TemplateSet { sources: sources.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), dir: Some("templates".into()) };
-        summary_fields(&set).remove(name).flatten().map(|names| {
+        summary_fields(&set.compile().unwrap()).remove(name).flatten().map(|names| {
             let mut names: Vec<String> = names.into_iter().collect();
             names.sort();
             names
@@ -401,7 +402,7 @@ mod tests {
     fn the_default_theme_never_reads_word_counts() {
         let set = TemplateSet::load(std::path::Path::new("/nonexistent")).unwrap();
         assert!(set.dir.is_none());
-        for (name, fields) in summary_fields(&set) {
+        for (name, fields) in summary_fields(&set.compile().unwrap()) {
             let fields = fields.unwrap_or_else(|| panic!("{name} reads every field"));
             assert!(!fields.contains("word_count"), "{name}");
         }
