@@ -12,7 +12,7 @@ use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
 use crate::render::SUMMARY_FIELDS;
 use crate::site::Site;
-use crate::template_reads::SummaryFields;
+use crate::template_reads::{Reads, TemplateReads};
 use crate::templates;
 use crate::HashSet;
 
@@ -37,15 +37,16 @@ pub struct SectionData {
 }
 
 impl SectionData {
-    /// Section `i` with its pages and subsections; of each page's summary, only `fields` (see `project`).
-    pub fn value(&self, i: usize, fields: Option<&HashSet<String>>) -> Value {
+    /// Section `i` with its pages and subsections, their page lists as a template that `reads` them sees them
+    /// (see `listing`).
+    pub fn value(&self, i: usize, reads: &Reads) -> Value {
         let mut value = self.heads[i].clone();
-        value["pages"] = self.pages[i].iter().map(|&p| project(&self.summaries[p], fields)).collect();
+        value["pages"] = listing(&self.pages[i], |p| self.summaries[p].clone(), reads).into();
         value["subsections"] = self.subsections[i]
             .iter()
             .map(|&s| {
                 let head = &self.heads[s];
-                let pages: Vec<Value> = self.pages[s].iter().map(|&p| project(&self.summaries[p], fields)).collect();
+                let pages = listing(&self.pages[s], |p| self.summaries[p].clone(), reads);
                 // Built by moving `pages` in: `json!` would copy the whole list again.
                 object([("title", head["title"].clone()), ("description", head["description"].clone()), ("url", head["url"].clone()), ("path", head["path"].clone()), ("pages", pages.into())])
             })
@@ -80,8 +81,9 @@ pub struct Shared<'a> {
     /// Each page's HTML, taken by its render (when pages are written as they are rendered); otherwise the
     /// HTML is read from the page's Markdown result.
     pub page_html: Option<&'a [std::sync::Mutex<String>]>,
-    /// The summary fields each template can read (see `template_reads`); a template not in it may read any.
-    pub summary_fields: Arc<SummaryFields>,
+    /// What each template can read of page summaries (see `template_reads`); a template not in it may read
+    /// anything.
+    pub reads: Arc<TemplateReads>,
 }
 
 /// Page summaries: all of them, or (while a streaming build renders pages) each one made when first asked for.
@@ -156,19 +158,27 @@ impl Site {
 }
 
 impl Shared<'_> {
-    /// The names among which are the summary fields `task`'s template can read; `None` if it may read any.
-    fn fields_read(&self, task: Task) -> Option<&HashSet<String>> {
-        self.summary_fields.get(&self.site.template(task)).and_then(Option::as_ref)
+    /// What `task`'s template can read of page summaries.
+    fn reads(&self, task: Task) -> &Reads {
+        self.reads.get(&self.site.template(task)).unwrap_or(&Reads::ANY)
     }
 
     /// The site data a task's context is built from, as keys (see `incremental::changed_keys`).
     pub fn dependencies(&self, task: Task) -> Vec<String> {
         let site = self.site;
         let root = site.root_section();
-        let named = self.fields_read(task);
-        let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| named.is_none_or(|n| n.contains(*f))).collect();
-        // A listing depends on which pages it lists, and on the fields of theirs that its template can read.
-        let listing = |key: String| std::iter::once(format!("{key}#members")).chain(fields.iter().map(move |f| format!("{key}#{f}")));
+        let reads = self.reads(task);
+        let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| reads.fields().is_none_or(|n| n.contains(*f))).collect();
+        let page_fields = |p: usize| fields.iter().map(move |f| format!("p:{}#{f}", site.pages[p].file.rel_path));
+        // A listing depends on which pages it lists, and on the fields of theirs that its template can read:
+        // of every listed page, or of the first few if that is all the template looks at.
+        let listing = |key: String, pages: &[usize]| -> Vec<String> {
+            let members = format!("{key}#members");
+            match reads.listed {
+                Some(n) => std::iter::once(members).chain(pages.iter().take(n).flat_map(|&p| page_fields(p))).collect(),
+                None => std::iter::once(members).chain(fields.iter().map(|f| format!("{key}#{f}"))).collect(),
+            }
+        };
         let ancestors = |s: usize| site.ancestry(s).into_iter().map(|a| format!("s:{}", site.sections[a].file.rel_path));
         let mut keys = vec!["nav".to_owned()];
         keys.extend(self.config_link_keys());
@@ -183,15 +193,15 @@ impl Shared<'_> {
                 let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
                 let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
                 for &p in neighbours {
-                    keys.extend(fields.iter().map(|f| format!("p:{}#{f}", site.pages[p].file.rel_path)));
+                    keys.extend(page_fields(p));
                 }
             }
             Task::Section(i) => {
                 keys.extend(ancestors(i));
-                keys.extend(listing(format!("list:{}", site.sections[i].file.rel_path)));
+                keys.extend(listing(format!("list:{}", site.sections[i].file.rel_path), &site.section_pages[i]));
                 for &sub in &site.subsections[i] {
                     keys.push(format!("s:{}", site.sections[sub].file.rel_path));
-                    keys.extend(listing(format!("list:{}", site.sections[sub].file.rel_path)));
+                    keys.extend(listing(format!("list:{}", site.sections[sub].file.rel_path), &site.section_pages[sub]));
                 }
             }
             Task::TaxonomyList(t) => {
@@ -200,7 +210,8 @@ impl Shared<'_> {
             }
             Task::Term(t, j) => {
                 keys.extend(ancestors(root));
-                keys.extend(listing(format!("term:{}/{}", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug)));
+                let term = &site.taxonomies[t].terms[j];
+                keys.extend(listing(format!("term:{}/{}", site.taxonomies[t].name, term.slug), &term.pages));
             }
             Task::NotFound => keys.extend(ancestors(root)),
         }
@@ -247,7 +258,7 @@ impl Shared<'_> {
         context.insert("current_url", site.url(path));
         // A page that stands for every missing URL has no address of its own to call canonical.
         context.insert("current_permalink", (!crumbs.is_empty()).then(|| site.permalink(path)));
-        context.insert("feed_url", site.permalink("atom.xml"));
+        context.insert("feed_url", site.permalink(crate::feeds::FEED));
         let page_title = match title {
             Some(title) if title != site.config.title => format!("{title} · {}", site.config.title),
             _ => site.config.title.clone(),
@@ -317,7 +328,7 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        let fields = self.fields_read(Task::Page(i));
+        let fields = self.reads(Task::Page(i)).fields();
         context.insert("prev", position.checked_sub(1).map(|p| project(&self.summaries.get(siblings[p]), fields)));
         context.insert("next", siblings.get(position + 1).map(|&p| project(&self.summaries.get(p), fields)));
         context
@@ -335,7 +346,7 @@ impl Shared<'_> {
             jsonld::collection_page(&m.title, &permalink, m.description.as_deref())
         };
         let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
-        let mut value = self.sections.value(i, self.fields_read(Task::Section(i)));
+        let mut value = self.sections.value(i, self.reads(Task::Section(i)));
         value["content"] = rendered.html.as_str().into();
         context.insert("section", value);
         context
@@ -376,8 +387,7 @@ impl Shared<'_> {
         let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let fields = self.fields_read(Task::Term(t, j));
-        let pages: Vec<Value> = term.pages.iter().map(|&p| project(&self.summaries.get(p), fields)).collect();
+        let pages = listing(&term.pages, |p| self.summaries.get(p), self.reads(Task::Term(t, j)));
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
         context.insert("term", object([("name", term.name.as_str().into()), ("slug", term.slug.as_str().into()), ("url", site.url(&term_path).into()), ("pages", pages.into())]));
         context
@@ -397,6 +407,16 @@ fn project(summary: &Value, fields: Option<&HashSet<String>>) -> Value {
         (Some(fields), Value::Object(map)) => Value::Object(map.iter().filter(|(key, _)| fields.contains(key.as_str())).map(|(key, value)| (key.clone(), value.clone())).collect()),
         _ => summary.clone(),
     }
+}
+
+/// A listing of `pages` as a template that `reads` it sees it: each page's summary with only the fields the
+/// template can read (see `project`), and past the first pages it looks at, nulls in their place, so that
+/// the list keeps its length.
+fn listing(pages: &[usize], summary: impl Fn(usize) -> Arc<Value>, reads: &Reads) -> Vec<Value> {
+    let shown = reads.listed.map_or(pages.len(), |n| n.min(pages.len()));
+    let mut list: Vec<Value> = pages[..shown].iter().map(|&p| project(&summary(p), reads.fields())).collect();
+    list.resize(pages.len(), Value::Null);
+    list
 }
 
 /// An object from values moved in (`json!` serializes each value anew, copying it).

@@ -4,6 +4,10 @@ use std::fmt::Write as _;
 
 use crate::markdown::escape;
 
+/// Where the sitemap and the Atom feed go in the output.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const FEED: &str = "atom.xml";
+
 pub struct SitemapEntry {
     pub permalink: String,
     pub lastmod: Option<String>,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::content::SourceFile;
+use crate::content::schema::Date;
 use crate::markdown::Rendered;
 use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
 use crate::site::Site;
@@ -68,12 +69,18 @@ impl<'a> MarkdownReuse<'a> {
     }
 }
 
-/// Whether everything the sitemap, the feed and the redirects show is as it was (given the same structure):
-/// the dates, titles and descriptions of the pages that changed.
-pub(crate) fn feeds_unchanged(old: &Site, new: &Site) -> bool {
-    let shown = |p: &crate::content::Page| (p.meta.date, p.meta.updated, p.meta.last_reviewed, p.meta.title.clone(), p.meta.description.clone());
-    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
+/// Whether the sitemap's dates are as they were (with the same structure, so the same URLs).
+pub(crate) fn sitemap_unchanged(old: &Site, new: &Site) -> bool {
+    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || a.meta.last_modified() == b.meta.last_modified())
         && old.sections.iter().zip(&new.sections).all(|(a, b)| a.meta.last_reviewed == b.meta.last_reviewed)
+}
+
+/// Whether what the feed shows of each page is as it was (with the same structure).
+pub(crate) fn feed_unchanged(old: &Site, new: &Site) -> bool {
+    fn shown(p: &crate::content::Page) -> (Option<Date>, Option<Date>, Option<Date>, &str, Option<&str>) {
+        (p.meta.date, p.meta.updated, p.meta.last_reviewed, &p.meta.title, p.meta.description.as_deref())
+    }
+    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
 }
 
 /// Whether two builds have the same pages, sections, URLs, templates, order and taxonomy terms, so that

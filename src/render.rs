@@ -17,12 +17,12 @@ use crate::check::Scan;
 use crate::content::SourceFile;
 use crate::context::{SectionData, Shared, Summaries, Task};
 use crate::diagnostics::Problem;
-use crate::feeds::{self, FeedEntry, SitemapEntry};
-use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feeds_unchanged, same_structure};
+use crate::feeds::{self, FEED, FeedEntry, SITEMAP, SitemapEntry};
+use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feed_unchanged, same_structure, sitemap_unchanged};
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
-use crate::template_reads::{self, SummaryFields};
+use crate::template_reads::{self, Reads, TemplateReads};
 use crate::templates::{self, Lookup};
 
 /// One file of the built site.
@@ -116,7 +116,7 @@ pub struct RenderedSite {
     /// The parsed templates, kept for the next rebuild.
     pub tera: Tera,
     /// What each template reads of page summaries (see `template_reads`), kept with the templates.
-    pub summary_fields: Arc<SummaryFields>,
+    pub reads: Arc<TemplateReads>,
     pub stats: RenderStats,
 }
 
@@ -221,7 +221,7 @@ impl Site {
                         .enumerate()
                         .map(|(i, s)| {
                             let data = data.clone();
-                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i, None));
+                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i, &Reads::ANY));
                             (s.file.rel_path.clone(), build)
                         })
                         .collect()
@@ -286,7 +286,7 @@ impl Site {
 
     fn render_streaming(&self, staging: &Staging, texts: &[std::sync::Mutex<Arc<str>>]) -> Result<RenderedSite, Vec<Problem>> {
         let mut tera = self.templates.compile()?;
-        let summary_fields = Arc::new(template_reads::summary_fields(&tera));
+        let reads = Arc::new(template_reads::template_reads(&tera));
         let site_value = self.site_value();
         let mut problems: Vec<Problem> = Vec::new();
         self.check_config_links(&mut problems);
@@ -340,7 +340,7 @@ impl Site {
                 sections: Arc::new(SectionData::default()),
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
-                summary_fields: summary_fields.clone(),
+                reads: reads.clone(),
             };
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
@@ -365,7 +365,7 @@ impl Site {
         // Wave two: everything else, with every page known.
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), summary_fields: summary_fields.clone() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), reads: reads.clone() };
         // A few listings can hold most of wave two's work (the home page lists every page): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
@@ -399,19 +399,19 @@ impl Site {
         }
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let outputs = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, reads, stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
     pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         // Templates are parsed once, and again only when one changed.
-        let (mut tera, summary_fields) = match previous {
-            Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => (p.rendered.tera.clone(), p.rendered.summary_fields.clone()),
+        let (mut tera, reads) = match previous {
+            Some(p) if changed_templates.is_empty() && p.site.templates.dir == self.templates.dir => (p.rendered.tera.clone(), p.rendered.reads.clone()),
             _ => {
                 let tera = self.templates.compile()?;
-                let summary_fields = Arc::new(template_reads::summary_fields(&tera));
-                (tera, summary_fields)
+                let reads = Arc::new(template_reads::template_reads(&tera));
+                (tera, reads)
             }
         };
         let site_value = self.site_value();
@@ -468,7 +468,7 @@ impl Site {
         let summaries = Arc::new(summaries);
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, summary_fields: summary_fields.clone() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
         let tasks = self.tasks();
@@ -506,7 +506,7 @@ impl Site {
                     .collect()
             },
             || match previous {
-                Some(p) if same && feeds_unchanged(p.site, self) => p.rendered.generated.clone(),
+                Some(p) if same => self.regenerated_files(p),
                 _ => self.generated_files().into_iter().map(Arc::new).collect(),
             },
         );
@@ -528,7 +528,7 @@ impl Site {
             return Err(problems);
         }
         let outputs = self.all_outputs(&task_outputs, &generated, previous);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, summary_fields, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, reads, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -604,45 +604,15 @@ impl Site {
         sections.chain(pages).map(|(title, path)| (title, self.url(&path), path)).collect()
     }
 
+    /// The files made from the site as a whole: sitemap, feed, robots.txt, redirects for aliases.
     fn generated_files(&self) -> Vec<Output> {
-        let mut entries: Vec<SitemapEntry> = Vec::with_capacity(self.pages.len() + self.sections.len());
-        for section in &self.sections {
-            entries.push(SitemapEntry { permalink: self.permalink(&section.path), lastmod: section.meta.last_reviewed.map(|d| d.to_string()) });
-        }
-        for page in &self.pages {
-            let m = &page.meta;
-            let lastmod = [m.updated, m.last_reviewed, m.date].into_iter().flatten().max().map(|d| d.to_string());
-            entries.push(SitemapEntry { permalink: self.permalink(&page.path), lastmod });
-        }
-        for taxonomy in &self.taxonomies {
-            entries.push(SitemapEntry { permalink: self.permalink(&format!("{}/", taxonomy.name)), lastmod: None });
-            for term in &taxonomy.terms {
-                entries.push(SitemapEntry { permalink: self.permalink(&format!("{}/{}/", taxonomy.name, term.slug)), lastmod: None });
-            }
-        }
-        entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
-
-        let mut dated: Vec<&Arc<crate::content::Page>> = self.pages.iter().filter(|p| p.meta.date.is_some()).collect();
-        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)));
-        let feed_entries: Vec<FeedEntry> = dated
-            .iter()
-            .take(50)
-            .map(|p| {
-                let published = p.meta.date.expect("filtered on date");
-                let updated = [p.meta.updated, p.meta.last_reviewed].into_iter().flatten().max().map_or(published, |d| d.max(published));
-                FeedEntry { title: p.meta.title.clone(), permalink: self.permalink(&p.path), summary: p.meta.description.clone(), published: published.rfc3339(), updated: updated.rfc3339() }
-            })
-            .collect();
-        let c = &self.config;
-        let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink("atom.xml") };
-
         let mut outputs = vec![
-            Output::new("sitemap.xml".into(), Body::Text(feeds::sitemap(&entries))),
-            Output::new("atom.xml".into(), Body::Text(feeds::atom(&feed, &feed_entries))),
-            Output::new("robots.txt".into(), Body::Text(feeds::robots(&self.permalink("sitemap.xml")))),
+            self.sitemap(),
+            self.feed(),
+            Output::new("robots.txt".into(), Body::Text(feeds::robots(&self.permalink(SITEMAP)))),
             Output::new(".nojekyll".into(), Body::Text(String::new())),
         ];
-        if let Some(cname) = &c.cname {
+        if let Some(cname) = &self.config.cname {
             outputs.push(Output::new("CNAME".into(), Body::Text(format!("{}\n", cname.trim()))));
         }
         for page in &self.pages {
@@ -654,6 +624,56 @@ impl Site {
             }
         }
         outputs
+    }
+
+    /// The previous build's generated files, with the sitemap and the feed made again if what they show
+    /// changed; the rest follows from the structure, which is the same.
+    fn regenerated_files(&self, previous: &Previous) -> Vec<Arc<Output>> {
+        let mut outputs = previous.rendered.generated.clone();
+        for output in &mut outputs {
+            if output.path == SITEMAP && !sitemap_unchanged(previous.site, self) {
+                *output = Arc::new(self.sitemap());
+            } else if output.path == FEED && !feed_unchanged(previous.site, self) {
+                *output = Arc::new(self.feed());
+            }
+        }
+        outputs
+    }
+
+    fn sitemap(&self) -> Output {
+        let mut entries: Vec<SitemapEntry> = Vec::with_capacity(self.pages.len() + self.sections.len());
+        for section in &self.sections {
+            entries.push(SitemapEntry { permalink: self.permalink(&section.path), lastmod: section.meta.last_reviewed.map(|d| d.to_string()) });
+        }
+        for page in &self.pages {
+            entries.push(SitemapEntry { permalink: self.permalink(&page.path), lastmod: page.meta.last_modified().map(|d| d.to_string()) });
+        }
+        for taxonomy in &self.taxonomies {
+            entries.push(SitemapEntry { permalink: self.permalink(&format!("{}/", taxonomy.name)), lastmod: None });
+            for term in &taxonomy.terms {
+                entries.push(SitemapEntry { permalink: self.permalink(&format!("{}/{}/", taxonomy.name, term.slug)), lastmod: None });
+            }
+        }
+        entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
+        Output::new(SITEMAP.into(), Body::Text(feeds::sitemap(&entries)))
+    }
+
+    /// The Atom feed of the newest dated pages.
+    fn feed(&self) -> Output {
+        let mut dated: Vec<&Arc<crate::content::Page>> = self.pages.iter().filter(|p| p.meta.date.is_some()).collect();
+        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)));
+        let entries: Vec<FeedEntry> = dated
+            .iter()
+            .take(50)
+            .map(|p| {
+                let published = p.meta.date.expect("filtered on date");
+                let updated = [p.meta.updated, p.meta.last_reviewed].into_iter().flatten().max().map_or(published, |d| d.max(published));
+                FeedEntry { title: p.meta.title.clone(), permalink: self.permalink(&p.path), summary: p.meta.description.clone(), published: published.rfc3339(), updated: updated.rfc3339() }
+            })
+            .collect();
+        let c = &self.config;
+        let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink(FEED) };
+        Output::new(FEED.into(), Body::Text(feeds::atom(&feed, &entries)))
     }
 }
 

@@ -1,6 +1,7 @@
-//! Which fields of page summaries a template can read. A listing (a section, a term) shows a summary of each
-//! of its pages, and a page shows its neighbours'; when a page changes only in fields that those templates
-//! never read (on a text edit, usually just its word count), they need not be rendered again.
+//! What a template can read of page summaries. A listing (a section, a term) shows a summary of each of its
+//! pages, and a page shows its neighbours'; when a page changes only in fields that those templates never
+//! read (on a text edit, usually just its word count), they need not be rendered again. A listing that shows
+//! only its first few pages (`slice(end=6)`) need not change when a page further down does.
 //!
 //! The answer comes from the syntax trees of the template, the templates it extends, includes and imports, and
 //! it errs towards "every field": a template that serializes values (`json_encode`), looks keys up by computed
@@ -29,17 +30,35 @@ const ELEMENT: [&str; 3] = ["first", "last", "nth"];
 /// Tests that look at a value's type or presence, not its contents.
 const TYPE_TESTS: [&str; 9] = ["defined", "undefined", "string", "number", "object", "iterable", "odd", "even", "divisibleby"];
 
-/// For each template: the names among which are all the summary fields it can read (with what it extends,
-/// includes and imports), or `None` when it may read any field.
-pub type SummaryFields = HashMap<String, Option<HashSet<String>>>;
-
-/// Worked out from the templates as `tera` parsed them for the build.
-pub fn summary_fields(tera: &Tera) -> SummaryFields {
-    tera.templates.keys().map(|name| (name.clone(), fields_of(&tera.templates, name))).collect()
+/// What one template (with what it extends, includes and imports) can read of page summaries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reads {
+    /// The names among which are all the summary fields it can read; `None` when it may read any field.
+    pub fields: Option<HashSet<String>>,
+    /// How many pages, from the start, of each listing (`section.pages`, a subsection's `pages`, `term.pages`)
+    /// it can look at: it takes no more than `slice(end=N)` of them, or their number, or whether there are
+    /// any. `None` when it may look at every page.
+    pub listed: Option<usize>,
 }
 
-fn fields_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &str) -> Option<HashSet<String>> {
-    let family = family(parsed, name)?;
+impl Reads {
+    /// What an unknown template may read: everything.
+    pub const ANY: Reads = Reads { fields: None, listed: None };
+
+    pub fn fields(&self) -> Option<&HashSet<String>> {
+        self.fields.as_ref()
+    }
+}
+
+/// What each template can read, worked out from the templates as `tera` parsed them for the build.
+pub type TemplateReads = HashMap<String, Reads>;
+
+pub fn template_reads(tera: &Tera) -> TemplateReads {
+    tera.templates.keys().map(|name| (name.clone(), reads_of(&tera.templates, name))).collect()
+}
+
+fn reads_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &str) -> Reads {
+    let Some(family) = family(parsed, name) else { return Reads::ANY };
     let roots: HashSet<String> = SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect();
     let mut scan = Scan { carrying: roots.clone(), others: roots, ..Scan::default() };
     // Which variables can hold summaries: loop variables and `set` names bound to them, and macro arguments.
@@ -56,13 +75,21 @@ fn fields_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &
             break;
         }
     }
+    let carrying = scan.carrying.clone();
+    let mut listed = Listed { carrying: &carrying, most: Some(0) };
     for template in &family {
-        for_each_body(template, &mut |nodes| walk(nodes, &mut |node| scan.node(node)));
+        for_each_body(template, &mut |nodes| {
+            walk(nodes, &mut |node| {
+                scan.node(node);
+                listed.node(node);
+            })
+        });
         for default in template.macros.values().flat_map(|m| m.args.values().flatten()) {
             scan.expr(default);
+            listed.expr(default, false);
         }
     }
-    (!scan.reads_all).then_some(scan.names)
+    if scan.reads_all { Reads::ANY } else { Reads { fields: Some(scan.names), listed: listed.most } }
 }
 
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
@@ -278,6 +305,92 @@ impl Scan {
     }
 }
 
+/// Finds how far into page listings a template looks: every use of a listing must be a `slice` from its
+/// start, its `length`, or a condition on whether it is empty.
+struct Listed<'a> {
+    /// Variables that may hold a summary or a list of them (as `Scan` found).
+    carrying: &'a HashSet<String>,
+    /// The longest slice so far; `None` once a use may look at any page.
+    most: Option<usize>,
+}
+
+impl Listed<'_> {
+    fn node(&mut self, node: &Node) {
+        match node {
+            Node::VariableBlock(_, expr) => self.expr(expr, false),
+            Node::Set(_, set) => self.expr(&set.value, false),
+            Node::FilterSection(_, section, _) => section.filter.args.values().for_each(|a| self.expr(a, false)),
+            Node::Forloop(_, forloop, _) => self.expr(&forloop.container, false),
+            Node::If(conditions, _) => conditions.conditions.iter().for_each(|(_, expr, _)| self.expr(expr, true)),
+            _ => {}
+        }
+    }
+
+    /// `condition`: whether the value of `expr` is only tested for truth, as in `{% if section.pages %}`.
+    fn expr(&mut self, expr: &Expr, condition: bool) {
+        match &expr.val {
+            ExprVal::Ident(path) if self.is_listing(path) => {
+                let prefix = match expr.filters.first() {
+                    Some(filter) if filter.name == "length" => Some(0),
+                    Some(filter) if filter.name == "slice" => slice_end(filter),
+                    Some(_) => None,
+                    None => condition.then_some(0),
+                };
+                self.most = self.most.zip(prefix).map(|(a, b)| a.max(b));
+            }
+            ExprVal::Ident(path) => {
+                // An element or a key of a listing (`section.pages[0]`), or a listing reached by another route.
+                if segments(path).is_none_or(|s| s.iter().any(|s| s == "pages")) {
+                    self.most = None;
+                }
+            }
+            ExprVal::String(text) if text.split('.').any(|s| s == "pages") => self.most = None,
+            ExprVal::String(_) | ExprVal::Int(_) | ExprVal::Float(_) | ExprVal::Bool(_) => {}
+            ExprVal::Math(m) => {
+                self.expr(&m.lhs, false);
+                self.expr(&m.rhs, false);
+            }
+            ExprVal::Logic(l) => {
+                let condition = condition && matches!(l.operator, LogicOperator::And | LogicOperator::Or);
+                self.expr(&l.lhs, condition);
+                self.expr(&l.rhs, condition);
+            }
+            ExprVal::In(i) => {
+                self.expr(&i.lhs, false);
+                self.expr(&i.rhs, false);
+            }
+            ExprVal::Test(test) => {
+                if !["defined", "undefined"].contains(&test.name.as_str()) {
+                    self.expr(&Expr::new(ExprVal::Ident(test.ident.clone())), false);
+                }
+                test.args.iter().for_each(|a| self.expr(a, false));
+            }
+            ExprVal::MacroCall(call) => call.args.values().for_each(|a| self.expr(a, false)),
+            ExprVal::FunctionCall(call) => call.args.values().for_each(|a| self.expr(a, false)),
+            ExprVal::Array(items) => items.iter().for_each(|e| self.expr(e, false)),
+            ExprVal::StringConcat(concat) => concat.values.iter().for_each(|v| self.expr(&Expr::new(v.clone()), false)),
+        }
+        for filter in &expr.filters {
+            filter.args.values().for_each(|a| self.expr(a, false));
+        }
+    }
+
+    /// Whether a path names a listing: `pages` of a variable that may hold summaries or sections.
+    fn is_listing(&self, path: &str) -> bool {
+        segments(path).is_some_and(|s| s.len() > 1 && s.last().is_some_and(|l| l == "pages") && self.carrying.contains(&s[0]) && !s[1..s.len() - 1].iter().any(|s| s == "pages"))
+    }
+}
+
+/// `N` for `slice(end=N)` or `slice(start=0, end=N)` with a literal `N` of zero or more; `None` otherwise.
+fn slice_end(filter: &tera::ast::FunctionCall) -> Option<usize> {
+    let literal = |name: &str| match filter.args.get(name).map(|a| (&a.val, a.filters.is_empty())) {
+        Some((ExprVal::Int(n), true)) => usize::try_from(*n).ok(),
+        _ => None,
+    };
+    let from_start = !filter.args.contains_key("start") || literal("start") == Some(0);
+    if from_start && filter.args.len() <= 2 { literal("end") } else { None }
+}
+
 /// The variable a path starts from.
 fn root(path: &str) -> &str {
     path.split(['.', '[']).next().unwrap_or(path)
@@ -315,7 +428,7 @@ mod tests {
 
     fn fields(sources: &[(&str, &str)], name: &str) -> Option<Vec<String>> {
         let set = TemplateSet { sources: sources.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), dir: Some("templates".into()) };
-        summary_fields(&set.compile().unwrap()).remove(name).flatten().map(|names| {
+        template_reads(&set.compile().unwrap()).remove(name).and_then(|r| r.fields).map(|names| {
             let mut names: Vec<String> = names.into_iter().collect();
             names.sort();
             names
@@ -402,9 +515,53 @@ mod tests {
     fn the_default_theme_never_reads_word_counts() {
         let set = TemplateSet::load(std::path::Path::new("/nonexistent")).unwrap();
         assert!(set.dir.is_none());
-        for (name, fields) in summary_fields(&set.compile().unwrap()) {
-            let fields = fields.unwrap_or_else(|| panic!("{name} reads every field"));
+        let reads = template_reads(&set.compile().unwrap());
+        for (name, reads) in &reads {
+            let fields = reads.fields().unwrap_or_else(|| panic!("{name} reads every field"));
             assert!(!fields.contains("word_count"), "{name}");
+        }
+        // The home page shows the first six articles of each topic.
+        assert_eq!(reads["index.html"].listed, Some(6));
+        assert_eq!(reads["section.html"].listed, None);
+    }
+
+    fn listed(text: &str) -> Option<usize> {
+        let set = TemplateSet { sources: [("t.html".to_owned(), text.to_owned())].into(), dir: Some("templates".into()) };
+        template_reads(&set.compile().unwrap()).remove("t.html").unwrap().listed
+    }
+
+    #[test]
+    fn a_listing_cut_short_is_read_only_so_far() {
+        for (text, expected) in [
+            ("{{ page.title }}", Some(0)),
+            ("{% for p in section.pages | slice(end=3) %}{{ p.title }}{% endfor %}", Some(3)),
+            ("{% for p in term.pages | slice(start=0, end=2) | reverse %}{{ p.title }}{% endfor %}", Some(2)),
+            ("{% if section.pages and section.pages | length > 5 %}{{ section.pages | length }}{% endif %}", Some(0)),
+            ("{% if not term.pages %}none{% endif %}{% if term.pages is defined %}{% endif %}", Some(0)),
+            ("{% if section.pages | length > 0 or section.pages %}{% endif %}", Some(0)),
+            ("{% for s in section.subsections %}{% for p in s.pages | slice(end=4) %}{% endfor %}{% endfor %}{% for p in section.pages | slice(end=1) %}{% endfor %}", Some(4)),
+            ("{% macro card(s) %}{% for p in s.pages | slice(end=2) %}{{ p.url }}{% endfor %}{% endmacro %}", Some(2)),
+        ] {
+            assert_eq!(listed(text), expected, "{text}");
+        }
+        for text in [
+            "{% for p in section.pages %}{{ p.title }}{% endfor %}",
+            "{% for p in section.pages | slice(start=1, end=3) %}{% endfor %}",
+            "{% for p in section.pages | slice(end=-1) %}{% endfor %}",
+            "{% for p in section.pages | slice(end=n) %}{% endfor %}",
+            "{% for p in section.pages | reverse | slice(end=3) %}{% endfor %}",
+            "{{ section.pages | last }}",
+            "{{ section.pages[7].title }}",
+            "{{ section.pages }}",
+            "{% set all = section.pages %}",
+            "{% if section.pages == term.pages %}{% endif %}",
+            "{% for s in section.subsections %}{{ s | get(key=\"pages\") | length }}{% endfor %}",
+            "{{ section.subsections | map(attribute=\"pages\") | length }}",
+            "{{ section[key] }}",
+            "{% for p in section.pages | slice(end=3) %}{% endfor %}{{ section | json_encode }}",
+            "{% for s in section.subsections %}{{ m::card(pages=s.pages) }}{% endfor %}",
+        ] {
+            assert_eq!(listed(text), None, "{text}");
         }
     }
 

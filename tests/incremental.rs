@@ -168,11 +168,13 @@ impl Editor {
                 vec![rel.to_owned()]
             }
             13 => {
-                // Show, or stop showing, word counts next to other pages: what the listings and neighbours
-                // depend on changes with the template.
+                // Show, or stop showing, word counts next to other pages, or only the first page of a
+                // listing: what the listings and neighbours depend on changes with the template.
                 let (rel, plain, counted) = *self.rng.pick(&[
                     ("templates/page.html", "{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"),
                     ("templates/section.html", "{{ p.reading_time }} min", "{{ p.reading_time }} min, {{ p[\"word_count\"] }} words"),
+                    ("templates/index.html", "{% for p in s.pages %}", "{{ s.pages | length }}:{% for p in s.pages | slice(end=1) %}"),
+                    ("templates/taxonomy_term.html", "{% for p in term.pages %}", "{% for p in term.pages | slice(end=1) %}"),
                 ]);
                 let text = fs::read_to_string(self.root.join(rel)).unwrap();
                 let text = if text.contains(counted) { text.replace(counted, plain) } else { text.replace(plain, counted) };
@@ -290,6 +292,19 @@ fn an_edit_rerenders_the_outputs_that_show_what_changed() {
     // (and comes out the same).
     assert_eq!((report.stats.templates_rendered, report.written), (3, 2), "{report:?}");
     assert!(next.contains("P10 renamed</a> (5 words)"), "{next}");
+
+    // A home page that shows the first three pages of each section is left as it is when a page further
+    // down is retitled, and rendered again when one of the three is.
+    let template = fs::read_to_string(site.path().join("templates/index.html")).unwrap();
+    edit_file("templates/index.html", &template.replace("{% for p in s.pages %}", "{{ s.pages | length }} pages:{% for p in s.pages | slice(end=3) %}"));
+    let home = || fs::read_to_string(output.join("index.html")).unwrap();
+    assert!(home().contains("30 pages:") && home().contains(">P02</a>") && !home().contains(">P03</a>"), "{}", home());
+    let (report, _) = edit_file("content/more/p20.md", "---\ntitle: P20 renamed\nweight: 20\n---\nText 20.\n");
+    // The page, its neighbours and its section.
+    assert_eq!(report.stats.templates_rendered, 4, "{report:?}");
+    let (report, _) = edit_file("content/more/p01.md", "---\ntitle: P01 renamed\nweight: 1\n---\nText 1.\n");
+    assert_eq!(report.stats.templates_rendered, 5, "{report:?}");
+    assert!(home().contains(">P01 renamed</a>"), "{}", home());
 }
 
 #[test]

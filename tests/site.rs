@@ -66,6 +66,31 @@ fn the_site_has_four_sections_and_at_least_fourteen_articles() {
 }
 
 #[test]
+fn each_home_page_topic_card_shows_its_first_six_articles_and_links_to_the_rest() {
+    let site = &built().site;
+    let home = page_html("");
+    let cards = select(&home, ".topic-card");
+    let root = site.root_section();
+    assert_eq!(cards.len(), site.subsections[root].len());
+    for (card, &s) in cards.iter().zip(&site.subsections[root]) {
+        let listed: Vec<String> = card.select(&Selector::parse(".topic-pages > li > a").unwrap()).map(|a| a.value().attr("href").unwrap().to_owned()).collect();
+        let pages = &site.section_pages[s];
+        let first: Vec<String> = pages.iter().take(6).map(|&p| site.url(&site.pages[p].path)).collect();
+        assert_eq!(listed, first, "{}", site.sections[s].meta.title);
+        let more = card.select(&Selector::parse(".topic-more a").unwrap()).next();
+        if pages.len() > 6 {
+            let more = more.unwrap_or_else(|| panic!("{}: no link to all {} articles", site.sections[s].meta.title, pages.len()));
+            assert_eq!(more.value().attr("href"), Some(site.url(&site.sections[s].path).as_str()));
+            assert_eq!(text(&more), format!("All {} articles in {}", pages.len(), site.sections[s].meta.title));
+        } else {
+            assert!(more.is_none());
+        }
+    }
+    // The stretches topic has more than six articles, so the link shows at least once.
+    assert!(!select(&home, ".topic-more a").is_empty());
+}
+
+#[test]
 fn every_article_has_a_description_a_review_date_sources_and_the_disclaimer() {
     let site = &built().site;
     for page in &site.pages {

@@ -98,6 +98,14 @@ pub struct PageMeta {
     pub extra: serde_yaml::Mapping,
 }
 
+impl PageMeta {
+    /// When the page last changed, as far as its dates tell: the latest of `date`, `updated` and
+    /// `last_reviewed`.
+    pub fn last_modified(&self) -> Option<Date> {
+        [self.updated, self.last_reviewed, self.date].into_iter().flatten().max()
+    }
+}
+
 pub const PAGE_KEYS: &[&str] = &[
     "title", "description", "date", "updated", "last_reviewed", "draft", "weight", "slug", "tags", "taxonomies",
     "template", "aliases", "sources", "stretch", "extra",
