@@ -366,7 +366,7 @@ impl Site {
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), reads: reads.clone() };
-        // A few listings can hold most of wave two's work (the home page lists every page): the largest
+        // A few listings can hold most of wave two's work (a tag's page can list thousands): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
         rest.sort_by_key(|&k| std::cmp::Reverse(self.listing_size(tasks[k])));
@@ -387,13 +387,7 @@ impl Site {
         for (k, result) in rest {
             results[k] = Some(result);
         }
-        let mut task_outputs = Vec::with_capacity(tasks.len());
-        for result in results {
-            match result.expect("every task ran in one of the waves") {
-                Ok(output) => task_outputs.push(output),
-                Err(problem) => problems.push(problem),
-            }
-        }
+        let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.expect("every task ran in one of the waves")), &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -510,20 +504,14 @@ impl Site {
                 _ => self.generated_files().into_iter().map(Arc::new).collect(),
             },
         );
-        let mut task_outputs = Vec::with_capacity(results.len());
-        for result in results {
-            match result {
-                Ok((task_output, fresh)) => {
-                    if fresh {
-                        stats.templates_rendered += 1;
-                    } else {
-                        stats.outputs_reused += 1;
-                    }
-                    task_outputs.push(task_output);
-                }
-                Err(problem) => problems.push(problem),
+        for &(_, fresh) in results.iter().flatten() {
+            if fresh {
+                stats.templates_rendered += 1;
+            } else {
+                stats.outputs_reused += 1;
             }
         }
+        let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.map(|(output, _)| output)), &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -675,6 +663,20 @@ impl Site {
         let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink(FEED) };
         Output::new(FEED.into(), Body::Text(feeds::atom(&feed, &entries)))
     }
+}
+
+/// Task outputs in task order; the problems of those that failed go to `problems`.
+fn collect_task_outputs(results: impl IntoIterator<Item = TaskOutput>, problems: &mut Vec<Problem>) -> Vec<(Arc<Output>, Arc<Deps>)> {
+    results
+        .into_iter()
+        .filter_map(|result| match result {
+            Ok(output) => Some(output),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        })
+        .collect()
 }
 
 /// The rendered Markdown a task shows: its page's or section's.
