@@ -38,6 +38,11 @@ pub struct Config {
     /// Public source repository, where readers can report an error.
     #[serde(default)]
     pub repository: Option<String>,
+    /// Entries per page of a section's or a term's list, for templates that use `paginator`; a longer list
+    /// is split over pages `page/2/`, `page/3/`... A section's front matter can set its own; 0 keeps every list
+    /// on one page.
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
     /// Free-form values for the site's templates.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -47,13 +52,17 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
+fn default_paginate_by() -> usize {
+    20
+}
+
 fn default_taxonomies() -> Vec<String> {
     vec!["tags".to_owned()]
 }
 
 const KEYS: &[&str] = &[
     "title", "base_url", "description", "language", "author", "taxonomies", "cname", "red_flags_page", "disclaimer_page",
-    "repository", "extra",
+    "repository", "paginate_by", "extra",
 ];
 
 impl Config {

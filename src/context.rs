@@ -14,16 +14,24 @@ use crate::render::SUMMARY_FIELDS;
 use crate::site::Site;
 use crate::template_reads::{Reads, TemplateReads};
 use crate::templates;
-use crate::HashSet;
+use crate::{HashMap, HashSet};
 
 /// One output rendered through a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
     Page(usize),
-    Section(usize),
+    /// Section `i`, showing page `k` of its list (0 for the first, at the section's own URL).
+    Section(usize, usize),
     TaxonomyList(usize),
-    Term(usize, usize),
+    /// Term `j` of taxonomy `t`, showing page `k` of its list.
+    Term(usize, usize, usize),
     NotFound,
+}
+
+/// Where page `k` (from 0) of a list shown at `list_path` lives: the first at `list_path` itself, the others at
+/// `page/2/`, `page/3/`... under it.
+pub fn pager_path(list_path: &str, k: usize) -> String {
+    if k == 0 { list_path.to_owned() } else { format!("{list_path}page/{}/", k + 1) }
 }
 
 /// Section values, assembled from summaries on demand (for `section.html`, `index.html` and `get_section`).
@@ -102,37 +110,130 @@ impl Summaries<'_> {
 }
 
 /// The template tasks of a site: which exist, where each writes and which template it uses. They depend on
-/// the site alone, so a build can lay out its output folders before anything is rendered.
+/// the site and on what its templates read (whether they split listings over pages), so a build can lay out
+/// its output folders before anything is rendered.
 impl Site {
     /// All tasks of the site, in a stable order.
-    pub fn tasks(&self) -> Vec<Task> {
+    pub fn tasks(&self, reads: &TemplateReads) -> Vec<Task> {
         let site = self;
         let mut tasks: Vec<Task> = (0..site.pages.len()).map(Task::Page).collect();
-        tasks.extend((0..site.sections.len()).map(Task::Section));
+        for i in 0..site.sections.len() {
+            tasks.extend((0..self.pagers(Task::Section(i, 0), reads)).map(|k| Task::Section(i, k)));
+        }
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             tasks.push(Task::TaxonomyList(t));
-            tasks.extend((0..taxonomy.terms.len()).map(|j| Task::Term(t, j)));
+            for j in 0..taxonomy.terms.len() {
+                tasks.extend((0..self.pagers(Task::Term(t, j, 0), reads)).map(|k| Task::Term(t, j, k)));
+            }
         }
         tasks.push(Task::NotFound);
         tasks
     }
 
-    pub fn output_path(&self, task: Task) -> String {
-        let site = self;
+    /// The site path of the list a listing task shows a page of (`stretches/`, `tags/sitting/`).
+    fn list_path(&self, task: Task) -> String {
         match task {
-            Task::Page(i) => format!("{}index.html", site.pages[i].path),
-            Task::Section(i) => format!("{}index.html", site.sections[i].path),
-            Task::TaxonomyList(t) => format!("{}/index.html", site.taxonomies[t].name),
-            Task::Term(t, j) => format!("{}/{}/index.html", site.taxonomies[t].name, site.taxonomies[t].terms[j].slug),
-            Task::NotFound => "404.html".to_owned(),
+            Task::Section(i, _) => self.sections[i].path.clone(),
+            Task::Term(t, j, _) => format!("{}/{}/", self.taxonomies[t].name, self.taxonomies[t].terms[j].slug),
+            _ => unreachable!("only sections and terms have lists"),
         }
     }
 
-    /// How many page entries a task's context lists (the measure of its cost that varies most).
-    pub fn listing_size(&self, task: Task) -> usize {
+    /// The site path of a listing task's page (`stretches/page/2/`).
+    pub fn task_path(&self, task: Task) -> String {
         match task {
-            Task::Section(i) => self.section_pages[i].len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
-            Task::Term(t, j) => self.taxonomies[t].terms[j].pages.len(),
+            Task::Section(_, k) | Task::Term(_, _, k) => pager_path(&self.list_path(task), k),
+            Task::Page(i) => self.pages[i].path.clone(),
+            Task::TaxonomyList(t) => format!("{}/", self.taxonomies[t].name),
+            Task::NotFound => String::new(),
+        }
+    }
+
+    pub fn output_path(&self, task: Task) -> String {
+        match task {
+            Task::NotFound => "404.html".to_owned(),
+            _ => format!("{}index.html", self.task_path(task)),
+        }
+    }
+
+    /// The pages a listing task's whole list shows, in order (none for other tasks).
+    pub fn listed_pages(&self, task: Task) -> &[usize] {
+        match task {
+            Task::Section(i, _) => &self.section_pages[i],
+            Task::Term(t, j, _) => &self.taxonomies[t].terms[j].pages,
+            _ => &[],
+        }
+    }
+
+    /// How many entries each page of a listing task's list shows, when its template splits the list over
+    /// pages (`paginate_by` of its section, or of the site); `None` when the whole list shows on one.
+    pub fn paginate_by(&self, task: Task, reads: &TemplateReads) -> Option<usize> {
+        let by = match task {
+            Task::Section(i, _) => self.sections[i].meta.paginate_by.unwrap_or(self.config.paginate_by),
+            Task::Term(..) => self.config.paginate_by,
+            _ => return None,
+        };
+        (by > 0 && reads.get(&self.template(task)).is_some_and(|r| r.paginated)).then_some(by)
+    }
+
+    /// How many pages a listing task's list is split over (1 for other tasks, and for an empty list).
+    pub fn pagers(&self, task: Task, reads: &TemplateReads) -> usize {
+        self.paginate_by(task, reads).map_or(1, |by| self.listed_pages(task).len().div_ceil(by).max(1))
+    }
+
+    /// The places in a listing task's list that its page shows.
+    pub fn pager_places(&self, task: Task, reads: &TemplateReads) -> std::ops::Range<usize> {
+        let len = self.listed_pages(task).len();
+        match (task, self.paginate_by(task, reads)) {
+            (Task::Section(_, k) | Task::Term(_, _, k), Some(by)) => (k * by).min(len)..((k + 1) * by).min(len),
+            _ => 0..len,
+        }
+    }
+
+    /// The part of a listing task's list that its page shows.
+    pub fn pager_pages(&self, task: Task, reads: &TemplateReads) -> &[usize] {
+        &self.listed_pages(task)[self.pager_places(task, reads)]
+    }
+
+    /// A content file, alias or static file that would write where a later page of a split list goes.
+    pub fn pager_collisions(&self, tasks: &[Task]) -> Vec<Problem> {
+        let pagers: HashMap<String, Task> = tasks.iter().filter(|t| matches!(t, Task::Section(_, k) | Task::Term(_, _, k) if *k > 0)).map(|&t| (self.task_path(t), t)).collect();
+        if pagers.is_empty() {
+            return Vec::new();
+        }
+        let which = |task: Task, output: &str| {
+            let (Task::Section(_, k) | Task::Term(_, _, k)) = task else { unreachable!("only listings are split") };
+            format!("writes `{output}`, where page {} of the list at `/{}` goes", k + 1, self.list_path(task))
+        };
+        let help = "give it another URL (a `slug`, or another file name), or set `paginate_by` so that the list needs fewer pages";
+        let mut problems = Vec::new();
+        let files = self.pages.iter().map(|p| (&p.file, &p.path)).chain(self.sections.iter().map(|s| (&s.file, &s.path)));
+        for (file, path) in files {
+            if let Some(&task) = pagers.get(path.as_str()) {
+                problems.push(Problem::new(file.display_path(), which(task, &format!("{path}index.html"))).help(help));
+            }
+            if let Some(page) = self.page_index.get(&file.rel_path).map(|&i| &self.pages[i]) {
+                for alias in &page.meta.aliases {
+                    let alias_path = format!("{}/", crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default().trim_end_matches('/'));
+                    if let Some(&task) = pagers.get(&alias_path) {
+                        problems.push(Problem::new(file.display_path(), format!("alias `{alias}` {}", which(task, &format!("{alias_path}index.html")))).help("remove the alias, or point it at a URL nothing else uses"));
+                    }
+                }
+            }
+        }
+        for file in &self.static_files {
+            if let Some(&task) = file.path.strip_suffix("index.html").and_then(|dir| pagers.get(dir)) {
+                problems.push(Problem::new(format!("{}/{}", crate::site::STATIC_DIR, file.path), which(task, &file.path)).help("move or rename the file"));
+            }
+        }
+        problems
+    }
+
+    /// How many page entries a task's context lists (the measure of its cost that varies most).
+    pub fn listing_size(&self, task: Task, reads: &TemplateReads) -> usize {
+        match task {
+            Task::Section(i, _) => self.pager_pages(task, reads).len() + self.subsections[i].iter().map(|&s| self.section_pages[s].len()).sum::<usize>(),
+            Task::Term(..) => self.pager_pages(task, reads).len(),
             Task::TaxonomyList(t) => self.taxonomies[t].terms.len(),
             Task::Page(_) | Task::NotFound => 0,
         }
@@ -146,7 +247,7 @@ impl Site {
                 let section = &site.sections[site.page_section[i]];
                 page.meta.template.clone().or_else(|| section.meta.page_template.clone()).unwrap_or_else(|| "page.html".to_owned())
             }
-            Task::Section(i) => {
+            Task::Section(i, _) => {
                 let section = &site.sections[i];
                 section.meta.template.clone().unwrap_or_else(|| if section.dir.is_empty() { "index.html" } else { "section.html" }.to_owned())
             }
@@ -170,13 +271,28 @@ impl Shared<'_> {
         let reads = self.reads(task);
         let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| reads.fields().is_none_or(|n| n.contains(*f))).collect();
         let page_fields = |p: usize| fields.iter().map(move |f| format!("p:{}#{f}", site.pages[p].file.rel_path));
-        // A listing depends on which pages it lists, and on the fields of theirs that its template can read:
-        // of every listed page, or of the first few if that is all the template looks at.
-        let listing = |key: String, pages: &[usize]| -> Vec<String> {
-            let members = format!("{key}#members");
+        // A listing depends on which pages it lists, and on the fields of theirs that its template can read.
+        // Shown whole, that is its members and their fields. When only some of its places are shown (the first
+        // few, or one page's part of a split list), it is its length and the fields of the pages in those
+        // places: these keys name the pages, so another page in one of the places makes other keys, and an
+        // output whose keys differ from last time's is rendered again.
+        let whole = |key: &str| -> Vec<String> { std::iter::once(format!("{key}#members")).chain(fields.iter().map(|f| format!("{key}#{f}"))).collect() };
+        let part = |key: &str, pages: &[usize], places: std::ops::Range<usize>| -> Vec<String> {
+            let shown = &pages[places.start.min(pages.len())..places.end.min(pages.len())];
+            std::iter::once(format!("{key}#len")).chain(shown.iter().flat_map(|&p| page_fields(p))).collect()
+        };
+        let listing = |key: &str, pages: &[usize]| -> Vec<String> {
             match reads.listed {
-                Some(n) => std::iter::once(members).chain(pages.iter().take(n).flat_map(|&p| page_fields(p))).collect(),
-                None => std::iter::once(members).chain(fields.iter().map(|f| format!("{key}#{f}"))).collect(),
+                Some(n) => part(key, pages, 0..n),
+                None => whole(key),
+            }
+        };
+        // `paginator.pages`, the part of the listing this page shows.
+        let pager = |key: &str| -> Vec<String> {
+            match (reads.paginated, site.paginate_by(task, &self.reads)) {
+                (false, _) => Vec::new(),
+                (true, Some(_)) => part(key, site.listed_pages(task), site.pager_places(task, &self.reads)),
+                (true, None) => whole(key),
             }
         };
         let ancestors = |s: usize| site.ancestry(s).into_iter().map(|a| format!("s:{}", site.sections[a].file.rel_path));
@@ -196,22 +312,26 @@ impl Shared<'_> {
                     keys.extend(page_fields(p));
                 }
             }
-            Task::Section(i) => {
+            Task::Section(i, _) => {
                 keys.extend(ancestors(i));
-                keys.extend(listing(format!("list:{}", site.sections[i].file.rel_path), &site.section_pages[i]));
+                let key = format!("list:{}", site.sections[i].file.rel_path);
+                keys.extend(pager(&key));
+                keys.extend(listing(&key, &site.section_pages[i]));
                 for &sub in &site.subsections[i] {
                     keys.push(format!("s:{}", site.sections[sub].file.rel_path));
-                    keys.extend(listing(format!("list:{}", site.sections[sub].file.rel_path), &site.section_pages[sub]));
+                    keys.extend(listing(&format!("list:{}", site.sections[sub].file.rel_path), &site.section_pages[sub]));
                 }
             }
             Task::TaxonomyList(t) => {
                 keys.extend(ancestors(root));
                 keys.push(format!("tax:{}", site.taxonomies[t].name));
             }
-            Task::Term(t, j) => {
+            Task::Term(t, j, _) => {
                 keys.extend(ancestors(root));
                 let term = &site.taxonomies[t].terms[j];
-                keys.extend(listing(format!("term:{}/{}", site.taxonomies[t].name, term.slug), &term.pages));
+                let key = format!("term:{}/{}", site.taxonomies[t].name, term.slug);
+                keys.extend(pager(&key));
+                keys.extend(listing(&key, &term.pages));
             }
             Task::NotFound => keys.extend(ancestors(root)),
         }
@@ -231,14 +351,14 @@ impl Shared<'_> {
         let markdown = || markdown.expect("pages and sections are rendered with their Markdown");
         let (context, what) = match task {
             Task::Page(i) => (self.page_context(i, markdown()), site.pages[i].file.display_path()),
-            Task::Section(i) => (self.section_context(i, markdown()), site.sections[i].file.display_path()),
+            Task::Section(i, _) => (self.section_context(task, markdown()), site.sections[i].file.display_path()),
             Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", site.output_path(task))),
-            Task::Term(t, j) => (self.term_context(t, j), format!("`{}`", site.output_path(task))),
+            Task::Term(..) => (self.term_context(task), format!("`{}`", site.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
         };
         // The theme's frame around the content is a few KiB, and each listed page a few hundred bytes.
         let content = ["page", "section"].into_iter().find_map(|key| context.0.get(key)?.get("content")?.as_str()).map_or(0, str::len);
-        let capacity = 16 * 1024 + content + 512 * site.listing_size(task);
+        let capacity = 16 * 1024 + content + 512 * site.listing_size(task, &self.reads);
         templates::render(self.tera, &site.templates, &template, &context.into_context(), &what, capacity)
     }
 
@@ -334,22 +454,63 @@ impl Shared<'_> {
         context
     }
 
-    fn section_context(&self, i: usize, rendered: &Rendered) -> Vars {
+    fn section_context(&self, task: Task, rendered: &Rendered) -> Vars {
+        let Task::Section(i, _) = task else { unreachable!("a section task") };
         let site = self.site;
         let section = &site.sections[i];
         let m = &section.meta;
         let crumbs = self.crumbs_to_section(i);
-        let permalink = site.permalink(&section.path);
+        let path = site.task_path(task);
+        let permalink = site.permalink(&path);
+        let title = self.pager_title(task, &m.title);
         let node = if section.dir.is_empty() {
             jsonld::website(&site.config.title, &permalink, &site.config.description, &site.config.language)
         } else {
-            jsonld::collection_page(&m.title, &permalink, m.description.as_deref())
+            jsonld::collection_page(&title, &permalink, m.description.as_deref())
         };
-        let mut context = self.base_context(&section.path, Some(&m.title), m.description.as_deref(), &crumbs, vec![node]);
-        let mut value = self.sections.value(i, self.reads(Task::Section(i)));
+        let mut context = self.base_context(&path, Some(&title), m.description.as_deref(), &crumbs, vec![node]);
+        let mut value = self.sections.value(i, self.reads(task));
         value["content"] = rendered.html.as_str().into();
         context.insert("section", value);
+        if let Some(paginator) = self.paginator(task) {
+            context.insert("paginator", paginator);
+        }
         context
+    }
+
+    /// A listing's title, with the page of its list for all but the first: "Sitting, page 2 of 5".
+    fn pager_title(&self, task: Task, title: &str) -> String {
+        match task {
+            Task::Section(_, k) | Task::Term(_, _, k) if k > 0 => format!("{title}, page {} of {}", k + 1, self.site.pagers(task, &self.reads)),
+            _ => title.to_owned(),
+        }
+    }
+
+    /// `paginator`, for a listing whose template uses it: the part of the list this page shows, which page of
+    /// how many it is, and the URLs of the others. Named as in Zola.
+    fn paginator(&self, task: Task) -> Option<Value> {
+        let reads = self.reads(task);
+        if !reads.paginated {
+            return None;
+        }
+        let site = self.site;
+        let (Task::Section(_, k) | Task::Term(_, _, k)) = task else { return None };
+        let list_path = site.list_path(task);
+        let count = site.pagers(task, &self.reads);
+        let url = |k: usize| Value::from(site.url(&pager_path(&list_path, k)));
+        let listed = site.listed_pages(task).len();
+        let pages: Vec<Value> = site.pager_pages(task, &self.reads).iter().map(|&p| project(&self.summaries.get(p), reads.fields())).collect();
+        Some(object([
+            ("pages", pages.into()),
+            ("current_index", (k + 1).into()),
+            ("number_pagers", count.into()),
+            ("paginate_by", site.paginate_by(task, &self.reads).unwrap_or(listed).into()),
+            ("total_pages", listed.into()),
+            ("first", url(0)),
+            ("last", url(count - 1)),
+            ("previous", if k > 0 { url(k - 1) } else { Value::Null }),
+            ("next", if k + 1 < count { url(k + 1) } else { Value::Null }),
+        ]))
     }
 
     fn taxonomy_crumbs(&self, t: usize) -> (String, String, Vec<(String, String)>) {
@@ -377,19 +538,25 @@ impl Shared<'_> {
         context
     }
 
-    fn term_context(&self, t: usize, j: usize) -> Vars {
+    fn term_context(&self, task: Task) -> Vars {
+        let Task::Term(t, j, _) = task else { unreachable!("a term task") };
         let site = self.site;
         let taxonomy = &site.taxonomies[t];
         let term = &taxonomy.terms[j];
         let (list_path, title, mut crumbs) = self.taxonomy_crumbs(t);
-        let term_path = format!("{list_path}{}/", term.slug);
+        let term_path = site.list_path(task);
         crumbs.push((term.name.clone(), term_path.clone()));
-        let node = jsonld::collection_page(&term.name, &site.permalink(&term_path), None);
+        let path = site.task_path(task);
+        let page_title = self.pager_title(task, &term.name);
+        let node = jsonld::collection_page(&page_title, &site.permalink(&path), None);
         let description = format!("Articles about {}", term.name);
-        let mut context = self.base_context(&term_path, Some(&term.name), Some(&description), &crumbs, vec![node]);
-        let pages = listing(&term.pages, |p| self.summaries.get(p), self.reads(Task::Term(t, j)));
+        let mut context = self.base_context(&path, Some(&page_title), Some(&description), &crumbs, vec![node]);
+        let pages = listing(&term.pages, |p| self.summaries.get(p), self.reads(task));
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));
         context.insert("term", object([("name", term.name.as_str().into()), ("slug", term.slug.as_str().into()), ("url", site.url(&term_path).into()), ("pages", pages.into())]));
+        if let Some(paginator) = self.paginator(task) {
+            context.insert("paginator", paginator);
+        }
         context
     }
 

@@ -90,7 +90,7 @@ pub(crate) fn same_structure(old: &Site, new: &Site) -> bool {
         a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.aliases == b.meta.aliases
     };
     let section = |a: &crate::content::Section, b: &crate::content::Section| {
-        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template
+        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template && a.meta.paginate_by == b.meta.paginate_by
     };
     let terms = |a: &crate::site::Taxonomy, b: &crate::site::Taxonomy| {
         a.name == b.name && a.terms.len() == b.terms.len() && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name && x.pages == y.pages)
@@ -122,7 +122,8 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 /// The dependency keys whose values differ between the previous build and this one:
 /// `p:SRC` a page's summary, `p:SRC#FIELD` one field of it, `c:SRC` its content, `s:SRC` a section's own
 /// values, `list:SRC` a section's page list (which pages, or any field of their summaries), `list:SRC#members`
-/// which pages it lists, in what order, `list:SRC#FIELD` that field of a listed page, `nav` the menu,
+/// which pages it lists, in what order, `list:SRC#len` how many,
+/// `list:SRC#FIELD` that field of a listed page, `nav` the menu,
 /// `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
 /// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
 pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
@@ -161,10 +162,15 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
         changed.insert(format!("p:{src}"));
         changed.extend(fields.iter().map(|f| format!("p:{src}#{f}")));
     }
-    let list_changed = |changed: &mut HashSet<String>, key: String, members_changed: bool, members: &[&str]| {
+    // A list that is new or gone has `old` or `members` empty.
+    let list_changed = |changed: &mut HashSet<String>, key: String, old: &[&str], members: &[&str]| {
         let fields: HashSet<&str> = members.iter().filter_map(|m| summary_changed.get(m)).flatten().copied().collect();
+        let members_changed = old != members;
         if members_changed {
             changed.insert(format!("{key}#members"));
+            if old.len() != members.len() {
+                changed.insert(format!("{key}#len"));
+            }
         }
         changed.extend(fields.iter().map(|f| format!("{key}#{f}")));
         if members_changed || !fields.is_empty() {
@@ -180,18 +186,18 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
                 if old.section_head(j, &old_r.sections[j]) != site.section_head(i, &sections[i]) {
                     changed.insert(format!("s:{src}"));
                 }
-                list_changed(&mut changed, format!("list:{src}"), section_list(old, j) != members, &members);
+                list_changed(&mut changed, format!("list:{src}"), &section_list(old, j), &members);
             }
             None => {
                 changed.insert(format!("s:{src}"));
-                list_changed(&mut changed, format!("list:{src}"), true, &members);
+                list_changed(&mut changed, format!("list:{src}"), &[], &members);
             }
         }
     }
-    for src in old_sections.keys() {
+    for (src, &j) in &old_sections {
         if !site.sections.iter().any(|s| s.file.rel_path == *src) {
             changed.insert(format!("s:{src}"));
-            list_changed(&mut changed, format!("list:{src}"), true, &[]);
+            list_changed(&mut changed, format!("list:{src}"), &section_list(old, j), &[]);
         }
     }
     if old.nav() != nav {
@@ -214,8 +220,8 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
         }
         for term in &taxonomy.terms {
             let members: Vec<&str> = term.pages.iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect();
-            let old_members: Option<Vec<&str>> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map(|o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
-            list_changed(&mut changed, format!("term:{}/{}", taxonomy.name, term.slug), old_members.as_ref() != Some(&members), &members);
+            let old_members: Vec<&str> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map_or_else(Vec::new, |o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
+            list_changed(&mut changed, format!("term:{}/{}", taxonomy.name, term.slug), &old_members, &members);
         }
     }
     changed

@@ -109,7 +109,9 @@ pub struct RenderedSite {
     pub pages: Vec<Arc<Rendered>>,
     pub sections: Vec<Arc<Rendered>>,
     pub summaries: Arc<Vec<Arc<Value>>>,
-    /// Template outputs and their dependencies in task order (see `context::Shared::tasks`).
+    /// The template tasks, in order (see `Site::tasks`)...
+    pub tasks: Vec<Task>,
+    /// ...and their outputs and dependencies, in the same order.
     pub task_outputs: Vec<(Arc<Output>, Arc<Deps>)>,
     /// The sitemap, feed, robots.txt and redirects.
     pub generated: Vec<Arc<Output>>,
@@ -236,7 +238,7 @@ impl Site {
         let text = text?;
         let source = match task {
             Task::Page(i) => Some(self.pages[i].file.display_path()),
-            Task::Section(i) => Some(self.sections[i].file.display_path()),
+            Task::Section(i, _) => Some(self.sections[i].file.display_path()),
             _ => None,
         };
         let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
@@ -300,7 +302,11 @@ impl Site {
         let markdown_problems = std::sync::Mutex::new(Vec::new());
 
         let shared_nav = self.nav();
-        let tasks = self.tasks();
+        let tasks = self.tasks(&reads);
+        let collisions = self.pager_collisions(&tasks);
+        if !collisions.is_empty() {
+            return Err(collisions);
+        }
         let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
         let mut looks_up: HashMap<String, bool> = HashMap::default();
@@ -369,7 +375,7 @@ impl Site {
         // A few listings can hold most of wave two's work (a tag's page can list thousands): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
-        rest.sort_by_key(|&k| std::cmp::Reverse(self.listing_size(tasks[k])));
+        rest.sort_by_key(|&k| std::cmp::Reverse(self.listing_size(tasks[k], &reads)));
         let (rest, generated): (Vec<(usize, TaskOutput)>, Vec<Arc<Output>>) = rayon::join(
             || {
                 rest.into_par_iter()
@@ -393,7 +399,7 @@ impl Site {
         }
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let outputs = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, reads, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
@@ -465,10 +471,16 @@ impl Site {
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
-        let tasks = self.tasks();
-        // With the same structure, task k is the previous build's task k; otherwise match outputs by path.
+        let tasks = self.tasks(&reads);
+        let collisions = self.pager_collisions(&tasks);
+        if !collisions.is_empty() {
+            return Err(collisions);
+        }
+        // With the same structure and the same lists split over the same pages, task k is the previous build's
+        // task k; otherwise outputs are matched by path.
+        let same_tasks = same && previous.is_some_and(|p| p.rendered.tasks == tasks);
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
-            Some(p) if !same => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
+            Some(p) if !same_tasks => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
             _ => HashMap::default(),
         };
         type TaskResult = Result<((Arc<Output>, Arc<Deps>), bool), Problem>;
@@ -480,7 +492,7 @@ impl Site {
                     .enumerate()
                     .map(|(k, &task)| {
                         let (old, fresh_deps) = match previous {
-                            Some(p) if same => (Some(&p.rendered.task_outputs[k]), None),
+                            Some(p) if same_tasks => (Some(&p.rendered.task_outputs[k]), None),
                             _ => {
                                 let (path, deps) = Self::fresh_deps(&shared, task);
                                 let old = old_by_path.get(path.as_str()).copied().filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
@@ -516,7 +528,7 @@ impl Site {
             return Err(problems);
         }
         let outputs = self.all_outputs(&task_outputs, &generated, previous);
-        Ok(RenderedSite { outputs, pages, sections, summaries, task_outputs, generated, tera, reads, stats })
+        Ok(RenderedSite { outputs, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -683,7 +695,7 @@ fn collect_task_outputs(results: impl IntoIterator<Item = TaskOutput>, problems:
 fn task_markdown<'r>(task: Task, pages: &'r [Arc<Rendered>], sections: &'r [Arc<Rendered>]) -> Option<&'r Rendered> {
     match task {
         Task::Page(i) => Some(&pages[i]),
-        Task::Section(i) => Some(&sections[i]),
+        Task::Section(i, _) => Some(&sections[i]),
         _ => None,
     }
 }

@@ -14,9 +14,13 @@ use tera::ast::{Expr, ExprVal, LogicOperator, Node};
 
 use crate::{HashMap, HashSet};
 
-/// Context variables that hold page summaries, or lists of them: the page itself and its neighbours, and the
-/// listings `section.pages`, `section.subsections[*].pages` and `term.pages`.
-const SUMMARY_ROOTS: [&str; 5] = ["page", "prev", "next", "section", "term"];
+/// Context variables that hold page summaries, or lists of them: the page itself and its neighbours, the
+/// listings `section.pages`, `section.subsections[*].pages` and `term.pages`, and the part of a listing one
+/// page of it shows, `paginator.pages`.
+const SUMMARY_ROOTS: [&str; 6] = ["page", "prev", "next", "section", "term", "paginator"];
+
+/// The variable that holds one page of a split listing; its `pages` are all shown, by definition.
+const PAGINATOR: &str = "paginator";
 
 /// Path endings that name a list of summaries rather than one field of one.
 const LISTS: [&str; 2] = ["pages", "subsections"];
@@ -37,13 +41,15 @@ pub struct Reads {
     pub fields: Option<HashSet<String>>,
     /// How many pages, from the start, of each listing (`section.pages`, a subsection's `pages`, `term.pages`)
     /// it can look at: it takes no more than `slice(end=N)` of them, or their number, or whether there are
-    /// any. `None` when it may look at every page.
+    /// any. `None` when it may look at every page. (`paginator.pages` is not counted: it is one page's part.)
     pub listed: Option<usize>,
+    /// Whether it uses `paginator`, and so shows a long listing split over several pages.
+    pub paginated: bool,
 }
 
 impl Reads {
-    /// What an unknown template may read: everything.
-    pub const ANY: Reads = Reads { fields: None, listed: None };
+    /// What an unknown template may read: everything (but it splits no listing).
+    pub const ANY: Reads = Reads { fields: None, listed: None, paginated: false };
 
     pub fn fields(&self) -> Option<&HashSet<String>> {
         self.fields.as_ref()
@@ -89,7 +95,8 @@ fn reads_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &s
             listed.expr(default, false);
         }
     }
-    if scan.reads_all { Reads::ANY } else { Reads { fields: Some(scan.names), listed: listed.most } }
+    let paginated = scan.paginated;
+    if scan.reads_all { Reads { paginated, ..Reads::ANY } } else { Reads { fields: Some(scan.names), listed: listed.most, paginated } }
 }
 
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
@@ -164,6 +171,8 @@ struct Scan {
     /// ...and those bound otherwise somewhere, which may hold one summary.
     others: HashSet<String>,
     reads_all: bool,
+    /// Whether a path starts from `paginator`.
+    paginated: bool,
 }
 
 impl Scan {
@@ -280,8 +289,10 @@ impl Scan {
     fn path(&mut self, path: &str) {
         match segments(path) {
             Some(segments) => {
-                if segments.first().is_some_and(|s| s == "__tera_context") {
-                    self.reads_all = true;
+                match segments.first().map(String::as_str) {
+                    Some("__tera_context") => self.reads_all = true,
+                    Some(PAGINATOR) => self.paginated = true,
+                    _ => {}
                 }
                 self.names.extend(segments.into_iter().filter(|s| !s.chars().all(|c| c.is_ascii_digit())));
             }
@@ -329,6 +340,7 @@ impl Listed<'_> {
     /// `condition`: whether the value of `expr` is only tested for truth, as in `{% if section.pages %}`.
     fn expr(&mut self, expr: &Expr, condition: bool) {
         match &expr.val {
+            ExprVal::Ident(path) if root(path) == PAGINATOR => {}
             ExprVal::Ident(path) if self.is_listing(path) => {
                 let prefix = match expr.filters.first() {
                     Some(filter) if filter.name == "length" => Some(0),
@@ -520,14 +532,38 @@ mod tests {
             let fields = reads.fields().unwrap_or_else(|| panic!("{name} reads every field"));
             assert!(!fields.contains("word_count"), "{name}");
         }
-        // The home page shows the first six articles of each topic.
-        assert_eq!(reads["index.html"].listed, Some(6));
-        assert_eq!(reads["section.html"].listed, None);
+        // The home page shows the first six articles of each topic; sections and terms show one page of their
+        // list at a time, and of the whole list only its length.
+        assert_eq!((reads["index.html"].listed, reads["index.html"].paginated), (Some(6), false));
+        for name in ["section.html", "taxonomy_term.html"] {
+            assert_eq!((reads[name].listed, reads[name].paginated), (Some(0), true), "{name}");
+        }
+        assert!(!reads["page.html"].paginated);
+    }
+
+    fn reads_of_text(text: &str) -> Reads {
+        let set = TemplateSet { sources: [("t.html".to_owned(), text.to_owned())].into(), dir: Some("templates".into()) };
+        template_reads(&set.compile().unwrap()).remove("t.html").unwrap()
+    }
+
+    #[test]
+    fn a_template_that_uses_the_paginator_splits_its_listing_and_shows_all_of_each_part() {
+        let looped = reads_of_text("{% for p in paginator.pages %}{{ p.title }}{% endfor %} {{ section.pages | length }}");
+        assert!(looped.paginated);
+        assert_eq!(looped.listed, Some(0), "paginator.pages is not the whole listing");
+        assert!(looped.fields().unwrap().contains("title"), "fields of the paginator's pages count");
+        assert!(reads_of_text("{% if paginator is defined %}{{ paginator.current_index }}{% endif %}").paginated);
+        // Serializing makes every field count, but the template still splits its listing.
+        let encoded = reads_of_text("{{ paginator.pages | json_encode }}");
+        assert_eq!((encoded.fields, encoded.paginated), (None, true));
+        assert!(!reads_of_text("{% for p in section.pages %}{{ p.title }}{% endfor %}").paginated);
+        assert!(!reads_of_text("{{ page.paginator }}").paginated, "a field named paginator is not the variable");
+        // The listing reached through another name is the whole listing.
+        assert_eq!(reads_of_text("{% set all = section %}{% for p in all.pages %}{{ p.title }}{% endfor %}").listed, None);
     }
 
     fn listed(text: &str) -> Option<usize> {
-        let set = TemplateSet { sources: [("t.html".to_owned(), text.to_owned())].into(), dir: Some("templates".into()) };
-        template_reads(&set.compile().unwrap()).remove("t.html").unwrap().listed
+        reads_of_text(text).listed
     }
 
     #[test]

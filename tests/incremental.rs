@@ -20,6 +20,12 @@ use synthetic::Rng;
 const WORDS: &[&str] = &["hip", "psoas", "stretch", "gentle", "walk", "spine", "bridge", "rest", "breathe", "slowly"];
 const TAGS: &[&str] = &["basics", "Hip Flexors", "walking", "safety"];
 
+/// Template edits that show the notes' list and each term's list split over pages, as (template, whole, split).
+const SPLIT_LISTINGS: [(&str, &str, &str); 2] = [
+    ("templates/section.html", "{% for p in section.pages %}", "{{ paginator.current_index }}/{{ paginator.number_pagers }} {{ paginator.next }}{% for p in paginator.pages %}"),
+    ("templates/taxonomy_term.html", "{% for p in term.pages %}", "{{ paginator.previous }}{% for p in paginator.pages %}"),
+];
+
 struct Editor {
     root: PathBuf,
     rng: Rng,
@@ -142,7 +148,9 @@ impl Editor {
             9 => {
                 let rel = "content/notes/_index.md";
                 let (description, body) = (self.words(3), self.words(10));
-                let text = format!("---\ntitle: Notes {n}\ndescription: {description}\nweight: 10\n---\n{body}\n");
+                // Split the notes over pages of 1 to 3 (when the template uses `paginator`), or not (0).
+                let paginate_by = self.rng.below(4);
+                let text = format!("---\ntitle: Notes {n}\ndescription: {description}\nweight: 10\npaginate_by: {paginate_by}\n---\n{body}\n");
                 self.write(rel, &text);
                 vec![rel.to_owned()]
             }
@@ -168,13 +176,16 @@ impl Editor {
                 vec![rel.to_owned()]
             }
             13 => {
-                // Show, or stop showing, word counts next to other pages, or only the first page of a
-                // listing: what the listings and neighbours depend on changes with the template.
+                // Show, or stop showing, word counts next to other pages, only the first page of a listing,
+                // or a listing split over pages: what the listings and neighbours depend on changes with the
+                // template, and the split listings' pages come and go.
                 let (rel, plain, counted) = *self.rng.pick(&[
                     ("templates/page.html", "{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"),
                     ("templates/section.html", "{{ p.reading_time }} min", "{{ p.reading_time }} min, {{ p[\"word_count\"] }} words"),
                     ("templates/index.html", "{% for p in s.pages %}", "{{ s.pages | length }}:{% for p in s.pages | slice(end=1) %}"),
                     ("templates/taxonomy_term.html", "{% for p in term.pages %}", "{% for p in term.pages | slice(end=1) %}"),
+                    SPLIT_LISTINGS[0],
+                    SPLIT_LISTINGS[1],
                 ]);
                 let text = fs::read_to_string(self.root.join(rel)).unwrap();
                 let text = if text.contains(counted) { text.replace(counted, plain) } else { text.replace(plain, counted) };
@@ -201,6 +212,13 @@ fn run_sequence(seed: u64, steps: usize) {
     let root = site.path().to_owned();
     for (path, bytes) in snapshot_tree(&fixture("basic")) {
         write(&root, &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    // Odd seeds start with the notes and the terms split over pages (the edits can switch that off and on).
+    if seed % 2 == 1 {
+        for (rel, whole, split) in SPLIT_LISTINGS {
+            let text = fs::read_to_string(root.join(rel)).unwrap();
+            write(&root, rel, &text.replace(whole, split));
+        }
     }
     let clean_dir = tempfile::tempdir().unwrap();
     let mut workspace = Workspace::new(&root, Path::new("public"), None, false).unwrap();

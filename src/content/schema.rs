@@ -127,6 +127,9 @@ pub struct SectionMeta {
     /// Template for the pages of this section that do not name one.
     #[serde(default)]
     pub page_template: Option<String>,
+    /// Entries per page of this section's list (see `paginate_by` in site.yaml, which it overrides).
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
     #[serde(default)]
     pub last_reviewed: Option<Date>,
     #[serde(default)]
@@ -136,7 +139,7 @@ pub struct SectionMeta {
 }
 
 pub const SECTION_KEYS: &[&str] =
-    &["title", "description", "weight", "draft", "template", "page_template", "last_reviewed", "sources", "extra"];
+    &["title", "description", "weight", "draft", "template", "page_template", "paginate_by", "last_reviewed", "sources", "extra"];
 
 /// A source an article is based on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
