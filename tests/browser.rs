@@ -2,7 +2,8 @@
 //! html-validate, Lighthouse), run as part of `cargo test`.
 //!
 //! This test builds the bundled site for a free local port (so canonical URLs, the sitemap and the feed point at
-//! the server the suite starts), installs the suite's npm packages when needed, runs `node --test` with
+//! the server the suite starts), and a copy of it whose lists are split every few entries (`PAGED_SITE_DIR`,
+//! for the pagination tests), installs the suite's npm packages when needed, runs `node --test` with
 //! `SITE_DIR` and `PORT`, streams its output, and fails unless every Node test ran and passed.
 //!
 //! Without Chromium (`/usr/bin/chromium`, or `PSOAS_CHROMIUM`) or Node/npm it says loudly that it skipped; with
@@ -79,6 +80,23 @@ fn install_packages(dir: &Path) {
     assert!(status.success(), "npm ci failed in {}", dir.display());
 }
 
+/// Copies the bundled site's sources (`site.yaml`, `content/`, `templates/`, `static/`) into `to`.
+fn copy_site(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(from.join("site.yaml"), to.join("site.yaml")).unwrap();
+    for dir in ["content", "templates", "static"] {
+        for entry in walkdir::WalkDir::new(from.join(dir)) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    }
+}
+
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free local port");
     listener.local_addr().unwrap().port()
@@ -135,12 +153,20 @@ fn the_site_works_in_a_real_browser() {
     let args = BuildArgs { base_url: Some(base_url.clone()), output: site.clone(), drafts: false };
     build(root, &args).unwrap_or_else(|e| panic!("the bundled site must build: {e:#}"));
     say(&format!("browser tests: built the site for {base_url} into {}", site.display()));
+    // The same site with every list of more than four entries split over pages.
+    let paged_root = dir.path().join("paged");
+    copy_site(root, &paged_root);
+    let yaml = std::fs::read_to_string(paged_root.join("site.yaml")).unwrap();
+    std::fs::write(paged_root.join("site.yaml"), format!("{yaml}paginate_by: 4\n")).unwrap();
+    let paged = paged_root.join("public");
+    build(&paged_root, &BuildArgs { output: paged.clone(), ..args }).unwrap_or_else(|e| panic!("the bundled site must build with its lists split: {e:#}"));
 
     let started = Instant::now();
     let mut child = Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec", "--test-timeout=300000"])
         .current_dir(&suite)
         .env("SITE_DIR", &site)
+        .env("PAGED_SITE_DIR", &paged)
         .env("PORT", port.to_string())
         .env("PSOAS_CHROMIUM", &chromium)
         .env_remove("NODE_OPTIONS")
