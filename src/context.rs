@@ -113,8 +113,9 @@ impl Summaries<'_> {
 /// the site and on what its templates read (whether they split listings over pages), so a build can lay out
 /// its output folders before anything is rendered.
 impl Site {
-    /// All tasks of the site, in a stable order.
-    pub fn tasks(&self, reads: &TemplateReads) -> Vec<Task> {
+    /// All tasks of the site, in a stable order, or the content that would be written where a later page of a
+    /// split list goes (see `pager_collisions`).
+    pub fn tasks(&self, reads: &TemplateReads) -> Result<Vec<Task>, Vec<Problem>> {
         let site = self;
         let mut tasks: Vec<Task> = (0..site.pages.len()).map(Task::Page).collect();
         for i in 0..site.sections.len() {
@@ -127,7 +128,8 @@ impl Site {
             }
         }
         tasks.push(Task::NotFound);
-        tasks
+        let collisions = self.pager_collisions(&tasks);
+        if collisions.is_empty() { Ok(tasks) } else { Err(collisions) }
     }
 
     /// The site path of the list a listing task shows a page of (`stretches/`, `tags/sitting/`).
@@ -196,7 +198,7 @@ impl Site {
     }
 
     /// A content file, alias or static file that would write where a later page of a split list goes.
-    pub fn pager_collisions(&self, tasks: &[Task]) -> Vec<Problem> {
+    fn pager_collisions(&self, tasks: &[Task]) -> Vec<Problem> {
         let pagers: HashMap<String, Task> = tasks.iter().filter(|t| matches!(t, Task::Section(_, k) | Task::Term(_, _, k) if *k > 0)).map(|&t| (self.task_path(t), t)).collect();
         if pagers.is_empty() {
             return Vec::new();

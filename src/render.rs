@@ -302,11 +302,7 @@ impl Site {
         let markdown_problems = std::sync::Mutex::new(Vec::new());
 
         let shared_nav = self.nav();
-        let tasks = self.tasks(&reads);
-        let collisions = self.pager_collisions(&tasks);
-        if !collisions.is_empty() {
-            return Err(collisions);
-        }
+        let tasks = self.tasks(&reads)?;
         let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
         let mut looks_up: HashMap<String, bool> = HashMap::default();
@@ -471,11 +467,7 @@ impl Site {
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
         // Templates.
         let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
-        let tasks = self.tasks(&reads);
-        let collisions = self.pager_collisions(&tasks);
-        if !collisions.is_empty() {
-            return Err(collisions);
-        }
+        let tasks = self.tasks(&reads)?;
         // With the same structure and the same lists split over the same pages, task k is the previous build's
         // task k; otherwise outputs are matched by path.
         let same_tasks = same && previous.is_some_and(|p| p.rendered.tasks == tasks);
