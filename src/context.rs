@@ -214,12 +214,12 @@ impl Site {
             if let Some(&task) = pagers.get(path.as_str()) {
                 problems.push(Problem::new(file.display_path(), which(task, &format!("{path}index.html"))).help(help));
             }
-            if let Some(page) = self.page_index.get(&file.rel_path).map(|&i| &self.pages[i]) {
-                for alias in &page.meta.aliases {
-                    let alias_path = format!("{}/", crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default().trim_end_matches('/'));
-                    if let Some(&task) = pagers.get(&alias_path) {
-                        problems.push(Problem::new(file.display_path(), format!("alias `{alias}` {}", which(task, &format!("{alias_path}index.html")))).help("remove the alias, or point it at a URL nothing else uses"));
-                    }
+        }
+        for page in &self.pages {
+            for alias in &page.meta.aliases {
+                let output = crate::urls::alias_output(alias);
+                if let Some(&task) = output.strip_suffix("index.html").and_then(|dir| pagers.get(dir)) {
+                    problems.push(Problem::new(page.file.display_path(), format!("alias `{alias}` {}", which(task, &output))).help("remove the alias, or point it at a URL nothing else uses"));
                 }
             }
         }

@@ -122,9 +122,8 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 /// The dependency keys whose values differ between the previous build and this one:
 /// `p:SRC` a page's summary, `p:SRC#FIELD` one field of it, `c:SRC` its content, `s:SRC` a section's own
 /// values, `list:SRC` a section's page list (which pages, or any field of their summaries), `list:SRC#members`
-/// which pages it lists, in what order, `list:SRC#len` how many,
-/// `list:SRC#FIELD` that field of a listed page, `nav` the menu,
-/// `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
+/// which pages it lists, in what order, `list:SRC#len` how many, `list:SRC#FIELD` that field of a listed page,
+/// `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
 /// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
 pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
     let old = previous.site;

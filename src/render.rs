@@ -609,8 +609,7 @@ impl Site {
         }
         for page in &self.pages {
             for alias in &page.meta.aliases {
-                let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
-                let path = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
+                let path = crate::urls::alias_output(alias);
                 let text = feeds::redirect(&self.url(&page.path), &self.permalink(&page.path));
                 outputs.push(Output::new(path, Body::Html { text, template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() }));
             }

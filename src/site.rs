@@ -267,8 +267,7 @@ impl Site {
         self.page_index = Arc::new(self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.clone(), i)).collect());
         for page in &self.pages {
             for alias in &page.meta.aliases {
-                let path = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
-                let output = if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) };
+                let output = crate::urls::alias_output(alias);
                 let key = output.strip_suffix("index.html").unwrap_or(&output).to_owned();
                 if let Some(other) = owners.get(key.as_str()) {
                     problems.push(

@@ -42,6 +42,12 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && !slug.starts_with('-')
 }
 
+/// The file a page's alias (`/old/address/`, or `/old.html`) writes its redirect to.
+pub fn alias_output(alias: &str) -> String {
+    let path = normalize(alias.trim_start_matches('/')).unwrap_or_default();
+    if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) }
+}
+
 /// Resolves `.` and `..` segments of a site-relative path; `None` when it climbs above the site root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();

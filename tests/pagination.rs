@@ -129,6 +129,12 @@ fn content_where_a_part_of_a_list_goes_is_reported() {
     assert!(error.contains("content/walks/page/2.md") && error.contains("writes `walks/page/2/index.html`, where page 2 of the list at `/walks/` goes"), "{error}");
     assert!(error.contains("paginate_by"), "{error}");
     assert!(!site.path().join("public").exists(), "nothing is written");
+
+    // An alias of an article there, too.
+    let site = walks_site("", "paginate_by: 10\n", 12);
+    write(site.path(), "content/old.md", "---\ntitle: Old\naliases: [/walks/page/2/]\n---\nText.\n");
+    let error = build_error(site.path());
+    assert!(error.contains("content/old.md") && error.contains("alias `/walks/page/2/` writes `walks/page/2/index.html`, where page 2 of the list at `/walks/` goes"), "{error}");
 }
 
 #[test]
