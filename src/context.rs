@@ -63,6 +63,43 @@ impl SectionData {
     }
 }
 
+/// Dependency keys, in one buffer: a rebuild scans every output's keys (hundreds of thousands of them in a
+/// large site), and keys side by side in memory, made without an allocation each, keep that scan fast.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct KeyList {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl KeyList {
+    /// Adds the key made of `parts`, joined.
+    pub fn key(&mut self, parts: &[&str]) {
+        for part in parts {
+            self.text.push_str(part);
+        }
+        self.ends.push(u32::try_from(self.text.len()).expect("dependency keys of one output fit in 4 GiB"));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let key = &self.text[start..end as usize];
+            start = end as usize;
+            key
+        })
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for KeyList {
+    fn from_iter<I: IntoIterator<Item = S>>(keys: I) -> KeyList {
+        let mut list = KeyList::default();
+        for key in keys {
+            list.key(&[key.as_ref()]);
+        }
+        list
+    }
+}
+
 /// A template context under construction: values are moved in, and the whole becomes a Tera context without
 /// the deep copy `Context::insert` makes of each value.
 struct Vars(serde_json::Map<String, Value>);
@@ -267,83 +304,94 @@ impl Shared<'_> {
     }
 
     /// The site data a task's context is built from, as keys (see `incremental::changed_keys`).
-    pub fn dependencies(&self, task: Task) -> Vec<String> {
+    pub fn dependencies(&self, task: Task) -> KeyList {
         let site = self.site;
         let root = site.root_section();
         let reads = self.reads(task);
         let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| reads.fields().is_none_or(|n| n.contains(*f))).collect();
-        let page_fields = |p: usize| fields.iter().map(move |f| format!("p:{}#{f}", site.pages[p].file.rel_path));
+        let mut keys = KeyList::default();
+        let page_fields = |keys: &mut KeyList, p: usize| {
+            for f in &fields {
+                keys.key(&["p:", &site.pages[p].file.rel_path, "#", f]);
+            }
+        };
         // A listing depends on which pages it lists, and on the fields of theirs that its template can read.
         // Shown whole, that is its members and their fields. When only some of its places are shown (the first
         // few, or one page's part of a split list), it is its length and the fields of the pages in those
         // places: these keys name the pages, so another page in one of the places makes other keys, and an
         // output whose keys differ from last time's is rendered again.
-        let whole = |key: &str| -> Vec<String> { std::iter::once(format!("{key}#members")).chain(fields.iter().map(|f| format!("{key}#{f}"))).collect() };
-        let part = |key: &str, pages: &[usize], places: std::ops::Range<usize>| -> Vec<String> {
-            let shown = &pages[places.start.min(pages.len())..places.end.min(pages.len())];
-            std::iter::once(format!("{key}#len")).chain(shown.iter().flat_map(|&p| page_fields(p))).collect()
-        };
-        let listing = |key: &str, pages: &[usize]| -> Vec<String> {
-            match reads.listed {
-                Some(n) => part(key, pages, 0..n),
-                None => whole(key),
+        let whole = |keys: &mut KeyList, key: &str| {
+            keys.key(&[key, "#members"]);
+            for f in &fields {
+                keys.key(&[key, "#", f]);
             }
+        };
+        let part = |keys: &mut KeyList, key: &str, pages: &[usize], places: std::ops::Range<usize>| {
+            keys.key(&[key, "#len"]);
+            for &p in &pages[places.start.min(pages.len())..places.end.min(pages.len())] {
+                page_fields(keys, p);
+            }
+        };
+        let listing = |keys: &mut KeyList, key: &str, pages: &[usize]| match reads.listed {
+            Some(n) => part(keys, key, pages, 0..n),
+            None => whole(keys, key),
         };
         // `paginator.pages`, the part of the listing this page shows.
-        let pager = |key: &str| -> Vec<String> {
-            match (reads.paginated, site.paginate_by(task, &self.reads)) {
-                (false, _) => Vec::new(),
-                (true, Some(_)) => part(key, site.listed_pages(task), site.pager_places(task, &self.reads)),
-                (true, None) => whole(key),
+        let pager = |keys: &mut KeyList, key: &str| match (reads.paginated, site.paginate_by(task, &self.reads)) {
+            (false, _) => {}
+            (true, Some(_)) => part(keys, key, site.listed_pages(task), site.pager_places(task, &self.reads)),
+            (true, None) => whole(keys, key),
+        };
+        let ancestors = |keys: &mut KeyList, s: usize| {
+            for a in site.ancestry(s) {
+                keys.key(&["s:", &site.sections[a].file.rel_path]);
             }
         };
-        let ancestors = |s: usize| site.ancestry(s).into_iter().map(|a| format!("s:{}", site.sections[a].file.rel_path));
-        let mut keys = vec!["nav".to_owned()];
-        keys.extend(self.config_link_keys());
+        keys.key(&["nav"]);
+        let c = &site.config;
+        for page in [&c.red_flags_page, &c.disclaimer_page].into_iter().flatten() {
+            // Every output links to the red-flags page and the disclaimer when they are configured.
+            keys.key(&["url:", page.trim_start_matches("@/").split('#').next().unwrap_or_default()]);
+        }
         match task {
             Task::Page(i) => {
                 let src = &site.pages[i].file.rel_path;
-                keys.push(format!("p:{src}"));
-                keys.push(format!("c:{src}"));
+                keys.key(&["p:", src]);
+                keys.key(&["c:", src]);
                 let section = site.page_section[i];
-                keys.extend(ancestors(section));
+                ancestors(&mut keys, section);
                 let siblings = &site.section_pages[section];
                 let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
                 let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
                 for &p in neighbours {
-                    keys.extend(page_fields(p));
+                    page_fields(&mut keys, p);
                 }
             }
             Task::Section(i, _) => {
-                keys.extend(ancestors(i));
+                ancestors(&mut keys, i);
                 let key = format!("list:{}", site.sections[i].file.rel_path);
-                keys.extend(pager(&key));
-                keys.extend(listing(&key, &site.section_pages[i]));
+                pager(&mut keys, &key);
+                listing(&mut keys, &key, &site.section_pages[i]);
                 for &sub in &site.subsections[i] {
-                    keys.push(format!("s:{}", site.sections[sub].file.rel_path));
-                    keys.extend(listing(&format!("list:{}", site.sections[sub].file.rel_path), &site.section_pages[sub]));
+                    let src = &site.sections[sub].file.rel_path;
+                    keys.key(&["s:", src]);
+                    listing(&mut keys, &format!("list:{src}"), &site.section_pages[sub]);
                 }
             }
             Task::TaxonomyList(t) => {
-                keys.extend(ancestors(root));
-                keys.push(format!("tax:{}", site.taxonomies[t].name));
+                ancestors(&mut keys, root);
+                keys.key(&["tax:", &site.taxonomies[t].name]);
             }
             Task::Term(t, j, _) => {
-                keys.extend(ancestors(root));
+                ancestors(&mut keys, root);
                 let term = &site.taxonomies[t].terms[j];
                 let key = format!("term:{}/{}", site.taxonomies[t].name, term.slug);
-                keys.extend(pager(&key));
-                keys.extend(listing(&key, &term.pages));
+                pager(&mut keys, &key);
+                listing(&mut keys, &key, &term.pages);
             }
-            Task::NotFound => keys.extend(ancestors(root)),
+            Task::NotFound => ancestors(&mut keys, root),
         }
         keys
-    }
-
-    /// Every output links to the red-flags page and the disclaimer when they are configured.
-    fn config_link_keys(&self) -> impl Iterator<Item = String> + '_ {
-        let c = &self.site.config;
-        [&c.red_flags_page, &c.disclaimer_page].into_iter().flatten().map(|v| format!("url:{}", v.trim_start_matches("@/").split('#').next().unwrap_or_default()))
     }
 
     /// Renders one task; `markdown` is the rendered Markdown of its page or section.

@@ -1,12 +1,14 @@
 //! What changed between two builds, for incremental rendering: which files' Markdown can be reused, whether
-//! the site's structure (pages, order, URLs, templates, terms) is as it was, which templates changed, and which
-//! dependency keys (see `context::Shared::dependencies`) now have different values.
+//! the site's layout (pages, URLs, templates, terms) is as it was and which lists were reordered, which
+//! templates changed, and which dependency keys (see `context::Shared::dependencies`) now have different
+//! values.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::content::SourceFile;
+use crate::context::Task;
 use crate::content::schema::Date;
 use crate::markdown::Rendered;
 use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
@@ -28,7 +30,8 @@ pub(crate) struct MarkdownReuse<'a> {
 }
 
 impl<'a> MarkdownReuse<'a> {
-    pub(crate) fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_structure: bool) -> MarkdownReuse<'a> {
+    /// `same_layout`: every content file has the URL it had (see `Layout`).
+    pub(crate) fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_layout: bool) -> MarkdownReuse<'a> {
         let old = previous.site;
         let old_sections = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
         let mut changed_files: HashSet<&str> = new
@@ -43,7 +46,7 @@ impl<'a> MarkdownReuse<'a> {
             old_sections,
             new,
             images_unchanged: old.image_sizes == new.image_sizes,
-            urls_unchanged: same_structure || old.urls == new.urls,
+            urls_unchanged: same_layout || old.urls == new.urls,
             card_template_changed: changed_templates.contains(CARD_TEMPLATE),
             changed_files,
         }
@@ -69,13 +72,13 @@ impl<'a> MarkdownReuse<'a> {
     }
 }
 
-/// Whether the sitemap's dates are as they were (with the same structure, so the same URLs).
+/// Whether the sitemap's dates are as they were (with the same layout, so the same URLs).
 pub(crate) fn sitemap_unchanged(old: &Site, new: &Site) -> bool {
     old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || a.meta.last_modified() == b.meta.last_modified())
         && old.sections.iter().zip(&new.sections).all(|(a, b)| a.meta.last_reviewed == b.meta.last_reviewed)
 }
 
-/// Whether what the feed shows of each page is as it was (with the same structure).
+/// Whether what the feed shows of each page is as it was (with the same layout).
 pub(crate) fn feed_unchanged(old: &Site, new: &Site) -> bool {
     fn shown(p: &crate::content::Page) -> (Option<Date>, Option<Date>, Option<Date>, &str, Option<&str>) {
         (p.meta.date, p.meta.updated, p.meta.last_reviewed, &p.meta.title, p.meta.description.as_deref())
@@ -83,27 +86,72 @@ pub(crate) fn feed_unchanged(old: &Site, new: &Site) -> bool {
     old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
 }
 
-/// Whether two builds have the same pages, sections, URLs, templates, order and taxonomy terms, so that
-/// every output's structural dependencies are as they were.
-pub(crate) fn same_structure(old: &Site, new: &Site) -> bool {
-    let page = |a: &crate::content::Page, b: &crate::content::Page| {
-        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.aliases == b.meta.aliases
-    };
-    let section = |a: &crate::content::Section, b: &crate::content::Section| {
-        a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template && a.meta.paginate_by == b.meta.paginate_by
-    };
-    let terms = |a: &crate::site::Taxonomy, b: &crate::site::Taxonomy| {
-        a.name == b.name && a.terms.len() == b.terms.len() && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name && x.pages == y.pages)
-    };
-    old.pages.len() == new.pages.len()
-        && old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || page(a, b))
-        && old.sections.len() == new.sections.len()
-        && old.sections.iter().zip(&new.sections).all(|(a, b)| section(a, b))
-        && old.page_section == new.page_section
-        && old.section_pages == new.section_pages
-        && old.subsections == new.subsections
-        && old.taxonomies.len() == new.taxonomies.len()
-        && old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| terms(a, b))
+/// How a build's structure compares with the previous one's, when the two have the same pages, sections,
+/// URLs, templates and taxonomy terms, so that every output is where it was. Lists in which pages moved
+/// (a new title moved a page among others of the same weight or date) are marked: an output that shows one
+/// of them may show other pages now, so its dependencies must be worked out again; every other output's are as
+/// they were.
+pub(crate) struct Layout {
+    reordered_sections: Vec<bool>,
+    /// By taxonomy, then term.
+    reordered_terms: Vec<Vec<bool>>,
+}
+
+impl Layout {
+    /// The same layout, `None` when the structure changed in any other way than lists reordered.
+    pub(crate) fn compare(old: &Site, new: &Site) -> Option<Layout> {
+        let page = |a: &crate::content::Page, b: &crate::content::Page| {
+            a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.aliases == b.meta.aliases
+        };
+        let section = |a: &crate::content::Section, b: &crate::content::Section| {
+            a.file.rel_path == b.file.rel_path && a.path == b.path && a.meta.template == b.meta.template && a.meta.page_template == b.meta.page_template && a.meta.paginate_by == b.meta.paginate_by
+        };
+        let terms = |a: &crate::site::Taxonomy, b: &crate::site::Taxonomy| {
+            a.name == b.name && a.terms.len() == b.terms.len() && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name)
+        };
+        let same = old.pages.len() == new.pages.len()
+            && old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || page(a, b))
+            && old.sections.len() == new.sections.len()
+            && old.sections.iter().zip(&new.sections).all(|(a, b)| section(a, b))
+            && old.page_section == new.page_section
+            && old.subsections == new.subsections
+            && old.taxonomies.len() == new.taxonomies.len()
+            && old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| terms(a, b));
+        if !same {
+            return None;
+        }
+        // A list whose pages differ: reordered if it holds the same pages, else the structure changed.
+        let reordered = |a: &[usize], b: &[usize]| -> Option<bool> {
+            if a == b {
+                return Some(false);
+            }
+            let sorted = |list: &[usize]| {
+                let mut list = list.to_vec();
+                list.sort_unstable();
+                list
+            };
+            (sorted(a) == sorted(b)).then_some(true)
+        };
+        let reordered_sections = old.section_pages.iter().zip(&new.section_pages).map(|(a, b)| reordered(a, b)).collect::<Option<Vec<bool>>>()?;
+        let reordered_terms = old
+            .taxonomies
+            .iter()
+            .zip(&new.taxonomies)
+            .map(|(a, b)| a.terms.iter().zip(&b.terms).map(|(x, y)| reordered(&x.pages, &y.pages)).collect::<Option<Vec<bool>>>())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Layout { reordered_sections, reordered_terms })
+    }
+
+    /// Whether `task`'s output shows a list that was reordered (see `Shared::dependencies`: a page shows its
+    /// neighbours in its section, a section its own list and its subsections', a term its list).
+    pub(crate) fn shows_reordered(&self, site: &Site, task: Task) -> bool {
+        match task {
+            Task::Page(i) => self.reordered_sections[site.page_section[i]],
+            Task::Section(i, _) => self.reordered_sections[i] || site.subsections[i].iter().any(|&s| self.reordered_sections[s]),
+            Task::Term(t, j, _) => self.reordered_terms[t][j],
+            Task::TaxonomyList(_) | Task::NotFound => false,
+        }
+    }
 }
 
 /// Names of templates whose text changed, appeared or disappeared, and every template that uses them.
@@ -125,7 +173,7 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 /// which pages it lists, in what order, `list:SRC#len` how many, `list:SRC#FIELD` that field of a listed page,
 /// `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
 /// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
-pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_structure: bool) -> HashSet<String> {
+pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_layout: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;
     let mut changed = HashSet::default();
@@ -202,13 +250,13 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
     if old.nav() != nav {
         changed.insert("nav".to_owned());
     }
-    // With the same structure, URLs and memberships are as they were; only summaries can have changed.
-    for (src, url) in site.urls.iter().filter(|_| !same_structure) {
+    // With the same layout, URLs are as they were.
+    for (src, url) in site.urls.iter().filter(|_| !same_layout) {
         if old.urls.get(src) != Some(url) {
             changed.insert(format!("url:{src}"));
         }
     }
-    for src in old.urls.keys().filter(|s| !same_structure && !site.urls.contains_key(*s)) {
+    for src in old.urls.keys().filter(|s| !same_layout && !site.urls.contains_key(*s)) {
         changed.insert(format!("url:{src}"));
     }
     for taxonomy in &site.taxonomies {

@@ -15,10 +15,10 @@ use tera::{Context, Tera};
 use crate::HashMap;
 use crate::check::Scan;
 use crate::content::SourceFile;
-use crate::context::{SectionData, Shared, Summaries, Task};
+use crate::context::{KeyList, SectionData, Shared, Summaries, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FEED, FeedEntry, SITEMAP, SitemapEntry};
-use crate::incremental::{MarkdownReuse, changed_keys, changed_templates, feed_unchanged, same_structure, sitemap_unchanged};
+use crate::incremental::{Layout, MarkdownReuse, changed_keys, changed_templates, feed_unchanged, sitemap_unchanged};
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
@@ -90,8 +90,8 @@ pub const SUMMARY_FIELDS: [&str; 13] = ["title", "description", "url", "permalin
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deps {
     pub template: String,
-    pub fixed: Vec<String>,
-    pub read: Vec<String>,
+    pub fixed: KeyList,
+    pub read: KeyList,
 }
 
 /// How much of a render was new work.
@@ -247,16 +247,16 @@ impl Site {
         if let Some(staging) = staging {
             output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
         }
-        Ok((Arc::new(output), Arc::new(Deps { read, ..deps })))
+        Ok((Arc::new(output), Arc::new(Deps { read: read.iter().collect(), ..deps })))
     }
 
     /// A one-off build is never rebuilt incrementally, so its outputs need no dependency keys.
     fn build_deps(&self, task: Task) -> (String, Deps) {
-        (self.output_path(task), Deps { template: self.template(task), fixed: Vec::new(), read: Vec::new() })
+        (self.output_path(task), Deps { template: self.template(task), fixed: KeyList::default(), read: KeyList::default() })
     }
 
     fn fresh_deps(shared: &Shared, task: Task) -> (String, Deps) {
-        (shared.site.output_path(task), Deps { template: shared.site.template(task), fixed: shared.dependencies(task), read: Vec::new() })
+        (shared.site.output_path(task), Deps { template: shared.site.template(task), fixed: shared.dependencies(task), read: KeyList::default() })
     }
 
     /// The generated files, then the static files, sorted by path with the template outputs.
@@ -416,8 +416,8 @@ impl Site {
 
         // Markdown.
         let links = self.markdown_links(&tera, &site_value);
-        let same = previous.is_some_and(|p| same_structure(p.site, self));
-        let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates, same));
+        let layout = previous.and_then(|p| Layout::compare(p.site, self));
+        let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates, layout.is_some()));
         let markdown = |file: &SourceFile, own_path: &str, old: Option<&Arc<Rendered>>| -> (Arc<Rendered>, Vec<Problem>, bool) {
             if let (Some(old), Some(reuse)) = (old, &reuse)
                 && reuse.can_reuse(file, old)
@@ -466,11 +466,11 @@ impl Site {
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
         // Templates.
-        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, same));
+        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some()));
         let tasks = self.tasks(&reads)?;
-        // With the same structure and the same lists split over the same pages, task k is the previous build's
+        // With the same layout and the same lists split over the same pages, task k is the previous build's
         // task k; otherwise outputs are matched by path.
-        let same_tasks = same && previous.is_some_and(|p| p.rendered.tasks == tasks);
+        let same_tasks = layout.is_some() && previous.is_some_and(|p| p.rendered.tasks == tasks);
         let old_by_path: HashMap<&str, &(Arc<Output>, Arc<Deps>)> = match previous {
             Some(p) if !same_tasks => p.rendered.task_outputs.iter().map(|t| (t.0.path.as_str(), t)).collect(),
             _ => HashMap::default(),
@@ -483,17 +483,28 @@ impl Site {
                     .with_max_len(crate::BATCH)
                     .enumerate()
                     .map(|(k, &task)| {
+                        // The previous output of this task, when it was made from the same site data.
                         let (old, fresh_deps) = match previous {
-                            Some(p) if same_tasks => (Some(&p.rendered.task_outputs[k]), None),
-                            _ => {
+                            Some(p) if same_tasks => {
+                                let old = &p.rendered.task_outputs[k];
+                                // An output that shows a reordered list may show other pages now.
+                                if layout.as_ref().is_some_and(|l| l.shows_reordered(self, task)) {
+                                    let (path, deps) = Self::fresh_deps(&shared, task);
+                                    (Some(old).filter(|(_, d)| d.fixed == deps.fixed), Some((path, deps)))
+                                } else {
+                                    (Some(old), None)
+                                }
+                            }
+                            Some(_) => {
                                 let (path, deps) = Self::fresh_deps(&shared, task);
                                 let old = old_by_path.get(path.as_str()).copied().filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
                                 (old, Some((path, deps)))
                             }
+                            None => (None, None),
                         };
                         if let (Some((output, old_deps)), Some(changed)) = (old, &changed)
                             && !changed_templates.contains(&old_deps.template)
-                            && !old_deps.fixed.iter().chain(&old_deps.read).any(|k| changed.contains(k))
+                            && !old_deps.fixed.iter().chain(old_deps.read.iter()).any(|k| changed.contains(k))
                         {
                             return Ok(((output.clone(), old_deps.clone()), false));
                         }
@@ -504,7 +515,7 @@ impl Site {
                     .collect()
             },
             || match previous {
-                Some(p) if same => self.regenerated_files(p),
+                Some(p) if layout.is_some() => self.regenerated_files(p),
                 _ => self.generated_files().into_iter().map(Arc::new).collect(),
             },
         );
@@ -618,7 +629,7 @@ impl Site {
     }
 
     /// The previous build's generated files, with the sitemap and the feed made again if what they show
-    /// changed; the rest follows from the structure, which is the same.
+    /// changed; the rest follows from the layout, which is the same (see `Layout`).
     fn regenerated_files(&self, previous: &Previous) -> Vec<Arc<Output>> {
         let mut outputs = previous.rendered.generated.clone();
         for output in &mut outputs {

@@ -137,9 +137,9 @@ impl Site {
         if problems.is_empty() { Ok(site) } else { Err(problems) }
     }
 
-    /// Whether `content` has the same files as this site and no page changed a field that orders, names or
-    /// groups it: then the common edit (a page's text, not its place in the site) needs no re-indexing. A new
-    /// title keeps the structure when the page keeps its place among its section's and its terms' pages.
+    /// Whether `content` has the same files as this site and no page changed a field that names or groups it:
+    /// then the common edit (a page's text, not its place in the site) needs no re-indexing. A new title may
+    /// move a page within its section's and its terms' lists; `with_pages` sorts those lists again.
     pub fn keeps_structure(&self, content: &content::Content, templates: &TemplateSet) -> bool {
         let placed = |a: &Page, b: &Page| {
             let (m, n) = (&a.meta, &b.meta);
@@ -150,31 +150,22 @@ impl Site {
         let same_pages = self.pages.len() == content.pages.len() && self.pages.iter().zip(&content.pages).all(|(a, b)| Arc::ptr_eq(a, b) || placed(a, b));
         let same_sections = self.sections.len() == content.sections.len()
             && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
-        same_pages && same_sections && templates.dir == self.templates.dir && self.keeps_order(&content.pages)
+        same_pages && same_sections && templates.dir == self.templates.dir
     }
 
-    /// Whether every page whose title changed in `pages` (the same files as this site's, in the same order)
-    /// is still where it was in each list that sorts by title.
-    fn keeps_order(&self, pages: &[Arc<Page>]) -> bool {
-        let retitled: Vec<usize> = (0..pages.len()).filter(|&i| !Arc::ptr_eq(&self.pages[i], &pages[i]) && self.pages[i].meta.title != pages[i].meta.title).collect();
-        if retitled.is_empty() {
-            return true;
-        }
-        // Lists are sorted stably, so ties fall back to the order of the pages (their source paths).
-        fn in_order<K: Ord>(list: &[usize], key: impl Fn(usize) -> K) -> bool {
-            list.windows(2).all(|w| (key(w[0]), w[0]) < (key(w[1]), w[1]))
-        }
-        let section_key = |p: usize| order_key(&pages[p].meta.weight, &pages[p].meta.title);
-        // Terms list pages newest first, then by title (see `index_taxonomies`).
-        let term_key = |p: usize| (std::cmp::Reverse(pages[p].meta.date), pages[p].meta.title.as_str());
-        retitled.iter().all(|&i| {
-            in_order(&self.section_pages[self.page_section[i]], section_key)
-                && self.taxonomies.iter().flat_map(|t| &t.terms).filter(|term| term.pages.contains(&i)).all(|term| in_order(&term.pages, term_key))
-        })
-    }
-
-    /// This site with new pages (see `keeps_structure`), keeping every index.
+    /// This site with new pages (see `keeps_structure`), keeping every index; the lists holding a page whose
+    /// title changed are sorted again, as `index` would sort them.
     pub fn with_pages(&self, content: content::Content, templates: TemplateSet, static_files: Vec<StaticFile>, image_sizes: ImageSizes) -> Site {
+        let retitled: Vec<usize> = (0..content.pages.len()).filter(|&i| !Arc::ptr_eq(&self.pages[i], &content.pages[i]) && self.pages[i].meta.title != content.pages[i].meta.title).collect();
+        let mut section_pages = self.section_pages.clone();
+        let mut taxonomies = self.taxonomies.clone();
+        let pages = &content.pages;
+        for &i in &retitled {
+            section_pages[self.page_section[i]].sort_by(|&a, &b| section_order(pages, a, b));
+            for term in taxonomies.iter_mut().flat_map(|t| &mut t.terms).filter(|term| term.pages.contains(&i)) {
+                term.pages.sort_by(|&a, &b| term_order(pages, a, b));
+            }
+        }
         Site {
             root: self.root.clone(),
             config: self.config.clone(),
@@ -182,9 +173,9 @@ impl Site {
             sections: self.sections.clone(),
             page_section: self.page_section.clone(),
             section_parent: self.section_parent.clone(),
-            section_pages: self.section_pages.clone(),
+            section_pages,
             subsections: self.subsections.clone(),
-            taxonomies: self.taxonomies.clone(),
+            taxonomies,
             static_files,
             templates,
             urls: self.urls.clone(),
@@ -216,7 +207,7 @@ impl Site {
             self.section_pages[section].push(page);
         }
         for list in &mut self.section_pages {
-            list.sort_by(|&a, &b| order_key(&self.pages[a].meta.weight, &self.pages[a].meta.title).cmp(&order_key(&self.pages[b].meta.weight, &self.pages[b].meta.title)));
+            list.sort_by(|&a, &b| section_order(&self.pages, a, b));
         }
         self.subsections = vec![Vec::new(); self.sections.len()];
         for (section, parent) in self.section_parent.iter().enumerate() {
@@ -284,12 +275,9 @@ impl Site {
 
     fn index_taxonomies(&mut self, problems: &mut Vec<Problem>) {
         let mut by_name: BTreeMap<&str, BTreeMap<String, Term>> = self.config.taxonomies.iter().map(|n| (n.as_str(), BTreeMap::new())).collect();
-        // Pages in listing order: newest first, then by title.
+        // Pages in listing order, so that each term lists its pages in that order.
         let mut order: Vec<usize> = (0..self.pages.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&self.pages[a].meta, &self.pages[b].meta);
-            b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
-        });
+        order.sort_by(|&a, &b| term_order(&self.pages, a, b));
         let mut slugs: HashMap<&str, String> = HashMap::default();
         for &i in &order {
             let page = &self.pages[i];
@@ -344,6 +332,18 @@ impl Site {
 /// An owner recorded by its content path is shown as `content/PATH`.
 fn shown_owner(owner: &str) -> String {
     if owner.ends_with(".md") { format!("{}/{owner}", content::CONTENT_DIR) } else { owner.to_owned() }
+}
+
+/// The order of a section's pages: by weight, then title, then source path (the order of `pages`).
+fn section_order(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
+    let key = |i: usize| order_key(&pages[i].meta.weight, &pages[i].meta.title);
+    key(a).cmp(&key(b)).then(a.cmp(&b))
+}
+
+/// The order of a term's pages: newest first, then by title, then source path.
+fn term_order(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
+    let (m, n) = (&pages[a].meta, &pages[b].meta);
+    n.date.cmp(&m.date).then_with(|| m.title.cmp(&n.title)).then(a.cmp(&b))
 }
 
 /// Items without a weight come after weighted ones; ties break on title.

@@ -46,12 +46,14 @@ impl Editor {
     }
 
     fn page_text(&mut self, title: &str) -> String {
-        let weight = self.rng.below(5);
+        // Few weights, so that pages tie on weight in their sections' lists and are ordered by title.
+        let weight = self.rng.below(2);
         let tags: Vec<&str> = (0..self.rng.below(3)).map(|_| *self.rng.pick(TAGS)).collect();
         let len = 5 + self.rng.below(400);
         let body = self.words(len);
         let heading = self.words(2);
-        let date = format!("2026-0{}-1{}", 1 + self.rng.below(9), self.rng.below(10));
+        // Few dates, so that pages tie on date in their tags' lists and are ordered by title.
+        let date = format!("2026-0{}-1{}", 1 + self.rng.below(2), self.rng.below(2));
         let description = self.words(4);
         format!("---\ntitle: {title}\ndescription: {description}\ndate: {date}\nweight: {weight}\ntags: {tags:?}\n---\n## {heading}\n\n{body}\n\nSee [the first note](@/notes/first.md#links).\n")
     }
@@ -64,7 +66,7 @@ impl Editor {
             self.write(&rel, &text);
             return vec![self.root.join(rel)];
         }
-        let choice = self.rng.below(15);
+        let choice = self.rng.below(17);
         let touched: Vec<String> = match choice {
             0 | 1 => {
                 let dir = *self.rng.pick(&["notes", "extra", "notes/deep"]);
@@ -192,6 +194,16 @@ impl Editor {
                 self.write(rel, &text);
                 vec![rel.to_owned()]
             }
+            14 | 15 if !self.created.is_empty() => {
+                // A new title alone: the page may move within its section's and its tags' lists (where
+                // weights or dates tie).
+                let rel = self.rng.pick(&self.created).clone();
+                let title = format!("title: {} {n}", self.words(1));
+                let text = fs::read_to_string(self.root.join(&rel)).unwrap();
+                let text = text.lines().map(|l| if l.starts_with("title:") { title.clone() } else { l.to_owned() }).collect::<Vec<_>>().join("\n") + "\n";
+                self.write(&rel, &text);
+                vec![rel]
+            }
             _ => {
                 let rel = "content/extra/_index.md";
                 let text = format!("---\ntitle: Extra {n}\nweight: {}\n---\n", self.rng.below(20));
@@ -296,7 +308,6 @@ fn an_edit_rerenders_the_outputs_that_show_what_changed() {
     // page, which lists every section's pages.
     let report = edit("---\ntitle: P10 renamed\nweight: 10\n---\nText 10, now longer.\n");
     assert_eq!((report.stats.templates_rendered, report.written), (5, 5), "{report:?}");
-    drop(edit);
     let html = fs::read_to_string(output.join("more/p10/index.html")).unwrap();
     assert!(html.contains("now longer") && html.contains("P10 renamed"));
     let neighbour = fs::read_to_string(output.join("more/p11/index.html")).unwrap();

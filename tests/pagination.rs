@@ -192,3 +192,52 @@ fn a_retitled_page_renders_again_only_the_part_of_the_list_that_shows_it() {
     let second = html(&output.join("walks/page/2/index.html"));
     assert_eq!(texts(&second, ".page-list h3").first().map(String::as_str), Some("Walk 12"));
 }
+
+#[test]
+fn a_retitle_that_moves_a_page_to_another_part_of_a_list_renders_the_parts_it_moved_through() {
+    // Walks without weights: the section and the tag both list them by title, ten to a page.
+    let unweighted = |title: &str| format!("---\ntitle: {title}\ntags: [walking]\n---\nA walk.\n");
+    let site = walks_site("paginate_by: 10\n", "", 0);
+    for i in 1..=30 {
+        write(site.path(), &format!("content/walks/w{i:02}.md"), &unweighted(&format!("Walk {i:02}")));
+    }
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let titles = |rel: &str, css: &str| texts(&html(&output.join(rel)), css);
+    let walks = |numbers: &mut dyn Iterator<Item = usize>| numbers.map(|i| format!("Walk {i:02}")).collect::<Vec<_>>();
+    assert_eq!(titles("tags/walking/page/2/index.html", ".page-list h2"), walks(&mut (11..=20)));
+
+    // Walk 5, renamed "Walk 99", moves from the first part of each list to the last, and every walk after it
+    // moves up one place, into the part before when it was first in its own.
+    let page = site.path().join("content/walks/w05.md");
+    fs::write(&page, unweighted("Walk 99")).unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &page, &mut changes);
+    let report = workspace.rebuild(&changes).unwrap();
+    assert!(!report.full);
+    let mut last = walks(&mut (22..=30));
+    last.push("Walk 99".to_owned());
+    for (list, css) in [("walks/", ".page-list h3"), ("tags/walking/", ".page-list h2")] {
+        assert_eq!(titles(&format!("{list}index.html"), css), walks(&mut [1, 2, 3, 4, 6, 7, 8, 9, 10, 11].into_iter()), "{list}");
+        assert_eq!(titles(&format!("{list}page/2/index.html"), css), walks(&mut (12..=21)), "{list}");
+        assert_eq!(titles(&format!("{list}page/3/index.html"), css), last, "{list}");
+    }
+
+    let clean = tempfile::tempdir().unwrap();
+    let build_clean = |name: &str| {
+        let out = clean.path().join(name);
+        psoas::cmd::build::build(site.path(), &psoas::cmd::build::BuildArgs { output: out.clone(), ..args() }).unwrap();
+        snapshot_tree(&out)
+    };
+    assert_eq!(snapshot_tree(&output), build_clean("first"), "the rebuild equals a clean build");
+
+    // Walk 30, renamed "Walk 00", moves to the top of both lists, and among the first six walks, which the
+    // home page shows.
+    fs::write(site.path().join("content/walks/w30.md"), unweighted("Walk 00")).unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &site.path().join("content/walks/w30.md"), &mut changes);
+    workspace.rebuild(&changes).unwrap();
+    assert!(fs::read_to_string(output.join("index.html")).unwrap().contains("Walk 00"));
+    assert_eq!(snapshot_tree(&output), build_clean("second"), "the rebuild equals a clean build");
+}
