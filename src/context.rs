@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::incremental::KeyList;
 use crate::diagnostics::Problem;
 use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
@@ -60,43 +61,6 @@ impl SectionData {
             })
             .collect();
         value
-    }
-}
-
-/// Dependency keys, in one buffer: a rebuild scans every output's keys (hundreds of thousands of them in a
-/// large site), and keys side by side in memory, made without an allocation each, keep that scan fast.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct KeyList {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl KeyList {
-    /// Adds the key made of `parts`, joined.
-    pub fn key(&mut self, parts: &[&str]) {
-        for part in parts {
-            self.text.push_str(part);
-        }
-        self.ends.push(u32::try_from(self.text.len()).expect("dependency keys of one output fit in 4 GiB"));
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let key = &self.text[start..end as usize];
-            start = end as usize;
-            key
-        })
-    }
-}
-
-impl<S: AsRef<str>> FromIterator<S> for KeyList {
-    fn from_iter<I: IntoIterator<Item = S>>(keys: I) -> KeyList {
-        let mut list = KeyList::default();
-        for key in keys {
-            list.key(&[key.as_ref()]);
-        }
-        list
     }
 }
 

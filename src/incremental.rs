@@ -16,6 +16,72 @@ use crate::site::Site;
 use crate::templates;
 use crate::{HashMap, HashSet};
 
+/// Dependency keys, in one buffer, each with its hash: a rebuild checks every output's keys against the
+/// changed ones (hundreds of thousands of keys in a large site), and keys side by side in memory, made without
+/// an allocation each and compared by hash first, keep that check fast.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct KeyList {
+    text: String,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl KeyList {
+    /// Adds the key made of `parts`, joined.
+    pub fn key(&mut self, parts: &[&str]) {
+        let start = self.text.len();
+        for part in parts {
+            self.text.push_str(part);
+        }
+        self.hashes.push(key_hash(&self.text[start..]));
+        self.ends.push(u32::try_from(self.text.len()).expect("dependency keys of one output fit in 4 GiB"));
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for KeyList {
+    fn from_iter<I: IntoIterator<Item = S>>(keys: I) -> KeyList {
+        let mut list = KeyList::default();
+        for key in keys {
+            list.key(&[key.as_ref()]);
+        }
+        list
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
+/// The keys whose values changed (see `changed_keys`).
+pub(crate) struct KeySet {
+    keys: HashSet<String>,
+    /// Their hashes, sorted.
+    hashes: Vec<u64>,
+}
+
+impl KeySet {
+    pub(crate) fn new(keys: HashSet<String>) -> KeySet {
+        let mut hashes: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
+        hashes.sort_unstable();
+        KeySet { keys, hashes }
+    }
+
+    /// Whether `list` holds any of these keys.
+    pub(crate) fn meets(&self, list: &KeyList) -> bool {
+        list.hashes.iter().enumerate().any(|(i, h)| self.hashes.binary_search(h).is_ok() && self.keys.contains(list.get(i)))
+    }
+}
+
 /// When a file's Markdown can be taken from the previous build.
 pub(crate) struct MarkdownReuse<'a> {
     pub(crate) previous: &'a Previous<'a>,

@@ -15,10 +15,10 @@ use tera::{Context, Tera};
 use crate::HashMap;
 use crate::check::Scan;
 use crate::content::SourceFile;
-use crate::context::{KeyList, SectionData, Shared, Summaries, Task};
+use crate::context::{SectionData, Shared, Summaries, Task};
 use crate::diagnostics::Problem;
 use crate::feeds::{self, FEED, FeedEntry, SITEMAP, SitemapEntry};
-use crate::incremental::{Layout, MarkdownReuse, changed_keys, changed_templates, feed_unchanged, sitemap_unchanged};
+use crate::incremental::{KeyList, KeySet, Layout, MarkdownReuse, changed_keys, changed_templates, feed_unchanged, sitemap_unchanged};
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
@@ -466,7 +466,7 @@ impl Site {
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
         let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
         // Templates.
-        let changed = previous.map(|p| changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some()));
+        let changed = previous.map(|p| KeySet::new(changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some())));
         let tasks = self.tasks(&reads)?;
         // With the same layout and the same lists split over the same pages, task k is the previous build's
         // task k; otherwise outputs are matched by path.
@@ -504,7 +504,8 @@ impl Site {
                         };
                         if let (Some((output, old_deps)), Some(changed)) = (old, &changed)
                             && !changed_templates.contains(&old_deps.template)
-                            && !old_deps.fixed.iter().chain(old_deps.read.iter()).any(|k| changed.contains(k))
+                            && !changed.meets(&old_deps.fixed)
+                            && !changed.meets(&old_deps.read)
                         {
                             return Ok(((output.clone(), old_deps.clone()), false));
                         }

@@ -159,7 +159,7 @@ fn check(site: &Site, rendered: &RenderedSite, previous: Option<&RenderedSite>) 
 /// written beside its destination and renamed over it, so a reader never sees half a file.
 fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], changed_static: &HashSet<String>) -> Result<(usize, usize)> {
     use rayon::prelude::*;
-    let old_by_path: std::collections::HashMap<&str, &Arc<Output>> = old.iter().map(|o| (o.path.as_str(), o)).collect();
+    let old_by_path: crate::HashMap<&str, &Arc<Output>> = old.iter().map(|o| (o.path.as_str(), o)).collect();
     let to_write: Vec<&Arc<Output>> = new
         .iter()
         .filter(|o| match old_by_path.get(o.path.as_str()) {
@@ -173,7 +173,7 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
         .collect();
     to_write.par_iter().try_for_each(|o| write_atomically(output, o))?;
 
-    let new_paths: HashSet<&str> = new.iter().map(|o| o.path.as_str()).collect();
+    let new_paths: crate::HashSet<&str> = new.iter().map(|o| o.path.as_str()).collect();
     let mut removed = 0;
     for gone in old.iter().filter(|o| !new_paths.contains(o.path.as_str())) {
         let path = output.join(&gone.path);
