@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::content::SourceFile;
-use crate::context::Task;
 use crate::content::schema::Date;
+use crate::context::Task;
 use crate::markdown::Rendered;
 use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
 use crate::site::Site;
@@ -40,10 +40,6 @@ impl KeyList {
     fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
     }
 }
 
