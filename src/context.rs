@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
-use crate::incremental::KeyList;
 use crate::diagnostics::Problem;
+use crate::incremental::KeyList;
 use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
 use crate::render::SUMMARY_FIELDS;

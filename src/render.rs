@@ -483,24 +483,18 @@ impl Site {
                     .with_max_len(crate::BATCH)
                     .enumerate()
                     .map(|(k, &task)| {
-                        // The previous output of this task, when it was made from the same site data.
+                        // The previous output of this task, when it was made from the same site data: the one in
+                        // its place, whose dependencies are as they were unless it shows a reordered list (it may
+                        // show other pages now); else the one at its path, if its dependencies are the same.
+                        let in_place = previous.filter(|_| same_tasks).map(|p| &p.rendered.task_outputs[k]);
                         let (old, fresh_deps) = match previous {
-                            Some(p) if same_tasks => {
-                                let old = &p.rendered.task_outputs[k];
-                                // An output that shows a reordered list may show other pages now.
-                                if layout.as_ref().is_some_and(|l| l.shows_reordered(self, task)) {
-                                    let (path, deps) = Self::fresh_deps(&shared, task);
-                                    (Some(old).filter(|(_, d)| d.fixed == deps.fixed), Some((path, deps)))
-                                } else {
-                                    (Some(old), None)
-                                }
-                            }
+                            None => (None, None),
+                            Some(_) if in_place.is_some() && !layout.as_ref().is_some_and(|l| l.shows_reordered(self, task)) => (in_place, None),
                             Some(_) => {
                                 let (path, deps) = Self::fresh_deps(&shared, task);
-                                let old = old_by_path.get(path.as_str()).copied().filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
+                                let old = in_place.or_else(|| old_by_path.get(path.as_str()).copied()).filter(|(_, d)| d.template == deps.template && d.fixed == deps.fixed);
                                 (old, Some((path, deps)))
                             }
-                            None => (None, None),
                         };
                         if let (Some((output, old_deps)), Some(changed)) = (old, &changed)
                             && !changed_templates.contains(&old_deps.template)

@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+use crate::HashMap;
 use crate::config::Config;
 use crate::content::{self, Page, Section};
 use crate::diagnostics::Problem;
 use crate::templates::{TemplateSet, embedded};
 use crate::urls::slugify;
-use crate::HashMap;
 
 pub const STATIC_DIR: &str = "static";
 
