@@ -35,6 +35,23 @@ pub fn pager_path(list_path: &str, k: usize) -> String {
     if k == 0 { list_path.to_owned() } else { format!("{list_path}page/{}/", k + 1) }
 }
 
+/// Which pages of a split list of `count` pages page `current` links to by number (all from 0): the first, the
+/// last, and the one either side of itself, which fit a phone's width. A gap of one page would take as much room
+/// as the page, so that page is shown instead.
+pub fn pager_window(current: usize, count: usize) -> Vec<usize> {
+    let near = current.saturating_sub(1)..(current + 2).min(count);
+    let mut shown: Vec<usize> = Vec::with_capacity(7);
+    for k in (count > 0).then_some(0).into_iter().chain(near).chain(count.checked_sub(1)) {
+        match shown.last() {
+            Some(&last) if k <= last => continue,
+            Some(&last) if k == last + 2 => shown.push(last + 1),
+            _ => {}
+        }
+        shown.push(k);
+    }
+    shown
+}
+
 /// Section values, assembled from summaries on demand (for `section.html`, `index.html` and `get_section`).
 #[derive(Default)]
 pub struct SectionData {
@@ -514,6 +531,15 @@ impl Shared<'_> {
         let url = |k: usize| Value::from(site.url(&pager_path(&list_path, k)));
         let listed = site.listed_pages(task).len();
         let pages: Vec<Value> = site.pager_pages(task, &self.reads).iter().map(|&p| project(&self.summaries.get(p), reads.fields())).collect();
+        let mut shown = 0;
+        let pagers: Vec<Value> = pager_window(k, count)
+            .into_iter()
+            .map(|n| {
+                let gap_before = n > shown;
+                shown = n + 1;
+                object([("number", (n + 1).into()), ("url", url(n)), ("current", (n == k).into()), ("gap_before", gap_before.into())])
+            })
+            .collect();
         Some(object([
             ("pages", pages.into()),
             ("current_index", (k + 1).into()),
@@ -524,6 +550,7 @@ impl Shared<'_> {
             ("last", url(count - 1)),
             ("previous", if k > 0 { url(k - 1) } else { Value::Null }),
             ("next", if k + 1 < count { url(k + 1) } else { Value::Null }),
+            ("pagers", pagers.into()),
         ]))
     }
 
@@ -608,4 +635,30 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pager_links_the_ends_and_its_neighbours_and_skips_no_single_page() {
+        assert_eq!(pager_window(0, 1), [0]);
+        assert_eq!(pager_window(2, 5), [0, 1, 2, 3, 4]);
+        assert_eq!(pager_window(0, 12), [0, 1, 11]);
+        assert_eq!(pager_window(2, 12), [0, 1, 2, 3, 11]);
+        assert_eq!(pager_window(3, 12), [0, 1, 2, 3, 4, 11], "page 2 rather than a gap of one");
+        assert_eq!(pager_window(4, 12), [0, 3, 4, 5, 11]);
+        assert_eq!(pager_window(9, 12), [0, 8, 9, 10, 11]);
+        assert_eq!(pager_window(11, 12), [0, 10, 11]);
+        assert!(pager_window(0, 0).is_empty());
+        for count in 1..40 {
+            for current in 0..count {
+                let shown = pager_window(current, count);
+                assert!(shown.contains(&0) && shown.contains(&current) && shown.contains(&(count - 1)), "{current} of {count}: {shown:?}");
+                assert!(shown.windows(2).all(|w| w[1] > w[0] && w[1] != w[0] + 2), "{current} of {count}: {shown:?}");
+                assert!(shown.len() <= 7, "{current} of {count}: {shown:?}");
+            }
+        }
+    }
 }

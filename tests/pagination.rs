@@ -86,6 +86,44 @@ fn a_long_section_is_split_into_linked_pages_that_list_it_in_order() {
     assert!(sitemap.contains("https://example.org/repo/walks/</loc>") && !sitemap.contains("/page/2/"), "{sitemap}");
 }
 
+/// The numbered links of a part of a split list: (number, href, current, an ellipsis before it).
+fn numbered(html: &Html) -> Vec<(String, String, bool, bool)> {
+    all(html, ".pager-numbers li")
+        .iter()
+        .map(|li| {
+            let a = li.select(&Selector::parse("a").unwrap()).next().expect("each number is a link");
+            let gap = li.select(&Selector::parse(".pager-gap[aria-hidden=true]").unwrap()).next().is_some();
+            (a.text().collect::<String>(), a.value().attr("href").unwrap().to_owned(), a.value().attr("aria-current") == Some("page"), gap)
+        })
+        .collect()
+}
+
+#[test]
+fn each_part_of_a_long_list_links_the_first_the_last_and_its_neighbours_by_number() {
+    let site = walks_site("", "paginate_by: 2\n", 24);
+    try_build(site.path()).unwrap();
+    let out = site.path().join("public");
+    let part = |k: usize| html(&out.join(if k == 1 { "walks/index.html".to_owned() } else { format!("walks/page/{k}/index.html") }));
+    let href = |k: usize| if k == 1 { "/repo/walks/".to_owned() } else { format!("/repo/walks/page/{k}/") };
+    let expect = |current: usize, shown: &[(usize, bool)]| -> Vec<(String, String, bool, bool)> {
+        shown.iter().map(|&(k, gap)| (format!("Page {k}"), href(k), k == current, gap)).collect()
+    };
+    assert_eq!(numbered(&part(1)), expect(1, &[(1, false), (2, false), (12, true)]));
+    assert_eq!(numbered(&part(4)), expect(4, &[(1, false), (2, false), (3, false), (4, false), (5, false), (12, true)]), "page 2 rather than an ellipsis for it");
+    assert_eq!(numbered(&part(6)), expect(6, &[(1, false), (5, true), (6, false), (7, false), (12, true)]));
+    assert_eq!(numbered(&part(12)), expect(12, &[(1, false), (11, true), (12, false)]));
+    // The ellipsis is for the eye; a screen reader hears "Page 1", "Page 5"...
+    assert_eq!(texts(&part(6), ".pager-numbers li a span.visually-hidden"), ["Page"; 5]);
+
+    // Three parts: all three by number.
+    let site = walks_site("", "paginate_by: 10\n", 25);
+    try_build(site.path()).unwrap();
+    let second = html(&site.path().join("public/walks/page/2/index.html"));
+    let shown = numbered(&second);
+    assert_eq!(shown.iter().map(|(n, ..)| n.as_str()).collect::<Vec<_>>(), ["Page 1", "Page 2", "Page 3"]);
+    assert_eq!(shown.iter().map(|&(_, _, current, gap)| (current, gap)).collect::<Vec<_>>(), [(false, false), (true, false), (false, false)]);
+}
+
 #[test]
 fn terms_split_at_the_site_setting_and_a_section_can_choose_its_own() {
     // The site splits lists at 4 entries; the section keeps all of its on one page.

@@ -88,6 +88,32 @@ test("the parts of a topic's list link to each other, from the keyboard, and lis
   });
 });
 
+test("each part links every part of a short list by number, marks its own, and the links are big enough to tap", async () => {
+  await withPage({ viewport: { width: 375, height: 800 } }, async (page) => {
+    await page.goto(base + "stretches/page/2/");
+    const pager = page.getByRole("navigation", { name: "Pages of this list" });
+    const numbers = pager.locator(".pager-numbers a");
+    const names = await numbers.evaluateAll((links) => links.map((a) => a.textContent.trim()));
+    assert.ok(names.length >= 3, names.join(", "));
+    assert.deepEqual(names, names.map((_, i) => `Page ${i + 1}`), "a list this short shows every part, in order");
+    const current = pager.getByRole("link", { name: "Page 2", exact: true });
+    assert.equal(await current.getAttribute("aria-current"), "page");
+    assert.equal(await pager.locator(".pager-numbers [aria-current]").count(), 1);
+    for (const box of await numbers.evaluateAll((links) => links.map((a) => a.getBoundingClientRect().toJSON()))) {
+      assert.ok(box.width >= 44 && box.height >= 44, `a number is ${box.width}x${box.height} px`);
+    }
+    // The current part stands out: its colors are not those of the other numbers.
+    const colors = await numbers.evaluateAll((links) => links.map((a) => getComputedStyle(a).backgroundColor));
+    assert.notEqual(colors[1], colors[0]);
+    const first = pager.getByRole("link", { name: "Page 1", exact: true });
+    await first.focus();
+    await Promise.all([page.waitForURL(base + "stretches/"), page.keyboard.press("Enter")]);
+    const last = page.getByRole("navigation", { name: "Pages of this list" }).getByRole("link", { name: `Page ${names.length}`, exact: true });
+    await Promise.all([page.waitForURL(base + `stretches/page/${names.length}/`), last.click()]);
+    await page.locator(".pager-numbers").screenshot({ path: artifact(`screenshots/stretches-numbers-${names.length}-375.png`) });
+  });
+});
+
 for (const colorScheme of ["light", "dark"]) {
   test(`the later parts of a topic and a tag pass axe in the ${colorScheme} color scheme, and fit a phone`, async () => {
     await withPage({ viewport: { width: 375, height: 800 }, colorScheme }, async (page) => {
