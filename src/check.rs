@@ -3,6 +3,8 @@
 //! output (reported against the template), must point at a file the build writes and an id that file has.
 //! Duplicate ids within a page are reported too, since they make anchors ambiguous.
 
+use std::borrow::Cow;
+
 use crate::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -33,9 +35,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     rendered.outputs.par_iter().with_max_len(crate::BATCH).for_each(|o| {
         o.scan();
     });
-    let scans: HashMap<&str, &Scan> = rendered.outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
-    let files: HashSet<&str> = rendered.outputs.iter().map(|o| o.path.as_str()).collect();
-    let index = Index { files, scans };
+    let index = Index::new(&rendered.outputs);
     let unchanged = previous.and_then(|old| unchanged_outputs(rendered, old));
     let is_fresh = |output: &Output| unchanged.as_ref().is_none_or(|set| !set.contains(&(output as *const Output as usize)));
 
@@ -89,8 +89,8 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
             }
             let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
             for raw in &scan.links {
-                let href = &unescape_html(raw);
-                if from_markdown.contains(href.as_str()) {
+                let href = &*unescape_html(raw);
+                if from_markdown.contains(href) {
                     continue;
                 }
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
@@ -154,7 +154,19 @@ fn unchanged_outputs(new: &RenderedSite, old: &RenderedSite) -> Option<HashSet<u
 
 struct Index<'a> {
     files: HashSet<&'a str>,
+    /// Each folder with an `index.html`, by its path without the final slash (`""` for the home page), and
+    /// that file's path.
+    folders: HashMap<&'a str, &'a str>,
     scans: HashMap<&'a str, &'a Scan>,
+}
+
+impl<'a> Index<'a> {
+    fn new(outputs: &'a [std::sync::Arc<Output>]) -> Index<'a> {
+        let scans = outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
+        let files: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+        let folders = files.iter().filter_map(|&f| Some((if f == "index.html" { "" } else { f.strip_suffix("/index.html")? }, f))).collect();
+        Index { files, folders, scans }
+    }
 }
 
 impl Index<'_> {
@@ -167,7 +179,7 @@ impl Index<'_> {
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
         let Some(scan) = self.scans.get(file) else { return Ok(()) };
         let fragment = percent_decode(fragment);
-        if scan.ids.contains(&fragment) {
+        if scan.ids.iter().any(|id| *id == fragment) {
             return Ok(());
         }
         let help = match did_you_mean(&fragment, scan.ids.iter().map(String::as_str)) {
@@ -180,9 +192,9 @@ impl Index<'_> {
     fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
         let target = percent_decode(target);
         if target.is_empty() || target.ends_with('/') {
-            return self.files.get(format!("{target}index.html").as_str()).copied();
+            return self.folders.get(target.strip_suffix('/').unwrap_or_default()).copied();
         }
-        self.files.get(target.as_str()).or_else(|| self.files.get(format!("{target}/index.html").as_str())).copied()
+        self.files.get(&*target).or_else(|| self.folders.get(&*target)).copied()
     }
 }
 
@@ -258,9 +270,9 @@ fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Reso
 }
 
 /// Decodes the character references attribute values may contain (Tera escapes `/` as `&#x2F;`).
-fn unescape_html(text: &str) -> String {
+fn unescape_html(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -294,7 +306,7 @@ fn unescape_html(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
@@ -339,7 +351,7 @@ pub fn scan_html(html: &str) -> Scan {
                 let value = &html[start..end];
                 j = if quoted { (end + 1).min(len) } else { end };
                 if attr.eq_ignore_ascii_case(b"id") {
-                    scan.ids.push(unescape_html(value));
+                    scan.ids.push(unescape_html(value).into_owned());
                 } else if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src")) && !name.eq_ignore_ascii_case(b"base") {
                     scan.links.push(value.to_owned());
                 }
@@ -382,6 +394,25 @@ mod tests {
         assert_eq!(scan.links, ["/up/", "i.svg"]);
         let unclosed = scan_html("<a href=\"/x/\"><!-- never closed <a href=\"/no/\">");
         assert_eq!(unclosed.links, ["/x/"]);
+    }
+
+    #[test]
+    fn a_folder_is_found_with_or_without_its_final_slash_and_anchors_by_their_decoded_ids() {
+        let html = |path: &str, text: &str| {
+            std::sync::Arc::new(Output::new(path.to_owned(), Body::Html { text: text.to_owned(), template: None, source: None, markdown_hrefs: Vec::new() }))
+        };
+        let outputs = [html("index.html", "<h1 id=how-to-stretch>Home</h1>"), html("walks/index.html", "<h2 id=\"caf\u{e9}\">x</h2>"), html("walks/map.svg", ""), html("fooindex.html", "")];
+        let index = Index::new(&outputs);
+        for (target, file) in [("", "index.html"), ("walks/", "walks/index.html"), ("walks", "walks/index.html"), ("walks/index.html", "walks/index.html"), ("walks/map.svg", "walks/map.svg"), ("fooindex.html", "fooindex.html")] {
+            assert_eq!(index.resolve(target), Some(file), "{target:?}");
+        }
+        for missing in ["walks//", "walk", "foo", "walks/map.svg/", "walks/map"] {
+            assert_eq!(index.resolve(missing), None, "{missing:?}");
+        }
+        assert!(index.check("walks", Some("caf%C3%A9")).is_ok());
+        assert!(index.check("", Some("how-to-stretch")).is_ok());
+        let (message, help) = index.check("", Some("how-to-strech")).unwrap_err();
+        assert_eq!((message.as_str(), help.as_str()), ("no anchor `#how-to-strech` in `index.html`", "did you mean `#how-to-stretch`?"));
     }
 
     #[test]

@@ -181,11 +181,11 @@ impl Site {
     }
 
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{path}", self.config.base_url)
+        [self.config.base_url.as_str(), path].concat()
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.config.base_path())
+        [self.config.base_path(), path].concat()
     }
 
     /// Renders every page, section, taxonomy page and generated file.

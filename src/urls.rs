@@ -1,6 +1,8 @@
 //! Slugs and URL paths. Every URL the site emits is built here from a site-relative path, so the base path
 //! (`/repo/` on a GitHub Pages project site) is applied in exactly one place.
 
+use std::borrow::Cow;
+
 /// Lowercase ASCII letters and digits, other runs of characters folded to single hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -68,9 +70,9 @@ pub fn normalize(path: &str) -> Option<String> {
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written).
-pub fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -86,7 +88,7 @@ pub fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`, or is protocol-relative).
