@@ -35,9 +35,9 @@ pub fn pager_path(list_path: &str, k: usize) -> String {
     if k == 0 { list_path.to_owned() } else { format!("{list_path}page/{}/", k + 1) }
 }
 
-/// Which pages of a split list of `count` pages page `current` links to by number (all from 0): the first, the
-/// last, and the one either side of itself, which fit a phone's width. A gap of one page would take as much room
-/// as the page, so that page is shown instead.
+/// The parts of a split list (`count` of them, numbered from 0) that part `current` links to by number: the
+/// first, the last, and the one on either side of itself, few enough to fit a phone's width. Leaving out a
+/// single part would save no room (its ellipsis is as wide), so that part is shown instead.
 pub fn pager_window(current: usize, count: usize) -> Vec<usize> {
     let near = current.saturating_sub(1)..(current + 2).min(count);
     let mut shown: Vec<usize> = Vec::with_capacity(7);
@@ -531,12 +531,12 @@ impl Shared<'_> {
         let url = |k: usize| Value::from(site.url(&pager_path(&list_path, k)));
         let listed = site.listed_pages(task).len();
         let pages: Vec<Value> = site.pager_pages(task, &self.reads).iter().map(|&p| project(&self.summaries.get(p), reads.fields())).collect();
-        let mut shown = 0;
+        let mut next_unshown = 0;
         let pagers: Vec<Value> = pager_window(k, count)
             .into_iter()
             .map(|n| {
-                let gap_before = n > shown;
-                shown = n + 1;
+                let gap_before = n > next_unshown;
+                next_unshown = n + 1;
                 object([("number", (n + 1).into()), ("url", url(n)), ("current", (n == k).into()), ("gap_before", gap_before.into())])
             })
             .collect();
