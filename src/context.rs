@@ -225,6 +225,8 @@ impl Site {
             let (Task::Section(_, k) | Task::Term(_, _, k)) = task else { unreachable!("only listings are split") };
             format!("writes `{output}`, where page {} of the list at `/{}` goes", k + 1, self.list_path(task))
         };
+        // The listing page a file written at `output` would replace.
+        let pager_at = |output: &str| output.strip_suffix("index.html").and_then(|dir| pagers.get(dir)).copied();
         let help = "give it another URL (a `slug`, or another file name), or set `paginate_by` so that the list needs fewer pages";
         let mut problems = Vec::new();
         let files = self.pages.iter().map(|p| (&p.file, &p.path)).chain(self.sections.iter().map(|s| (&s.file, &s.path)));
@@ -236,13 +238,13 @@ impl Site {
         for page in &self.pages {
             for alias in &page.meta.aliases {
                 let output = crate::urls::alias_output(alias);
-                if let Some(&task) = output.strip_suffix("index.html").and_then(|dir| pagers.get(dir)) {
+                if let Some(task) = pager_at(&output) {
                     problems.push(Problem::new(page.file.display_path(), format!("alias `{alias}` {}", which(task, &output))).help("remove the alias, or point it at a URL nothing else uses"));
                 }
             }
         }
         for file in &self.static_files {
-            if let Some(&task) = file.path.strip_suffix("index.html").and_then(|dir| pagers.get(dir)) {
+            if let Some(task) = pager_at(&file.path) {
                 problems.push(Problem::new(format!("{}/{}", crate::site::STATIC_DIR, file.path), which(task, &file.path)).help("move or rename the file"));
             }
         }

@@ -657,14 +657,15 @@ impl Site {
 
     /// The Atom feed of the newest dated pages.
     fn feed(&self) -> Output {
-        let mut dated: Vec<&Arc<crate::content::Page>> = self.pages.iter().filter(|p| p.meta.date.is_some()).collect();
-        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)));
+        let mut dated: Vec<usize> = (0..self.pages.len()).filter(|&i| self.pages[i].meta.date.is_some()).collect();
+        dated.sort_by(|&a, &b| crate::site::newest_first(&self.pages, a, b));
         let entries: Vec<FeedEntry> = dated
             .iter()
             .take(50)
-            .map(|p| {
+            .map(|&i| {
+                let p = &self.pages[i];
                 let published = p.meta.date.expect("filtered on date");
-                let updated = [p.meta.updated, p.meta.last_reviewed].into_iter().flatten().max().map_or(published, |d| d.max(published));
+                let updated = p.meta.last_modified().unwrap_or(published);
                 FeedEntry { title: p.meta.title.clone(), permalink: self.permalink(&p.path), summary: p.meta.description.clone(), published: published.rfc3339(), updated: updated.rfc3339() }
             })
             .collect();

@@ -160,11 +160,12 @@ impl Site {
         let mut section_pages = self.section_pages.clone();
         let mut taxonomies = self.taxonomies.clone();
         let pages = &content.pages;
-        for &i in &retitled {
-            section_pages[self.page_section[i]].sort_by(|&a, &b| section_order(pages, a, b));
-            for term in taxonomies.iter_mut().flat_map(|t| &mut t.terms).filter(|term| term.pages.contains(&i)) {
-                term.pages.sort_by(|&a, &b| term_order(pages, a, b));
-            }
+        let sections: crate::HashSet<usize> = retitled.iter().map(|&i| self.page_section[i]).collect();
+        for s in sections {
+            section_pages[s].sort_by(|&a, &b| section_order(pages, a, b));
+        }
+        for term in taxonomies.iter_mut().flat_map(|t| &mut t.terms).filter(|term| retitled.iter().any(|i| term.pages.contains(i))) {
+            term.pages.sort_by(|&a, &b| newest_first(pages, a, b));
         }
         Site {
             root: self.root.clone(),
@@ -277,7 +278,7 @@ impl Site {
         let mut by_name: BTreeMap<&str, BTreeMap<String, Term>> = self.config.taxonomies.iter().map(|n| (n.as_str(), BTreeMap::new())).collect();
         // Pages in listing order, so that each term lists its pages in that order.
         let mut order: Vec<usize> = (0..self.pages.len()).collect();
-        order.sort_by(|&a, &b| term_order(&self.pages, a, b));
+        order.sort_by(|&a, &b| newest_first(&self.pages, a, b));
         let mut slugs: HashMap<&str, String> = HashMap::default();
         for &i in &order {
             let page = &self.pages[i];
@@ -340,8 +341,8 @@ fn section_order(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering 
     key(a).cmp(&key(b)).then(a.cmp(&b))
 }
 
-/// The order of a term's pages: newest first, then by title, then source path.
-fn term_order(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
+/// The order of a term's pages and of the feed: newest first, then by title, then source path.
+pub(crate) fn newest_first(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
     let (m, n) = (&pages[a].meta, &pages[b].meta);
     n.date.cmp(&m.date).then_with(|| m.title.cmp(&n.title)).then(a.cmp(&b))
 }
