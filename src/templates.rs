@@ -99,21 +99,20 @@ impl TemplateSet {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL in the output unreadable; `/` is harmless.
         tera.set_escape_fn(crate::markdown::escape);
-        let mut problems = Vec::new();
-        // Parse one by one first, so each syntax error is reported against its own file.
-        for (name, text) in &self.sources {
-            if let Err(error) = tera::Template::new(name, None, text) {
-                problems.push(self.parse_problem(name, text, &error));
-            }
-        }
+        let Err(error) = tera.add_raw_templates(self.sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) else {
+            return Ok(tera);
+        };
+        // Tera stops at the first error. Parsing one by one reports every syntax error against its own file;
+        // with none, what failed is a reference between templates.
+        let problems: Vec<Problem> = self
+            .sources
+            .iter()
+            .filter_map(|(name, text)| tera::Template::new(name, None, text).err().map(|e| self.parse_problem(name, text, &e)))
+            .collect();
         if !problems.is_empty() {
             return Err(problems);
         }
-        if let Err(error) = tera.add_raw_templates(self.sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
-            return Err(vec![Problem::new(TEMPLATES_DIR, error_chain(&error))
-                .help("check that every template named in `extends`, `include` and `import` exists")]);
-        }
-        Ok(tera)
+        Err(vec![Problem::new(TEMPLATES_DIR, error_chain(&error)).help("check that every template named in `extends`, `include` and `import` exists")])
     }
 
     fn parse_problem(&self, name: &str, text: &str, error: &tera::Error) -> Problem {

@@ -288,3 +288,22 @@ fn every_problem_of_a_build_is_reported_together_in_file_order() {
     );
     assert!(text.ends_with("build failed: 3 problems"));
 }
+
+#[test]
+fn every_template_with_a_syntax_error_is_reported_against_its_own_file() {
+    let text = error_for(&[
+        ("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}{{ page.title }{% endblock %}"),
+        ("templates/section.html", "{% extends \"base.html\" %}\n{% block main %}\n{% if section %}{% endblock %}"),
+    ]);
+    assert!(text.contains("error: templates/page.html:2:31: template syntax error"), "{text}");
+    assert!(text.contains("error: templates/section.html:3:"), "{text}");
+    assert!(text.ends_with("build failed: 2 problems"), "{text}");
+}
+
+#[test]
+fn a_template_extending_a_missing_one_names_both() {
+    let text = error_for(&[("templates/page.html", "{% extends \"frame.html\" %}\n{% block main %}{{ page.title }}{% endblock %}")]);
+    assert!(text.starts_with("error: templates: "), "{text}");
+    assert!(text.contains("page.html") && text.contains("frame.html"), "{text}");
+    assert!(text.contains("help: check that every template named in `extends`, `include` and `import` exists"), "{text}");
+}
