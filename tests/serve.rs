@@ -178,3 +178,14 @@ fn serves_like_github_pages_and_refuses_traversal() {
     }
     assert_eq!(get(port, "/notes/first/").0, 404, "outside the base path");
 }
+
+/// A rebuild's fresh memory would otherwise be zeroed 2 MiB at a time (see `prefer_small_pages`).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_runs_without_transparent_huge_pages() {
+    let server = start(fixture_site());
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("THP_enabled:")).expect("the kernel reports THP_enabled");
+    assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    assert_eq!(get(server.port, "/repo/notes/").0, 200, "and serves as usual");
+}
