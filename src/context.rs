@@ -193,7 +193,7 @@ impl Site {
             Task::Term(..) => self.config.paginate_by,
             _ => return None,
         };
-        (by > 0 && reads.get(&self.template(task)).is_some_and(|r| r.paginated)).then_some(by)
+        (by > 0 && reads.get(self.template(task)).is_some_and(|r| r.paginated)).then_some(by)
     }
 
     /// How many pages a listing task's list is split over (1 for other tasks, and for an empty list).
@@ -261,21 +261,20 @@ impl Site {
         }
     }
 
-    pub fn template(&self, task: Task) -> String {
-        let site = self;
+    /// The name of the template that renders `task`.
+    pub fn template(&self, task: Task) -> &str {
         match task {
             Task::Page(i) => {
-                let page = &site.pages[i];
-                let section = &site.sections[site.page_section[i]];
-                page.meta.template.clone().or_else(|| section.meta.page_template.clone()).unwrap_or_else(|| "page.html".to_owned())
+                let section = &self.sections[self.page_section[i]];
+                self.pages[i].meta.template.as_deref().or(section.meta.page_template.as_deref()).unwrap_or("page.html")
             }
             Task::Section(i, _) => {
-                let section = &site.sections[i];
-                section.meta.template.clone().unwrap_or_else(|| if section.dir.is_empty() { "index.html" } else { "section.html" }.to_owned())
+                let section = &self.sections[i];
+                section.meta.template.as_deref().unwrap_or(if section.dir.is_empty() { "index.html" } else { "section.html" })
             }
-            Task::TaxonomyList(_) => "taxonomy_list.html".to_owned(),
-            Task::Term(..) => "taxonomy_term.html".to_owned(),
-            Task::NotFound => "404.html".to_owned(),
+            Task::TaxonomyList(_) => "taxonomy_list.html",
+            Task::Term(..) => "taxonomy_term.html",
+            Task::NotFound => "404.html",
         }
     }
 }
@@ -283,7 +282,7 @@ impl Site {
 impl Shared<'_> {
     /// What `task`'s template can read of page summaries.
     fn reads(&self, task: Task) -> &Reads {
-        self.reads.get(&self.site.template(task)).unwrap_or(&Reads::ANY)
+        self.reads.get(self.site.template(task)).unwrap_or(&Reads::ANY)
     }
 
     /// The site data a task's context is built from, as keys (see `incremental::changed_keys`).
@@ -392,7 +391,7 @@ impl Shared<'_> {
         // The theme's frame around the content is a few KiB, and each listed page a few hundred bytes.
         let content = ["page", "section"].into_iter().find_map(|key| context.0.get(key)?.get("content")?.as_str()).map_or(0, str::len);
         let capacity = 16 * 1024 + content + 512 * site.listing_size(task, &self.reads);
-        templates::render(self.tera, &site.templates, &template, &context.into_context(), &what, capacity)
+        templates::render(self.tera, &site.templates, template, &context.into_context(), &what, capacity)
     }
 
     /// Context values every template gets.

@@ -252,11 +252,11 @@ impl Site {
 
     /// A one-off build is never rebuilt incrementally, so its outputs need no dependency keys.
     fn build_deps(&self, task: Task) -> (String, Deps) {
-        (self.output_path(task), Deps { template: self.template(task), fixed: KeyList::default(), read: KeyList::default() })
+        (self.output_path(task), Deps { template: self.template(task).to_owned(), fixed: KeyList::default(), read: KeyList::default() })
     }
 
     fn fresh_deps(shared: &Shared, task: Task) -> (String, Deps) {
-        (shared.site.output_path(task), Deps { template: shared.site.template(task), fixed: shared.dependencies(task), read: KeyList::default() })
+        (shared.site.output_path(task), Deps { template: shared.site.template(task).to_owned(), fixed: shared.dependencies(task), read: KeyList::default() })
     }
 
     /// The generated files, then the static files, sorted by path with the template outputs.
@@ -305,7 +305,7 @@ impl Site {
         let tasks = self.tasks(&reads)?;
         let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
         staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
-        let mut looks_up: HashMap<String, bool> = HashMap::default();
+        let mut looks_up: HashMap<&str, bool> = HashMap::default();
         let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(self.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
 
         // Wave one: sections' Markdown, then every page that can be rendered from its own Markdown and its
