@@ -278,13 +278,17 @@ fn main() {
         }
         let latencies = watch_latency(&binary, &site, edits);
         for (edit, what) in [(Edit::Text, "text edit (new words)"), (Edit::Title, "title edit (page keeps its place)"), (Edit::Move, "title edit that moves the page in its lists")] {
-            let mut times: Vec<Duration> = latencies.iter().filter(|(e, _)| *e == edit).map(|(_, t)| *t).collect();
+            let in_order: Vec<Duration> = latencies.iter().filter(|(e, _)| *e == edit).map(|(_, t)| *t).collect();
+            let mut times = in_order.clone();
             times.sort();
+            // Each edit in the order made, so an outlier shows whether it came first or from a busy disk.
+            let each: Vec<String> = in_order.into_iter().map(ms).collect();
             latency_lines.push(format!(
-                "{pages} pages: one-page {what} to rewritten output in `psoas watch`: median {} ms, max {} ms over {} edits (target < 50 ms)",
+                "{pages} pages: one-page {what} to rewritten output in `psoas watch`: median {} ms, max {} ms over {} edits (target < 50 ms); in order: {}",
                 ms(median(times.clone())),
                 ms(*times.last().unwrap()),
-                times.len()
+                times.len(),
+                each.join(" ")
             ));
         }
     }
