@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn a_folder_is_found_with_or_without_its_final_slash_and_anchors_by_their_decoded_ids() {
         let html = |path: &str, text: &str| {
-            std::sync::Arc::new(Output::new(path.to_owned(), Body::Html { text: text.to_owned(), template: None, source: None, markdown_hrefs: Vec::new() }))
+            std::sync::Arc::new(Output::new(path.to_owned(), Body::Html { text: crate::render::Held::new(text.to_owned()), template: None, source: None, markdown_hrefs: Vec::new() }))
         };
         let outputs = [html("index.html", "<h1 id=how-to-stretch>Home</h1>"), html("walks/index.html", "<h2 id=\"caf\u{e9}\">x</h2>"), html("walks/map.svg", ""), html("fooindex.html", "")];
         let index = Index::new(&outputs);

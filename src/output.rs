@@ -156,7 +156,8 @@ fn write_one(base: &Path, output: &Output) -> Result<()> {
 /// output must not change the source).
 pub fn write_output(output: &Output, dest: &Path) -> io::Result<()> {
     match &output.body {
-        Body::Html { text, .. } | Body::Text(text) => fs::write(dest, text),
+        Body::Html { text, .. } => text.with(|t| fs::write(dest, t.expect("an output's HTML is dropped only once written"))),
+        Body::Text(text) => fs::write(dest, text),
         Body::Static(StaticSource::Embedded(bytes)) => fs::write(dest, bytes),
         Body::Static(StaticSource::Disk(source)) => fs::copy(source, dest).map(|_| ()),
     }

@@ -38,9 +38,28 @@ pub struct Output {
 pub enum Body {
     /// An HTML page; `template` names the template that produced it, `markdown_hrefs` the hrefs that came
     /// from Markdown (already checked with source positions).
-    Html { text: String, template: Option<String>, source: Option<String>, markdown_hrefs: Vec<String> },
+    Html { text: Held, template: Option<String>, source: Option<String>, markdown_hrefs: Vec<String> },
     Text(String),
     Static(StaticSource),
+}
+
+/// A page's HTML, held until it is written: `psoas watch` keeps every output between rebuilds (to reuse what
+/// did not change), and once written, the file on disk has the bytes.
+pub struct Held(std::sync::Mutex<Option<String>>);
+
+impl Held {
+    pub fn new(text: String) -> Held {
+        Held(std::sync::Mutex::new(Some(text)))
+    }
+
+    /// Calls `f` with the text, or with `None` once it has been dropped.
+    pub fn with<R>(&self, f: impl FnOnce(Option<&str>) -> R) -> R {
+        f(self.0.lock().expect("not poisoned").as_deref())
+    }
+
+    pub fn drop_text(&self) {
+        *self.0.lock().expect("not poisoned") = None;
+    }
 }
 
 impl Output {
@@ -55,28 +74,39 @@ impl Output {
     /// Writes an HTML output now and keeps only what link checking needs.
     fn write_and_drop_text(&mut self, staging: &Staging) -> std::io::Result<()> {
         self.scan();
-        if let Body::Html { text, .. } = &mut self.body {
-            staging.write(&self.path, text.as_bytes())?;
-            *text = String::new();
+        if let Body::Html { text, .. } = &self.body {
+            text.with(|t| staging.write(&self.path, t.expect("an output is written once").as_bytes()))?;
+            text.drop_text();
             self.written = true;
         }
         Ok(())
     }
 
-    /// Ids and links of an HTML output, computed once and kept with it across rebuilds.
+    /// Ids and links of an HTML output, computed once (before its HTML is dropped) and kept with it across
+    /// rebuilds.
     pub fn scan(&self) -> Option<&Scan> {
         match &self.body {
-            Body::Html { text, .. } => Some(self.scan.get_or_init(|| crate::check::scan_html(text))),
+            Body::Html { text, .. } => Some(self.scan.get_or_init(|| text.with(|t| crate::check::scan_html(t.expect("an output is scanned before its HTML is dropped"))))),
             _ => None,
         }
     }
 
-    /// The bytes to write, when they are in memory.
-    pub fn bytes(&self) -> Option<&[u8]> {
+    /// Calls `f` with the bytes to write when they are in memory: `None` for a static file on disk, and for
+    /// HTML already written and dropped (see `drop_html`).
+    pub fn with_bytes<R>(&self, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
         match &self.body {
-            Body::Html { text, .. } | Body::Text(text) => Some(text.as_bytes()),
-            Body::Static(StaticSource::Embedded(bytes)) => Some(bytes),
-            Body::Static(StaticSource::Disk(_)) => None,
+            Body::Html { text, .. } => text.with(|t| f(t.map(str::as_bytes))),
+            Body::Text(text) => f(Some(text.as_bytes())),
+            Body::Static(StaticSource::Embedded(bytes)) => f(Some(bytes)),
+            Body::Static(StaticSource::Disk(_)) => f(None),
+        }
+    }
+
+    /// Frees an HTML output's text once it is written; its scan stays.
+    pub fn drop_html(&self) {
+        if let Body::Html { text, .. } = &self.body {
+            self.scan();
+            text.drop_text();
         }
     }
 }
@@ -242,7 +272,7 @@ impl Site {
             _ => None,
         };
         let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
-        let body = Body::Html { text, template: Some(deps.template.clone()), source, markdown_hrefs };
+        let body = Body::Html { text: Held::new(text), template: Some(deps.template.clone()), source, markdown_hrefs };
         let mut output = Output::new(path, body);
         if let Some(staging) = staging {
             output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
@@ -617,7 +647,7 @@ impl Site {
             for alias in &page.meta.aliases {
                 let path = crate::urls::alias_output(alias);
                 let text = feeds::redirect(&self.url(&page.path), &self.permalink(&page.path));
-                outputs.push(Output::new(path, Body::Html { text, template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() }));
+                outputs.push(Output::new(path, Body::Html { text: Held::new(text), template: None, source: Some(page.file.display_path()), markdown_hrefs: Vec::new() }));
             }
         }
         outputs

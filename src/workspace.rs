@@ -142,6 +142,12 @@ impl Workspace {
             removed,
             elapsed: start.elapsed(),
         };
+        // Written now, so the files hold the HTML (the next rebuild compares against them): about a third of
+        // what a watched site keeps in memory.
+        {
+            use rayon::prelude::*;
+            rendered.outputs.par_iter().with_max_len(crate::BATCH).for_each(|o| o.drop_html());
+        }
         // Dropping the previous build frees a lot of small allocations: do it off the rebuild's path.
         if let Some(old) = self.last.replace(Built { site, rendered }) {
             std::thread::spawn(move || drop(old));
@@ -161,13 +167,17 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
     use rayon::prelude::*;
     let old_by_path: crate::HashMap<&str, &Arc<Output>> = old.iter().map(|o| (o.path.as_str(), o)).collect();
     let to_write: Vec<&Arc<Output>> = new
-        .iter()
+        .par_iter()
         .filter(|o| match old_by_path.get(o.path.as_str()) {
             Some(previous) if Arc::ptr_eq(previous, o) => false,
-            Some(previous) => match (previous.bytes(), o.bytes()) {
-                (Some(a), Some(b)) => a != b,
-                _ => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
-            },
+            Some(previous) => o.with_bytes(|new_bytes| match new_bytes {
+                // The previous build's HTML was dropped once written: the file has its bytes.
+                Some(b) => previous.with_bytes(|old_bytes| match old_bytes {
+                    Some(a) => a != b,
+                    None => fs::read(output.join(&o.path)).map_or(true, |a| a != b),
+                }),
+                None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
+            }),
             None => true,
         })
         .collect();
@@ -203,4 +213,46 @@ fn write_atomically(base: &Path, output: &Output) -> Result<()> {
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let temp = parent.join(format!(".{}.psoas-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
     output::write_output(output, &temp).and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pages of HTML still held in memory by the last build.
+    fn held_html(workspace: &Workspace) -> usize {
+        let outputs = &workspace.last.as_ref().expect("built").rendered.outputs;
+        outputs.iter().filter(|o| matches!(o.body, Body::Html { .. }) && o.with_bytes(|b| b.is_some())).count()
+    }
+
+    #[test]
+    fn a_watched_site_keeps_no_html_once_written_and_an_edit_still_writes_only_what_changed() {
+        let site = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = site.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("site.yaml", "title: Test\nbase_url: https://example.org/repo/\n");
+        write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        for k in 1..=3 {
+            write(&format!("content/walks/w{k}.md"), &format!("---\ntitle: Walk {k}\n---\nSee [the next](@/walks/w{}.md).\n", k % 3 + 1));
+        }
+        let mut workspace = Workspace::new(site.path(), &site.path().join("public"), None, false).unwrap();
+        let full = workspace.build_all().unwrap();
+        assert!(full.written > 5, "{full:?}");
+        assert_eq!(held_html(&workspace), 0);
+
+        // A new word re-renders the page alone, which is written; its HTML is dropped in turn.
+        write("content/walks/w2.md", "---\ntitle: Walk 2\n---\nSee [the next](@/walks/w3.md), slowly.\n");
+        let changes = Changes { content: HashSet::from(["walks/w2.md".to_owned()]), ..Changes::default() };
+        let report = workspace.rebuild(&changes).unwrap();
+        assert_eq!((report.stats.templates_rendered, report.written), (1, 1), "{report:?}");
+        assert!(fs::read_to_string(site.path().join("public/walks/w2/index.html")).unwrap().contains("slowly"));
+        assert_eq!(held_html(&workspace), 0);
+
+        // Saving it unchanged writes nothing.
+        let report = workspace.rebuild(&changes).unwrap();
+        assert_eq!(report.written, 0, "{report:?}");
+    }
 }
