@@ -7,6 +7,8 @@ use crate::markdown::escape;
 /// Where the sitemap and the Atom feed go in the output.
 pub const SITEMAP: &str = "sitemap.xml";
 pub const FEED: &str = "atom.xml";
+/// How many of the newest dated pages the feed lists.
+pub const FEED_ENTRIES: usize = 50;
 
 pub struct SitemapEntry {
     pub permalink: String,

@@ -688,10 +688,16 @@ impl Site {
     /// The Atom feed of the newest dated pages.
     fn feed(&self) -> Output {
         let mut dated: Vec<usize> = (0..self.pages.len()).filter(|&i| self.pages[i].meta.date.is_some()).collect();
-        dated.sort_by(|&a, &b| crate::site::newest_first(&self.pages, a, b));
+        let order = |&a: &usize, &b: &usize| crate::site::newest_first(&self.pages, a, b);
+        // Only the newest few show: pick them out, and sort those alone (a rebuild that retitles a page makes
+        // the feed again, and a large site has thousands of dated pages).
+        if dated.len() > feeds::FEED_ENTRIES {
+            dated.select_nth_unstable_by(feeds::FEED_ENTRIES - 1, order);
+            dated.truncate(feeds::FEED_ENTRIES);
+        }
+        dated.sort_by(order);
         let entries: Vec<FeedEntry> = dated
             .iter()
-            .take(50)
             .map(|&i| {
                 let p = &self.pages[i];
                 let published = p.meta.date.expect("filtered on date");

@@ -224,3 +224,26 @@ fn the_cli_exits_0_on_success_and_1_on_problems() {
         assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: psoas"));
     }
 }
+
+#[test]
+fn the_feed_lists_the_newest_fifty_pages_newest_first_then_by_title() {
+    // 70 dated pages over 20 days (so dates repeat and titles break the ties), titles out of step with the
+    // file names, and one undated page, which the feed leaves out.
+    let mut files: Vec<(String, String)> = (0..70)
+        .map(|k| {
+            let title = format!("Note {}", (k * 37) % 70);
+            (format!("content/notes/n{k:02}.md"), format!("---\ntitle: {title}\ndate: 2026-03-{:02}\n---\nText.\n", 1 + k % 20))
+        })
+        .collect();
+    files.push(("content/notes/undated.md".into(), "---\ntitle: Aaa undated\n---\nText.\n".into()));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = site(&refs);
+    try_build(site.path()).unwrap();
+
+    let mut expected: Vec<(u32, String)> = (0..70).map(|k| (1 + k % 20, format!("Note {}", (k * 37) % 70))).collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let expected: Vec<String> = expected.into_iter().take(50).map(|(_, title)| title).collect();
+    let atom = fs::read_to_string(site.path().join("public/atom.xml")).unwrap();
+    let listed: Vec<&str> = atom.split("<entry>").skip(1).map(|e| e.split_once("<title>").unwrap().1.split_once("</title>").unwrap().0).collect();
+    assert_eq!(listed, expected);
+}
