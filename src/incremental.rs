@@ -63,18 +63,36 @@ pub(crate) struct KeySet {
     keys: HashSet<String>,
     /// Their hashes, sorted.
     hashes: Vec<u64>,
+    /// One bit for each value of the top `FILTER_BITS` bits of a hash, set for these keys' hashes: a rebuild
+    /// tests every key of every output, and almost none of them changed, so most are ruled out by one bit.
+    filter: Vec<u64>,
+}
+
+const FILTER_BITS: u32 = 16;
+
+/// The bit of `filter` for a hash: its top bits, which Fx hashing mixes best.
+fn filter_slot(hash: u64) -> usize {
+    (hash >> (64 - FILTER_BITS)) as usize
 }
 
 impl KeySet {
     pub(crate) fn new(keys: HashSet<String>) -> KeySet {
         let mut hashes: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
         hashes.sort_unstable();
-        KeySet { keys, hashes }
+        let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+        for &h in &hashes {
+            filter[filter_slot(h) / 64] |= 1 << (filter_slot(h) % 64);
+        }
+        KeySet { keys, hashes, filter }
+    }
+
+    fn may_hold(&self, hash: u64) -> bool {
+        self.filter[filter_slot(hash) / 64] & (1 << (filter_slot(hash) % 64)) != 0
     }
 
     /// Whether `list` holds any of these keys.
     pub(crate) fn meets(&self, list: &KeyList) -> bool {
-        list.hashes.iter().enumerate().any(|(i, h)| self.hashes.binary_search(h).is_ok() && self.keys.contains(list.get(i)))
+        list.hashes.iter().enumerate().any(|(i, &h)| self.may_hold(h) && self.hashes.binary_search(&h).is_ok() && self.keys.contains(list.get(i)))
     }
 }
 
@@ -334,4 +352,27 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
         }
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_set_meets_exactly_the_lists_that_hold_one_of_its_keys() {
+        let pool: Vec<String> = (0..4000).map(|k| format!("p:section-{}/page-{k:05}.md#title", k % 10)).collect();
+        for changed_count in [0, 1, 3, 50, 2000] {
+            let changed: HashSet<String> = pool.iter().step_by(7).take(changed_count).cloned().collect();
+            let set = KeySet::new(changed.clone());
+            for start in (0..pool.len()).step_by(13) {
+                let keys = &pool[start..(start + 20).min(pool.len())];
+                let list: KeyList = keys.iter().collect();
+                assert_eq!(set.meets(&list), keys.iter().any(|k| changed.contains(k)), "{changed_count} changed, list from {start}");
+            }
+        }
+        // A key that only shares a prefix, or differs in its last byte, is not a changed key.
+        let set = KeySet::new(HashSet::from_iter(["p:a.md#title".to_owned()]));
+        assert!(set.meets(&["x", "p:a.md#title"].into_iter().collect()));
+        assert!(!set.meets(&["p:a.md#titl", "p:a.md#titlf", "p:a.md#title "].into_iter().collect()));
+    }
 }
