@@ -402,7 +402,12 @@ impl Shared<'_> {
         let nav: Vec<Value> = self
             .nav
             .iter()
-            .map(|(t, url, p)| json!({"title": t, "url": url, "current": !p.is_empty() && path.starts_with(p.as_str())}))
+            .map(|(t, url, p)| {
+                // `aria_current`, the attribute's value: this is the entry's own page, or a page inside it.
+                let inside = !p.is_empty() && path.starts_with(p.as_str());
+                let aria_current = if p == path { Some("page") } else { inside.then_some("true") };
+                json!({"title": t, "url": url, "current": inside, "aria_current": aria_current})
+            })
             .collect();
         context.insert("nav", nav);
         let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();

@@ -201,3 +201,22 @@ fn pages_make_no_third_party_requests() {
         }
     }
 }
+
+#[test]
+fn the_main_navigation_marks_the_section_a_reader_is_in() {
+    let site = &built().site;
+    let root = site.root_section();
+    for &s in &site.subsections[root] {
+        let section = &site.sections[s];
+        let marks = |path: &str| -> Vec<(String, Option<String>)> {
+            select(&page_html(path), "nav[aria-label=Main] a").iter().map(|a| (text(a), a.value().attr("aria-current").map(str::to_owned))).collect()
+        };
+        let expect = |value: &str| -> Vec<(String, Option<String>)> {
+            site.subsections[root].iter().map(|&t| (site.sections[t].meta.title.clone(), (t == s).then(|| value.to_owned()))).collect()
+        };
+        let on_section = marks(&section.path);
+        assert_eq!(on_section[..site.subsections[root].len()], expect("page")[..], "{}", section.path);
+        let page = site.section_pages[s].first().map(|&p| &site.pages[p].path).expect("each section has pages");
+        assert_eq!(marks(page)[..site.subsections[root].len()], expect("true")[..], "{page}");
+    }
+}
