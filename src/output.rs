@@ -76,15 +76,6 @@ fn absolute_clean(root: &Path, path: &Path) -> PathBuf {
     resolved
 }
 
-/// Writes all outputs into a new folder beside `output` and swaps it in. Returns the number of files written.
-pub fn write_site(output: &Path, outputs: &[Arc<Output>]) -> Result<usize> {
-    let staging = Staging::new(output)?;
-    staging.create_dirs(outputs.iter().map(|o| o.path.as_str()))?;
-    staging.write_outputs(outputs)?;
-    staging.swap_in()?;
-    Ok(outputs.len())
-}
-
 /// A new site being written beside the output folder; dropped without `swap_in`, it is deleted and the
 /// output folder is untouched.
 pub struct Staging {

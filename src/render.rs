@@ -223,6 +223,12 @@ impl Site {
         self.render_from(None)
     }
 
+    /// Renders everything as `render` does, writing each template output into `staging` as soon as it is
+    /// rendered and keeping only its links and ids, so the whole site's HTML is never in memory at once.
+    pub fn render_writing(&self, staging: &Staging) -> Result<RenderedSite, Vec<Problem>> {
+        self.render_with(None, Some(staging))
+    }
+
     fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Value) -> MarkdownLinks<'a> {
         MarkdownLinks { site: self, tera, site_value, page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect() }
     }
@@ -430,6 +436,10 @@ impl Site {
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
     pub fn render_from(&self, previous: Option<&Previous>) -> Result<RenderedSite, Vec<Problem>> {
+        self.render_with(previous, None)
+    }
+
+    fn render_with(&self, previous: Option<&Previous>, staging: Option<&Staging>) -> Result<RenderedSite, Vec<Problem>> {
         let changed_templates = previous.map(|p| changed_templates(&p.site.templates, &self.templates)).unwrap_or_default();
         // Templates are parsed once, and again only when one changed.
         let (mut tera, reads) = match previous {
@@ -498,6 +508,10 @@ impl Site {
         // Templates.
         let changed = previous.map(|p| KeySet::new(changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some())));
         let tasks = self.tasks(&reads)?;
+        if let Some(staging) = staging {
+            let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
+            staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
+        }
         // With the same layout and the same lists split over the same pages, task k is the previous build's
         // task k; otherwise outputs are matched by path.
         let same_tasks = layout.is_some() && previous.is_some_and(|p| p.rendered.tasks == tasks);
@@ -535,7 +549,7 @@ impl Site {
                         }
                         // Fresh keys even with the same structure: a changed template may read other fields.
                         let (path, deps) = fresh_deps.unwrap_or_else(|| Self::fresh_deps(&shared, task));
-                        self.render_task(&shared, task, path, deps, task_markdown(task, &pages, &sections), None).map(|output| (output, true))
+                        self.render_task(&shared, task, path, deps, task_markdown(task, &pages, &sections), staging).map(|output| (output, true))
                     })
                     .collect()
             },

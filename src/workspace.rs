@@ -84,9 +84,13 @@ impl Workspace {
     pub fn build_all(&mut self) -> Result<Report> {
         let start = Instant::now();
         let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
-        let rendered = site.render().map_err(|p| Problems(p).sorted())?;
+        // Pages go into a staging folder as they are rendered; it replaces the output only if every check passes.
+        let staging = output::Staging::new(&self.output)?;
+        let rendered = site.render_writing(&staging).map_err(|p| Problems(p).sorted())?;
         check(&site, &rendered, None)?;
-        let written = output::write_site(&self.output, &rendered.outputs)?;
+        staging.write_outputs(&rendered.outputs)?;
+        staging.swap_in()?;
+        let written = rendered.outputs.len();
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, true, written, 0, start))
     }
@@ -219,6 +223,13 @@ fn write_atomically(base: &Path, output: &Output) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// Writes `text` to `rel` under `root`, making its folders.
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
     /// Pages of HTML still held in memory by the last build.
     fn held_html(workspace: &Workspace) -> usize {
         let outputs = &workspace.last.as_ref().expect("built").rendered.outputs;
@@ -228,11 +239,7 @@ mod tests {
     #[test]
     fn a_watched_site_keeps_no_html_once_written_and_an_edit_still_writes_only_what_changed() {
         let site = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = site.path().join(rel);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| write(site.path(), rel, text);
         write("site.yaml", "title: Test\nbase_url: https://example.org/repo/\n");
         write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
         for k in 1..=3 {
@@ -254,5 +261,29 @@ mod tests {
         // Saving it unchanged writes nothing.
         let report = workspace.rebuild(&changes).unwrap();
         assert_eq!(report.written, 0, "{report:?}");
+    }
+
+    #[test]
+    fn a_full_rebuild_that_fails_its_checks_leaves_the_output_as_it_was() {
+        let site = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| write(site.path(), rel, text);
+        write("site.yaml", "title: Test\nbase_url: https://example.org/repo/\n");
+        write("content/_index.md", "---\ntitle: Home\n---\nSee [the walk](@/walks/w1.md).\n");
+        write("content/walks/w1.md", "---\ntitle: Walk 1\n---\nText.\n");
+        let output = site.path().join("public");
+        let mut workspace = Workspace::new(site.path(), &output, None, false).unwrap();
+        workspace.build_all().unwrap();
+        let before = fs::read_to_string(output.join("walks/w1/index.html")).unwrap();
+
+        // A config change builds everything again; pages are written into a staging folder as they are
+        // rendered, and a broken anchor, found by the check after rendering, must leave the output alone.
+        write("content/walks/w1.md", "---\ntitle: Walk 1, changed\n---\nSee [the top](@/_index.md#no-such-heading).\n");
+        write("site.yaml", "title: Test 2\nbase_url: https://example.org/repo/\n");
+        let changes = Changes { config: true, content: HashSet::from(["walks/w1.md".to_owned()]), ..Changes::default() };
+        let error = format!("{:#}", workspace.rebuild(&changes).unwrap_err());
+        assert!(error.contains("no anchor `#no-such-heading`"), "{error}");
+        assert_eq!(fs::read_to_string(output.join("walks/w1/index.html")).unwrap(), before);
+        let beside: Vec<String> = fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(beside.iter().all(|name| !name.contains("psoas-new")), "the staging folder is removed: {beside:?}");
     }
 }
