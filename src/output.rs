@@ -114,16 +114,18 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one file whose folder exists.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        fs::write(self.dir.path().join(path), bytes)
+    /// Writes one output whose folder exists, then frees its HTML: the file holds it now.
+    pub fn write(&self, output: &Output) -> io::Result<()> {
+        write_output(output, &self.dir.path().join(&output.path))?;
+        output.drop_html();
+        Ok(())
     }
 
     /// Writes the outputs not written yet, in parallel.
     pub fn write_outputs(&self, outputs: &[Arc<Output>]) -> Result<()> {
         let pending: Vec<&Arc<Output>> = outputs.iter().filter(|o| !o.is_written()).collect();
         self.create_dirs(pending.iter().map(|o| o.path.as_str()))?;
-        pending.par_iter().try_for_each(|o| write_one(self.dir.path(), o))
+        pending.par_iter().try_for_each(|o| self.write(o).with_context(|| format!("cannot write {}", self.dir.path().join(&o.path).display())))
     }
 
     pub fn swap_in(self) -> Result<()> {
@@ -136,11 +138,6 @@ impl Staging {
 /// `a/b/c` -> `a`, `a/b`, `a/b/c`.
 fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
     dir.match_indices('/').map(move |(i, _)| &dir[..i]).chain(std::iter::once(dir))
-}
-
-fn write_one(base: &Path, output: &Output) -> Result<()> {
-    let path = base.join(&output.path);
-    write_output(output, &path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes an output's bytes to `dest`; a static file on disk is copied (never hard-linked: editing the

@@ -31,8 +31,6 @@ pub struct Output {
     pub path: String,
     pub body: Body,
     scan: OnceLock<Scan>,
-    /// Already written to the staging folder (its text was then dropped; its scan is kept).
-    written: bool,
 }
 
 pub enum Body {
@@ -64,22 +62,12 @@ impl Held {
 
 impl Output {
     pub fn new(path: String, body: Body) -> Output {
-        Output { path, body, scan: OnceLock::new(), written: false }
+        Output { path, body, scan: OnceLock::new() }
     }
 
+    /// Whether the output has been written: HTML is dropped only once written (see `drop_html`).
     pub fn is_written(&self) -> bool {
-        self.written
-    }
-
-    /// Writes an HTML output now and keeps only what link checking needs.
-    fn write_and_drop_text(&mut self, staging: &Staging) -> std::io::Result<()> {
-        self.scan();
-        if let Body::Html { text, .. } = &self.body {
-            text.with(|t| staging.write(&self.path, t.expect("an output is written once").as_bytes()))?;
-            text.drop_text();
-            self.written = true;
-        }
-        Ok(())
+        matches!(&self.body, Body::Html { text, .. } if text.with(|t| t.is_none()))
     }
 
     /// Ids and links of an HTML output, computed once (before its HTML is dropped) and kept with it across
@@ -279,9 +267,9 @@ impl Site {
         };
         let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
         let body = Body::Html { text: Held::new(text), template: Some(deps.template.clone()), source, markdown_hrefs };
-        let mut output = Output::new(path, body);
+        let output = Output::new(path, body);
         if let Some(staging) = staging {
-            output.write_and_drop_text(staging).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
+            staging.write(&output).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
         }
         Ok((Arc::new(output), Arc::new(Deps { read: read.iter().collect(), ..deps })))
     }

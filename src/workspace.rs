@@ -146,12 +146,6 @@ impl Workspace {
             removed,
             elapsed: start.elapsed(),
         };
-        // Written now, so the files hold the HTML (the next rebuild compares against them): about a third of
-        // what a watched site keeps in memory.
-        {
-            use rayon::prelude::*;
-            rendered.outputs.par_iter().with_max_len(crate::BATCH).for_each(|o| o.drop_html());
-        }
         // Dropping the previous build frees a lot of small allocations: do it off the rebuild's path.
         if let Some(old) = self.last.replace(Built { site, rendered }) {
             std::thread::spawn(move || drop(old));
@@ -174,14 +168,21 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
         .par_iter()
         .filter(|o| match old_by_path.get(o.path.as_str()) {
             Some(previous) if Arc::ptr_eq(previous, o) => false,
-            Some(previous) => o.with_bytes(|new_bytes| match new_bytes {
-                // The previous build's HTML was dropped once written: the file has its bytes.
-                Some(b) => previous.with_bytes(|old_bytes| match old_bytes {
-                    Some(a) => a != b,
-                    None => fs::read(output.join(&o.path)).map_or(true, |a| a != b),
-                }),
-                None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
-            }),
+            Some(previous) => {
+                let changed = o.with_bytes(|new_bytes| match new_bytes {
+                    // The previous build's HTML was dropped once written: the file has its bytes.
+                    Some(b) => previous.with_bytes(|old_bytes| match old_bytes {
+                        Some(a) => a != b,
+                        None => fs::read(output.join(&o.path)).map_or(true, |a| a != b),
+                    }),
+                    None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
+                });
+                if !changed {
+                    // The file already holds these bytes.
+                    o.drop_html();
+                }
+                changed
+            }
             None => true,
         })
         .collect();
@@ -216,7 +217,10 @@ fn write_atomically(base: &Path, output: &Output) -> Result<()> {
     let parent = path.parent().expect("output files are inside the output folder");
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let temp = parent.join(format!(".{}.psoas-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
-    output::write_output(output, &temp).and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))
+    output::write_output(output, &temp).and_then(|()| fs::rename(&temp, &path)).with_context(|| format!("cannot write {}", path.display()))?;
+    // Kept in memory by the watch until the next rebuild: the file holds the HTML now.
+    output.drop_html();
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,6 +234,18 @@ mod tests {
         fs::write(path, text).unwrap();
     }
 
+    const SITE_YAML: &str = "title: Test\nbase_url: https://example.org/repo/\n";
+
+    /// A site in a temporary folder: `site.yaml`, then `files` (path, text).
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        write(site.path(), "site.yaml", SITE_YAML);
+        for (rel, text) in files {
+            write(site.path(), rel, text);
+        }
+        site
+    }
+
     /// Pages of HTML still held in memory by the last build.
     fn held_html(workspace: &Workspace) -> usize {
         let outputs = &workspace.last.as_ref().expect("built").rendered.outputs;
@@ -238,13 +254,11 @@ mod tests {
 
     #[test]
     fn a_watched_site_keeps_no_html_once_written_and_an_edit_still_writes_only_what_changed() {
-        let site = tempfile::tempdir().unwrap();
+        let walks: Vec<(String, String)> = (1..=3).map(|k| (format!("content/walks/w{k}.md"), format!("---\ntitle: Walk {k}\n---\nSee [the next](@/walks/w{}.md).\n", k % 3 + 1))).collect();
+        let mut files = vec![("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n")];
+        files.extend(walks.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let site = site_with(&files);
         let write = |rel: &str, text: &str| write(site.path(), rel, text);
-        write("site.yaml", "title: Test\nbase_url: https://example.org/repo/\n");
-        write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
-        for k in 1..=3 {
-            write(&format!("content/walks/w{k}.md"), &format!("---\ntitle: Walk {k}\n---\nSee [the next](@/walks/w{}.md).\n", k % 3 + 1));
-        }
         let mut workspace = Workspace::new(site.path(), &site.path().join("public"), None, false).unwrap();
         let full = workspace.build_all().unwrap();
         assert!(full.written > 5, "{full:?}");
@@ -261,15 +275,37 @@ mod tests {
         // Saving it unchanged writes nothing.
         let report = workspace.rebuild(&changes).unwrap();
         assert_eq!(report.written, 0, "{report:?}");
+
+    }
+
+    #[test]
+    fn pages_rendered_again_to_the_same_bytes_are_neither_written_nor_kept() {
+        // The default theme as the site's own, so that a template can change.
+        let site = site_with(&[("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"), ("content/walks/w1.md", "---\ntitle: Walk 1\n---\nText.\n")]);
+        for (name, text) in crate::templates::embedded::TEMPLATES {
+            write(site.path(), &format!("templates/{name}"), text);
+        }
+        for (path, bytes) in crate::templates::embedded::STATIC_FILES {
+            let dest = site.path().join("static").join(path);
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::write(dest, bytes).unwrap();
+        }
+        let mut workspace = Workspace::new(site.path(), &site.path().join("public"), None, false).unwrap();
+        workspace.build_all().unwrap();
+
+        // A comment in the page template renders every page again, to the bytes already on disk.
+        let page_template = site.path().join("templates/page.html");
+        let text = fs::read_to_string(&page_template).unwrap();
+        fs::write(&page_template, format!("{text}{{# a note for the theme's authors #}}")).unwrap();
+        let report = workspace.rebuild(&Changes { templates: true, ..Changes::default() }).unwrap();
+        assert!(report.stats.templates_rendered >= 1 && report.written == 0, "{report:?}");
+        assert_eq!(held_html(&workspace), 0);
     }
 
     #[test]
     fn a_full_rebuild_that_fails_its_checks_leaves_the_output_as_it_was() {
-        let site = tempfile::tempdir().unwrap();
+        let site = site_with(&[("content/_index.md", "---\ntitle: Home\n---\nSee [the walk](@/walks/w1.md).\n"), ("content/walks/w1.md", "---\ntitle: Walk 1\n---\nText.\n")]);
         let write = |rel: &str, text: &str| write(site.path(), rel, text);
-        write("site.yaml", "title: Test\nbase_url: https://example.org/repo/\n");
-        write("content/_index.md", "---\ntitle: Home\n---\nSee [the walk](@/walks/w1.md).\n");
-        write("content/walks/w1.md", "---\ntitle: Walk 1\n---\nText.\n");
         let output = site.path().join("public");
         let mut workspace = Workspace::new(site.path(), &output, None, false).unwrap();
         workspace.build_all().unwrap();
