@@ -83,6 +83,7 @@ impl Render<'_> {
         let body = &self.file_text[self.body_offset..];
         // Prose makes about one event per 20-25 bytes: sized up front, the list is not copied as it grows.
         let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(body.len() / 16);
+        // Events are moved into `state.out` once looked at (lookahead reads only later ones), not copied.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
         let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new() };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
@@ -90,9 +91,8 @@ impl Render<'_> {
         let mut in_code = false;
         let mut i = 0;
         while i < events.len() {
-            let (event, range) = &events[i];
-            let offset = self.body_offset + range.start;
-            match event {
+            let offset = self.body_offset + events[i].1.start;
+            match &events[i].0 {
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
                     let end = find_end(&events, i);
                     let inner = &events[i + 1..end];
@@ -105,8 +105,9 @@ impl Render<'_> {
                     let has_link = inner.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })));
                     let open = if has_link { String::new() } else { format!("<a class=\"heading-link\" href=\"#{id}\">") };
                     state.out.push(Event::Html(format!("<h{level_n} id=\"{id}\"{class}>{open}").into()));
-                    for (inner_event, inner_range) in inner {
-                        self.push_inline(&mut state, inner_event.clone(), self.body_offset + inner_range.start);
+                    for j in i + 1..end {
+                        let inner_offset = self.body_offset + events[j].1.start;
+                        self.push_inline(&mut state, take(&mut events, j), inner_offset);
                     }
                     let close = if has_link { "" } else { "</a>" };
                     state.out.push(Event::Html(format!("{close}</h{level_n}>\n").into()));
@@ -146,14 +147,14 @@ impl Render<'_> {
                                 continue;
                             }
                         }
-                        None => state.out.push(event.clone()),
+                        None => state.out.push(take(&mut events, i)),
                     }
                 }
                 Event::End(TagEnd::BlockQuote(_)) => {
                     if callouts.pop() == Some(true) {
                         state.out.push(Event::Html("</aside>\n".into()));
                     } else {
-                        state.out.push(event.clone());
+                        state.out.push(take(&mut events, i));
                     }
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "stretch-card" => {
@@ -184,11 +185,11 @@ impl Render<'_> {
                 }
                 Event::Start(Tag::CodeBlock(_)) => {
                     in_code = true;
-                    state.out.push(event.clone());
+                    state.out.push(take(&mut events, i));
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     in_code = false;
-                    state.out.push(event.clone());
+                    state.out.push(take(&mut events, i));
                 }
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let end = find_end(&events, i);
@@ -201,9 +202,9 @@ impl Render<'_> {
                 }
                 Event::Text(text) if !in_code => {
                     state.count_words(text);
-                    state.out.push(event.clone());
+                    state.out.push(take(&mut events, i));
                 }
-                _ => self.push_inline(&mut state, event.clone(), offset),
+                _ => self.push_inline(&mut state, take(&mut events, i), offset),
             }
             i += 1;
         }
@@ -435,6 +436,11 @@ fn is_figure(events: &[(Event, Range<usize>)], start: usize) -> bool {
     }
     let end = find_end(events, start + 1);
     matches!(events.get(end + 1), Some((Event::End(TagEnd::Paragraph), _)))
+}
+
+/// Moves event `i` out of the list, leaving a placeholder no lookahead looks for.
+fn take<'e>(events: &mut [(Event<'e>, Range<usize>)], i: usize) -> Event<'e> {
+    std::mem::replace(&mut events[i].0, Event::SoftBreak)
 }
 
 /// Index of the event closing the tag opened at `start`.
