@@ -19,8 +19,33 @@ use crate::urls::{is_external, normalize, percent_decode};
 /// What one HTML file contains that links can point at or from.
 #[derive(Default, Debug)]
 pub struct Scan {
-    pub ids: Vec<String>,
-    pub links: Vec<String>,
+    pub ids: Strings,
+    pub links: Strings,
+}
+
+/// Short strings packed in one buffer. Every output's ids and links are kept until the final check: packed,
+/// they take two allocations an output instead of one each (about half the memory, at 10,000 pages).
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(u32::try_from(self.text.len()).expect("an output's ids and links are under 4 GiB"));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.text[start as usize..end as usize])
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
 }
 
 pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
@@ -82,13 +107,13 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
             let mut seen = HashSet::default();
-            for id in &scan.ids {
-                if !seen.insert(id.as_str()) {
+            for id in scan.ids.iter() {
+                if !seen.insert(id) {
                     found.push((origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}`"), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"), output.path.as_str()));
                 }
             }
             let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
-            for raw in &scan.links {
+            for raw in scan.links.iter() {
                 let href = &*unescape_html(raw);
                 if from_markdown.contains(href) {
                     continue;
@@ -179,10 +204,10 @@ impl Index<'_> {
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
         let Some(scan) = self.scans.get(file) else { return Ok(()) };
         let fragment = percent_decode(fragment);
-        if scan.ids.iter().any(|id| *id == fragment) {
+        if scan.ids.iter().any(|id| id == fragment) {
             return Ok(());
         }
-        let help = match did_you_mean(&fragment, scan.ids.iter().map(String::as_str)) {
+        let help = match did_you_mean(&fragment, scan.ids.iter()) {
             Some(near) => format!("did you mean `#{near}`?"),
             None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
         };
@@ -351,9 +376,9 @@ pub fn scan_html(html: &str) -> Scan {
                 let value = &html[start..end];
                 j = if quoted { (end + 1).min(len) } else { end };
                 if attr.eq_ignore_ascii_case(b"id") {
-                    scan.ids.push(unescape_html(value).into_owned());
+                    scan.ids.push(&unescape_html(value));
                 } else if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src")) && !name.eq_ignore_ascii_case(b"base") {
-                    scan.links.push(value.to_owned());
+                    scan.links.push(value);
                 }
             }
         }
@@ -372,6 +397,8 @@ pub fn scan_html(html: &str) -> Scan {
             }
         }
     }
+    scan.ids.shrink_to_fit();
+    scan.links.shrink_to_fit();
     scan
 }
 
@@ -380,20 +407,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn packed_strings_keep_each_string_whole_and_in_order() {
+        let mut strings = Strings::default();
+        assert_eq!(strings.iter().count(), 0);
+        for s in ["/a/", "", "é#x", ""] {
+            strings.push(s);
+        }
+        assert_eq!(strings.iter().collect::<Vec<_>>(), ["/a/", "", "é#x", ""]);
+        let mut other = Strings::default();
+        for s in ["/a/", "", "é#", "x"] {
+            other.push(s);
+        }
+        assert_ne!(strings, other, "same bytes, split differently");
+    }
+
+    #[test]
     fn scans_ids_and_links_but_not_scripts() {
         let scan = scan_html("<a href=\"/x/\" id=a>t</a><!-- <a href=\"/no/\"> --><script>var s = '<a href=\"/no/\">';</script><img src='/i.svg' alt=\"\"><h2 id=\"b\">");
-        assert_eq!(scan.ids, ["a", "b"]);
-        assert_eq!(scan.links, ["/x/", "/i.svg"]);
+        assert_eq!(scan.ids.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/x/", "/i.svg"]);
         assert_eq!(unescape_html("&#x2F;a&#47;b&amp;c&nope;"), "/a/b&c&nope;");
     }
 
     #[test]
     fn scan_ignores_case_and_handles_unquoted_and_bare_attributes() {
         let scan = scan_html("<A HREF=/up/ hidden ID='x'>t</A><SCRIPT>x = '<a href=\"/no/\">' </script ><base href=\"/b/\"><img src=i.svg><STYLE>a{}</STYLE><p id=last");
-        assert_eq!(scan.ids, ["x", "last"]);
-        assert_eq!(scan.links, ["/up/", "i.svg"]);
+        assert_eq!(scan.ids.iter().collect::<Vec<_>>(), ["x", "last"]);
+        assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/up/", "i.svg"]);
         let unclosed = scan_html("<a href=\"/x/\"><!-- never closed <a href=\"/no/\">");
-        assert_eq!(unclosed.links, ["/x/"]);
+        assert_eq!(unclosed.links.iter().collect::<Vec<_>>(), ["/x/"]);
     }
 
     #[test]
