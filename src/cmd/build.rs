@@ -56,6 +56,7 @@ pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
 }
 
 pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
+    super::prefer_small_pages();
     let start = Instant::now();
     let summary = build(root, args)?;
     println!(

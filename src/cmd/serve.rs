@@ -36,7 +36,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
-    crate::cmd::watch::prefer_small_pages();
+    super::prefer_small_pages();
     let mut config = Config::from_site_root(root).map_err(|p| Problems(vec![p]))?;
     if let Some(url) = &args.base_url {
         config.set_base_url(url).map_err(anyhow::Error::msg)?;

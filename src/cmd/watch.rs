@@ -22,7 +22,7 @@ pub struct WatchArgs {
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
-    prefer_small_pages();
+    super::prefer_small_pages();
     let args = &args.build;
     let mut workspace = Workspace::new(root, &args.output, args.base_url.clone(), args.drafts)?;
     let first = workspace.build_all();
@@ -31,16 +31,6 @@ pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
     println!("Watching {} for changes (Ctrl-C to stop)", root.display());
     rebuild_loop(&mut workspace, &watcher, |_| {});
     Ok(())
-}
-
-/// Asks the kernel not to back this process with transparent huge pages. A rebuild allocates a few MB of fresh
-/// memory, and with huge pages the kernel zeroes 2 MiB at each first touch: on the 10,000-page synthetic site
-/// the first two one-page rebuilds after the initial build took 40-77 ms with them and 20-32 ms without, later
-/// rebuilds the same. A cold `psoas build` keeps them: they made no measurable difference to its wall time, and
-/// it has no later rebuilds to slow down. Where the kernel has no such switch, nothing changes.
-pub fn prefer_small_pages() {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Rebuilds on every batch of changes, printing what happened and passing each result to `after`.
