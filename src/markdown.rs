@@ -85,13 +85,16 @@ impl Render<'_> {
         let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(body.len() / 16);
         // Events are moved into `state.out` once looked at (lookahead reads only later ones), not copied.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new() };
+        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new() };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
         let mut i = 0;
         while i < events.len() {
             let offset = self.body_offset + events[i].1.start;
+            if !continues_text(&events[i].0) {
+                state.running.break_words();
+            }
             match &events[i].0 {
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
                     let end = find_end(&events, i);
@@ -201,13 +204,14 @@ impl Render<'_> {
                     continue;
                 }
                 Event::Text(text) if !in_code => {
-                    state.count_words(text);
+                    state.running.text(text);
                     state.out.push(take(&mut events, i));
                 }
                 _ => self.push_inline(&mut state, take(&mut events, i), offset),
             }
             i += 1;
         }
+        state.rendered.word_count += state.running.words;
         state.rendered.toc = build_toc(&headings);
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
@@ -330,6 +334,8 @@ struct State<'e> {
     ids: HashMap<String, usize>,
     rendered: Rendered,
     problems: Vec<Problem>,
+    /// The words of the running text, which may go on from one text event to the next.
+    running: WordCount,
 }
 
 impl State<'_> {
@@ -344,15 +350,25 @@ impl State<'_> {
         id
     }
 
+    /// Counts the words of text that stands alone (a heading, an image's description).
     fn count_words(&mut self, text: &str) {
         self.rendered.word_count += count_words(text);
     }
 }
 
-/// Words of `text`: runs of non-whitespace that contain a letter or digit (so a dash is not a word). Every
-/// byte of a multi-byte character counts like a letter, except the bytes of the punctuation smart quotes
-/// produce. Branch-free over a byte table: it runs over every word of the site.
-fn count_words(text: &str) -> usize {
+/// Counts the words of a stream of text pieces: runs of non-whitespace that contain a letter or digit (so a
+/// dash is not a word). Every byte of a multi-byte character counts like a letter, except the bytes of the
+/// punctuation smart quotes produce. A word is counted at its first letter or digit whose nearest letter or
+/// space before it (other bytes skipped) is a space or the start, so a word split over pieces (`it`, `’`,
+/// `s`, as pulldown-cmark gives "it's") counts once. Branch-free over a byte table: it runs over every word
+/// of the site.
+struct WordCount {
+    words: usize,
+    /// 1 when the last letter or space so far was a space (or there was none).
+    after_space: usize,
+}
+
+impl WordCount {
     const SPACE: u8 = 1;
     const WORDY: u8 = 2;
     const CLASS: [u8; 256] = {
@@ -361,9 +377,9 @@ fn count_words(text: &str) -> usize {
         while b < 256 {
             let byte = b as u8;
             table[b] = if byte.is_ascii_whitespace() {
-                SPACE
+                Self::SPACE
             } else if byte.is_ascii_alphanumeric() || byte >= 0x80 && !is_punctuation_byte(byte) {
-                WORDY
+                Self::WORDY
             } else {
                 0
             };
@@ -371,15 +387,46 @@ fn count_words(text: &str) -> usize {
         }
         table
     };
-    // `wordy` is 1 inside a run that has a letter or digit so far; a space ends the run and counts it.
-    let (mut words, mut wordy) = (0usize, 0usize);
-    for &b in text.as_bytes() {
-        let class = CLASS[b as usize] as usize;
-        let space = class & 1;
-        words += space & wordy;
-        wordy = (wordy | class >> 1) & (space ^ 1);
+
+    fn new() -> WordCount {
+        WordCount { words: 0, after_space: 1 }
     }
-    words + wordy
+
+    fn text(&mut self, text: &str) {
+        let (mut words, mut after_space) = (self.words, self.after_space);
+        for &b in text.as_bytes() {
+            let class = Self::CLASS[b as usize] as usize;
+            let wordy = class >> 1;
+            words += wordy & after_space;
+            // A space sets it, a letter clears it, anything else keeps it.
+            after_space = (class & 1) | (after_space & (wordy ^ 1));
+        }
+        (self.words, self.after_space) = (words, after_space);
+    }
+
+    /// The end of a block or line: the next piece starts a new word.
+    fn break_words(&mut self) {
+        self.after_space = 1;
+    }
+}
+
+/// Words of one piece of text (see `WordCount`).
+fn count_words(text: &str) -> usize {
+    let mut count = WordCount::new();
+    count.text(text);
+    count.words
+}
+
+/// Whether `event` continues the running text of a paragraph or heading: a word can go on across it.
+fn continues_text(event: &Event) -> bool {
+    let inline = |tag: &Tag| matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Superscript | Tag::Subscript);
+    let inline_end = |end: &TagEnd| matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Superscript | TagEnd::Subscript);
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::InlineHtml(_) | Event::InlineMath(_) | Event::FootnoteReference(_) => true,
+        Event::Start(tag) => inline(tag),
+        Event::End(end) => inline_end(end),
+        _ => false,
+    }
 }
 
 /// Bytes of the common non-ASCII punctuation pulldown-cmark's smart punctuation produces (en and em dashes,
@@ -612,6 +659,51 @@ mod tests {
         for text in ["a", " a ", "a-b -- c", "—", "x—y", "\t\nword\r\n", "1 2 3 ... 4", "é", "it’s “so” … so", "a\u{a0}b"] {
             assert_eq!(count_words(text), reference(text), "{text:?}");
         }
+    }
+
+    /// Counting at each word's first letter gives what counting runs gives, on texts mixing words,
+    /// punctuation and spaces of every kind.
+    #[test]
+    fn counting_word_starts_counts_runs_with_a_letter() {
+        fn byte_by_byte(text: &str) -> usize {
+            let is_space = |b: u8| b.is_ascii_whitespace();
+            let wordy = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 && !is_punctuation_byte(b);
+            let (mut words, mut in_word) = (0, false);
+            for &b in text.as_bytes() {
+                if is_space(b) {
+                    words += usize::from(in_word);
+                    in_word = false;
+                } else {
+                    in_word |= wordy(b);
+                }
+            }
+            words + usize::from(in_word)
+        }
+        let pieces = ["word", " ", "  ", "\n", "-", "—", "…", "x", "é", "42", "“", "’", "\t", ".", "Z", "a-b", "\u{a0}", "\x0b"];
+        // A fixed linear congruential sequence: the same texts on every run.
+        let mut state = 12345u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 33) % 300;
+            for _ in 0..len {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(count_words(&text), byte_by_byte(&text), "{text:?}");
+        }
+        let long = "a ".repeat(100) + &"—".repeat(40) + "b" + &" ".repeat(70) + "c";
+        assert_eq!(count_words(&long), 102);
+    }
+
+    /// pulldown-cmark splits "it's" into `it`, `’` and `s` (smart punctuation), and `*so*-called` at the
+    /// emphasis: each is one word, while a new paragraph, list item or line always starts a new one.
+    #[test]
+    fn a_word_split_over_text_events_counts_once() {
+        let (out, _) = render("It's a *so*-called “test”, isn't it?\n\n- one\n- two\n\nend\nof **li**ne\n");
+        assert_eq!(out.word_count, 6 + 2 + 3);
+        assert_eq!(render("word\n\nword").0.word_count, 2);
+        assert_eq!(render("a  \nb").0.word_count, 2, "a hard break");
     }
 
     #[test]
