@@ -101,7 +101,9 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
         .par_iter()
         .with_max_len(crate::BATCH)
         .filter(|output| is_fresh(output))
-        .flat_map_iter(|output| {
+        // Links that do not depend on the page they are on (from the site's root), once found good by a
+        // worker, are not resolved again: the menu, header and footer repeat them on every page.
+        .map_init(HashSet::<&str>::default, |good, output| {
             let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };
             let scan = index.scans[output.path.as_str()];
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
@@ -114,6 +116,9 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
             }
             let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
             for raw in scan.links.iter() {
+                if good.contains(raw) {
+                    continue;
+                }
                 let href = &*unescape_html(raw);
                 if from_markdown.contains(href) {
                     continue;
@@ -123,12 +128,17 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                     Resolved::OutsideBase => Err((format!("broken link `{href}`: outside the site's base path `{base_path}`"), "build URLs with the `url()` template function, which adds the base path".to_owned())),
                     Resolved::Local(target, fragment) => index.check(&target, fragment.as_deref()).map_err(|(m, h)| (format!("broken link `{href}`: {m}"), h)),
                 };
-                if let Err((message, help)) = result {
-                    found.push((origin().problem(href, message, &help), output.path.as_str()));
+                match result {
+                    Err((message, help)) => found.push((origin().problem(href, message, &help), output.path.as_str())),
+                    Ok(()) if href.starts_with('/') || href.starts_with(site.config.base_url.as_str()) => {
+                        good.insert(raw);
+                    }
+                    Ok(()) => {}
                 }
             }
             found
         })
+        .flatten_iter()
         .collect();
     problems.extend(merge_by_page(template_problems));
     problems

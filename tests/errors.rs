@@ -219,6 +219,27 @@ fn broken_link_in_a_template() {
     assert!(text.ends_with("build failed: 1 problem"), "{text}");
 }
 
+/// A link relative to the page it is on is checked on every page: good on most pages, it is broken on the
+/// pages without the file beside them (links from the site's root, once good, are not resolved again).
+#[test]
+fn a_relative_template_link_is_checked_on_every_page() {
+    let base = "<!doctype html><html><body><a href=\"/repo/\">Home</a> <a href=\"pic.svg\">Picture</a><main id=\"main\">{% block main %}{% endblock %}</main></body></html>\n";
+    let mut owned: Vec<(String, String)> = Vec::new();
+    for i in 0..40 {
+        owned.push((format!("content/p{i:02}.md"), format!("---\ntitle: P{i}\n---\nText.\n")));
+        if i != 20 && i != 33 {
+            owned.push((format!("static/p{i:02}/pic.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_owned()));
+        }
+    }
+    let mut files: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    files.push(("templates/base.html", base));
+    let text = error_for(&files);
+    for broken in ["/pic.svg` (in `404.html` and 1 other page)", "/tags/pic.svg` (in `tags/index.html`)", "/p20/pic.svg` (in `p20/index.html`)", "/p33/pic.svg` (in `p33/index.html`)"] {
+        assert!(text.contains(&format!("error: templates/base.html:1:63: broken link `pic.svg`: no page or file at `{broken}")), "{broken}: {text}");
+    }
+    assert!(text.ends_with("build failed: 4 problems"), "{text}");
+}
+
 #[test]
 fn template_syntax_error() {
     assert_eq!(
