@@ -395,7 +395,7 @@ impl Shared<'_> {
     }
 
     /// Context values every template gets.
-    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<Value>) -> Vars {
+    fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<jsonld::Node>) -> Vars {
         let site = self.site;
         let mut context = Vars(serde_json::Map::new());
         context.insert("site", self.site_value.clone());
@@ -427,7 +427,7 @@ impl Shared<'_> {
         if !absolute.is_empty() {
             nodes.push(jsonld::breadcrumb_list(&absolute));
         }
-        context.insert("json_ld", if nodes.is_empty() { String::new() } else { jsonld::script(nodes) });
+        context.insert("json_ld", if nodes.is_empty() { String::new() } else { jsonld::script(&nodes) });
         context.insert("red_flags_url", site.config.red_flags_page.as_deref().and_then(|v| site.config_url(v)));
         context.insert("disclaimer_url", site.config.disclaimer_page.as_deref().and_then(|v| site.config_url(v)));
         context
@@ -464,7 +464,7 @@ impl Shared<'_> {
         let article = self.article(&m.title, m.description.as_deref(), &permalink, dates);
         let mut nodes = vec![jsonld::medical_web_page(&article)];
         if let Some(stretch) = &m.stretch {
-            nodes.push(jsonld::how_to(&article, stretch, &site.permalink(stretch.image.trim_start_matches('/'))));
+            nodes.push(jsonld::how_to(&article, stretch, site.permalink(stretch.image.trim_start_matches('/'))));
         }
         let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
 
@@ -501,9 +501,9 @@ impl Shared<'_> {
         let permalink = site.permalink(&path);
         let title = self.pager_title(task, &m.title);
         let node = if section.dir.is_empty() {
-            jsonld::website(&site.config.title, &permalink, &site.config.description, &site.config.language)
+            jsonld::website(&site.config.title, permalink.clone(), &site.config.description, &site.config.language)
         } else {
-            jsonld::collection_page(&title, &permalink, m.description.as_deref())
+            jsonld::collection_page(&title, permalink.clone(), m.description.as_deref())
         };
         let mut context = self.base_context(&path, Some(&title), m.description.as_deref(), &crumbs, vec![node]);
         let mut value = self.sections.value(i, self.reads(task));
@@ -573,7 +573,7 @@ impl Shared<'_> {
         let site = self.site;
         let taxonomy = &site.taxonomies[t];
         let (list_path, title, crumbs) = self.taxonomy_crumbs(t);
-        let node = jsonld::collection_page(&title, &site.permalink(&list_path), None);
+        let node = jsonld::collection_page(&title, site.permalink(&list_path), None);
         let mut context = self.base_context(&list_path, Some(&title), None, &crumbs, vec![node]);
         let terms: Vec<Value> = taxonomy
             .terms
@@ -595,7 +595,7 @@ impl Shared<'_> {
         crumbs.push((term.name.clone(), term_path.clone()));
         let path = site.task_path(task);
         let page_title = self.pager_title(task, &term.name);
-        let node = jsonld::collection_page(&page_title, &site.permalink(&path), None);
+        let node = jsonld::collection_page(&page_title, site.permalink(&path), None);
         let description = format!("Articles about {}", term.name);
         let mut context = self.base_context(&path, Some(&page_title), Some(&description), &crumbs, vec![node]);
         let pages = listing(&term.pages, |p| self.summaries.get(p), self.reads(task));
