@@ -240,6 +240,10 @@ pub(crate) fn changed_templates(old: &templates::TemplateSet, new: &templates::T
     let new_map: HashMap<&str, &str> = new.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
     let mut changed: HashSet<String> = new_map.iter().filter(|(n, s)| old_map.get(*n) != Some(*s)).map(|(n, _)| n.to_string()).collect();
     changed.extend(old_map.keys().filter(|n| !new_map.contains_key(*n)).map(|n| n.to_string()));
+    if changed.contains(crate::context::NAV_TEMPLATE) {
+        // Every output can show the menu (as `nav_html`), whichever template it uses.
+        changed.extend(new.sources.iter().map(|(name, _)| name.clone()));
+    }
     if changed.is_empty() { changed } else { templates::dependents(new, &changed) }
 }
 

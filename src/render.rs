@@ -367,6 +367,7 @@ impl Site {
                 nav: shared_nav.clone(),
                 page_html: Some(&html),
                 reads: reads.clone(),
+                menus: Default::default(),
             };
             let results: Vec<Option<TaskOutput>> = (0..n)
                 .into_par_iter()
@@ -391,7 +392,7 @@ impl Site {
         // Wave two: everything else, with every page known.
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), reads: reads.clone() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: shared_nav, page_html: Some(&html), reads: reads.clone(), menus: Default::default() };
         // A few listings can hold most of wave two's work (a tag's page can list thousands): the largest
         // start first, and each task is its own unit of work, so no core waits on a batch of them.
         let mut rest: Vec<usize> = (0..tasks.len()).filter(|&k| k >= n || !streams[k]).collect();
@@ -492,7 +493,7 @@ impl Site {
         let summaries = Arc::new(summaries);
         let section_data = self.section_data(&sections, summaries.clone());
         templates::register_functions(&mut tera, Arc::new(self.lookup(summaries.clone(), pages.clone(), Some(&section_data))));
-        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone() };
+        let shared = Shared { site: self, tera: &tera, site_value, summaries: Summaries::All(summaries.clone()), sections: section_data, nav: self.nav(), page_html: None, reads: reads.clone(), menus: Default::default() };
         // Templates.
         let changed = previous.map(|p| KeySet::new(changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some())));
         let tasks = self.tasks(&reads)?;

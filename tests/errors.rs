@@ -328,3 +328,12 @@ fn a_template_extending_a_missing_one_names_both() {
     assert!(text.contains("page.html") && text.contains("frame.html"), "{text}");
     assert!(text.contains("help: check that every template named in `extends`, `include` and `import` exists"), "{text}");
 }
+
+/// The menu is rendered on its own (see `nav_html`): a mistake in it is reported in its own file.
+#[test]
+fn a_mistake_in_the_menu_partial_is_reported_in_the_partial() {
+    let base = "<!doctype html><html><body>{{ nav_html | safe }}<main id=\"main\">{% block main %}{% endblock %}</main></body></html>\n";
+    let text = error_for(&[("templates/base.html", base), ("templates/partials/nav.html", "<nav>\n{% for item in nav %}{{ item.titel }}{% endfor %}</nav>\n"), ("content/notes/_index.md", "---\ntitle: Notes\n---\n")]);
+    assert!(text.starts_with("error: templates/partials/nav.html:2:"), "{text}");
+    assert!(text.contains("item.titel") && text.contains("the menu"), "{text}");
+}

@@ -370,3 +370,57 @@ fn a_new_title_moves_the_page_in_listings_sorted_by_title() {
         assert_eq!(tree(&output), tree(&clean.path().join("out")), "after retitling to {title}");
     }
 }
+
+/// The menu (`partials/nav.html`, as `nav_html`) is rendered once for each way its entries are marked and
+/// shared by the outputs marked that way; it must still mark each output's own place, and an edit to it, or a
+/// new section, must show on every output, as a clean build shows it.
+#[test]
+fn every_output_shows_the_shared_menu_as_marked_for_it_and_follows_its_edits() {
+    let base = "<!doctype html><html><body><header>{{ nav_html | safe }}</header><main id=\"main\">{% block main %}{% endblock %}</main></body></html>\n";
+    let menu = "{% for item in nav %}<a href=\"{{ item.url }}\"{% if item.aria_current %} aria-current=\"{{ item.aria_current }}\"{% endif %}>{{ item.title }}</a>{% endfor %}";
+    let site = site(&[
+        ("templates/base.html", base),
+        ("templates/partials/nav.html", menu),
+        ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+        ("content/notes/a.md", "---\ntitle: A\n---\nText.\n"),
+        ("content/notes/b.md", "---\ntitle: B\n---\nText.\n"),
+        ("content/about.md", "---\ntitle: About\n---\nText.\n"),
+    ]);
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let read = |rel: &str| fs::read_to_string(output.join(rel)).unwrap();
+    let header = |rel: &str| {
+        let html = read(rel);
+        html[html.find("<header>").unwrap()..html.find("</header>").unwrap()].to_owned()
+    };
+    let notes = "<a href=\"/repo/notes/\"";
+    let about = "<a href=\"/repo/about/\"";
+    assert_eq!(header("notes/a/index.html"), format!("<header>{notes} aria-current=\"true\">Notes</a>{about}>About</a>"));
+    assert_eq!(header("notes/b/index.html"), header("notes/a/index.html"));
+    assert_eq!(header("notes/index.html"), format!("<header>{notes} aria-current=\"page\">Notes</a>{about}>About</a>"));
+    assert_eq!(header("about/index.html"), format!("<header>{notes}>Notes</a>{about} aria-current=\"page\">About</a>"));
+    assert_eq!(header("index.html"), format!("<header>{notes}>Notes</a>{about}>About</a>"));
+
+    let mut rebuild = |rel: &str, text: &str| {
+        let path = site.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &path, &mut changes);
+        workspace.rebuild(&changes).unwrap()
+    };
+    let same_as_a_clean_build = |what: &str| {
+        let clean = tempfile::tempdir().unwrap();
+        build(site.path(), &BuildArgs { output: clean.path().join("out"), ..args() }).unwrap();
+        assert_eq!(tree(&output), tree(&clean.path().join("out")), "after {what}, watch output and a clean build differ");
+    };
+    rebuild("templates/partials/nav.html", &menu.replace("<a href", "<a class=\"m\" href"));
+    same_as_a_clean_build("the menu's edit");
+    for rel in ["index.html", "notes/a/index.html", "about/index.html", "404.html"] {
+        assert!(header(rel).contains("<a class=\"m\" href=\"/repo/about/\""), "{rel}: {}", header(rel));
+    }
+    rebuild("content/tips/_index.md", "---\ntitle: Tips\n---\n");
+    same_as_a_clean_build("a new section");
+    assert!(header("notes/a/index.html").contains("<a class=\"m\" href=\"/repo/tips/\">Tips</a>"));
+}
