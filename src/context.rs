@@ -432,7 +432,9 @@ impl Shared<'_> {
         let mut menu_context = Context::new();
         menu_context.insert("site", &self.site_value);
         menu_context.insert("nav", nav);
-        let menu = Arc::new(templates::render(self.tera, &site.templates, NAV_TEMPLATE, &menu_context, "the menu", 4096)?);
+        let menu = templates::render(self.tera, &site.templates, NAV_TEMPLATE, &menu_context, "the menu", 4096)
+            .map_err(|problem| problem.help("check the name: the menu sees only `site` and `nav` (it is rendered once for all pages marked alike), so show anything else from `base.html`"))?;
+        let menu = Arc::new(menu);
         self.menus.0.lock().expect("not poisoned").insert(marks, menu.clone());
         Ok(Some(menu))
     }

@@ -336,4 +336,5 @@ fn a_mistake_in_the_menu_partial_is_reported_in_the_partial() {
     let text = error_for(&[("templates/base.html", base), ("templates/partials/nav.html", "<nav>\n{% for item in nav %}{{ item.titel }}{% endfor %}</nav>\n"), ("content/notes/_index.md", "---\ntitle: Notes\n---\n")]);
     assert!(text.starts_with("error: templates/partials/nav.html:2:"), "{text}");
     assert!(text.contains("item.titel") && text.contains("the menu"), "{text}");
+    assert!(text.contains("help: check the name: the menu sees only `site` and `nav`"), "{text}");
 }
