@@ -274,6 +274,12 @@ impl Site {
         Ok((Arc::new(output), Arc::new(Deps { read: read.iter().collect(), ..deps })))
     }
 
+    /// Makes the folder of every task's output in `staging`, before outputs are written into it as rendered.
+    fn create_output_dirs(&self, staging: &Staging, tasks: &[Task]) -> Result<(), Vec<Problem>> {
+        let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
+        staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])
+    }
+
     /// A one-off build is never rebuilt incrementally, so its outputs need no dependency keys.
     fn build_deps(&self, task: Task) -> (String, Deps) {
         (self.output_path(task), Deps { template: self.template(task).to_owned(), fixed: KeyList::default(), read: KeyList::default() })
@@ -327,8 +333,7 @@ impl Site {
 
         let shared_nav = self.nav();
         let tasks = self.tasks(&reads)?;
-        let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
-        staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
+        self.create_output_dirs(staging, &tasks)?;
         let mut looks_up: HashMap<&str, bool> = HashMap::default();
         let streams: Vec<bool> = (0..n).map(|i| !*looks_up.entry(self.template(Task::Page(i))).or_insert_with_key(|name| self.templates.may_look_up(name))).collect();
 
@@ -498,8 +503,7 @@ impl Site {
         let changed = previous.map(|p| KeySet::new(changed_keys(p, self, &pages, &sections, &summaries, &shared.nav, layout.is_some())));
         let tasks = self.tasks(&reads)?;
         if let Some(staging) = staging {
-            let paths: Vec<String> = tasks.iter().map(|&t| self.output_path(t)).collect();
-            staging.create_dirs(paths.iter().map(String::as_str)).map_err(|e| vec![Problem::new("output", format!("{e:#}"))])?;
+            self.create_output_dirs(staging, &tasks)?;
         }
         // With the same layout and the same lists split over the same pages, task k is the previous build's
         // task k; otherwise outputs are matched by path.

@@ -275,7 +275,6 @@ mod tests {
         // Saving it unchanged writes nothing.
         let report = workspace.rebuild(&changes).unwrap();
         assert_eq!(report.written, 0, "{report:?}");
-
     }
 
     #[test]
