@@ -397,4 +397,17 @@ mod tests {
         assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((3, 7)), "{problem}");
         assert!(problem.message.contains("page.titel"), "{problem}");
     }
+
+    /// The vendored Tera borrows path segments that hold no `~` (vendor/tera/PATCHES.md): lookups must still
+    /// find what upstream finds, escapes included.
+    #[test]
+    fn dotted_lookups_find_what_upstream_finds() {
+        let set = set(&[("t.html", "{{ page.title }}|{{ page.toc.1.id }}|{{ m[\"x~1y\"] }}|{{ m[\"a~0b\"] }}|{{ m[\"a~b\"] }}|{{ m.plain }}")]);
+        let tera = set.compile().unwrap();
+        let mut context = Context::new();
+        context.insert("page", &serde_json::json!({"title": "T", "toc": [{"id": "one"}, {"id": "two"}]}));
+        context.insert("m", &serde_json::json!({"x/y": "slash", "a~b": "tilde", "plain": "p"}));
+        let html = render(&tera, &set, "t.html", &context, "content/a.md", 0).unwrap();
+        assert_eq!(html, "T|two|slash|tilde|tilde|p");
+    }
 }
