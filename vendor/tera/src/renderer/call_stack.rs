@@ -28,9 +28,12 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap().replace("~1", "/").replace("~0", "~");
+        // psoas: the first segment is unescaped only when it holds a `~` (as in `dotted_pointer`); upstream
+        // 1.20.1 allocated two strings for it on every lookup.
+        let root = pointer.split('.').next().unwrap();
+        let root: Cow<str> = if root.contains('~') { Cow::Owned(root.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(root) };
         let rest = &pointer[root.len() + 1..];
-        self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
+        self.inner.get(&*root).and_then(|val| dotted_pointer(val, rest))
     }
 }
 
