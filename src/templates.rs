@@ -417,4 +417,20 @@ mod tests {
         let html = render(&tera, &set, "t.html", &context, "content/a.md", 0).unwrap();
         assert_eq!(html, "T|two|slash|tilde|tilde|p");
     }
+
+    /// The vendored Tera writes text as it is and tests variables for truth unescaped (PATCHES.md): what a
+    /// template renders must not change, escaping included.
+    #[test]
+    fn text_values_and_truth_tests_render_as_upstream() {
+        let source = "<p>{{ s }}</p>{% filter safe %}<i>{{ s }}</i>{% endfilter %}{% if s %}[set]{% endif %}{% if not empty %}[empty]{% endif %}{% if s and not empty %}[both]{% endif %}{% if s == \"a<b\" %}[raw]{% endif %}{% if s == \"a&lt;b\" %}[escaped]{% endif %}{{ n }}";
+        let set = set(&[("t.html", source)]);
+        let tera = set.compile().unwrap();
+        let mut context = Context::new();
+        context.insert("s", "a<b");
+        context.insert("empty", "");
+        context.insert("n", &1.5);
+        let html = render(&tera, &set, "t.html", &context, "content/a.md", 0).unwrap();
+        // A comparison escapes both sides, as upstream's does: the literal `a<b` matches, `a&lt;b` does not.
+        assert_eq!(html, "<p>a&lt;b</p><i>a&lt;b</i>[set][empty][both][raw]1.5");
+    }
 }
