@@ -81,17 +81,25 @@ impl SectionData {
     }
 }
 
-/// A template context under construction: values are moved in, and the whole becomes a Tera context without
-/// the deep copy `Context::insert` makes of each value.
-struct Vars(serde_json::Map<String, Value>);
+/// A template context under construction. Values are moved in, or shared with other renders (the site, the
+/// menu's entries, the neighbours' summaries), never given the deep copy `Context::insert` makes of each value.
+struct Vars {
+    context: Context,
+    /// How the menu's entries are marked for this output (see `Menus`).
+    menu_marks: Vec<u8>,
+}
 
 impl Vars {
     fn insert(&mut self, key: &str, value: impl Into<Value>) {
-        self.0.insert(key.to_owned(), value.into());
+        self.context.insert_value(key, value.into());
     }
 
-    fn into_context(self) -> Context {
-        Context::from_value(Value::Object(self.0)).expect("an object makes a context")
+    fn share(&mut self, key: &str, value: Arc<Value>) {
+        self.context.insert_shared(key, value);
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.context.get(key)
     }
 }
 
@@ -99,7 +107,7 @@ impl Vars {
 pub struct Shared<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
-    pub site_value: Value,
+    pub site_value: Arc<Value>,
     pub summaries: Summaries<'a>,
     pub sections: Arc<SectionData>,
     /// (title, url, site path)
@@ -114,11 +122,20 @@ pub struct Shared<'a> {
     pub menus: Menus,
 }
 
-/// The theme's menu (`partials/nav.html`) as rendered for each marking of `nav`'s entries (which entry is
-/// the reader's page or holds it). It reads only `site` and `nav`, so every output with the same marks shows
-/// the same HTML: ten entries looked up in Tera for each of 10,000 outputs took a tenth of a build's work.
+/// The menu's entries (`nav`) and the theme's menu (`partials/nav.html`) rendered from them, for each marking
+/// of the entries (which entry is the reader's page or holds it). The menu reads only `site` and `nav`, so
+/// every output with the same marks shows the same HTML: ten entries looked up in Tera for each of 10,000
+/// outputs took a tenth of a build's work. The entries are made once for each marking too, and shared by the
+/// contexts of every output marked alike.
 #[derive(Default)]
-pub struct Menus(std::sync::Mutex<HashMap<Vec<u8>, Arc<String>>>);
+pub struct Menus(std::sync::Mutex<HashMap<Vec<u8>, Menu>>);
+
+#[derive(Clone)]
+pub struct Menu {
+    nav: Arc<Value>,
+    /// Rendered when first asked for.
+    html: Option<Arc<String>>,
+}
 
 /// The template of the menu that templates get as `nav_html`.
 pub const NAV_TEMPLATE: &str = "partials/nav.html";
@@ -399,62 +416,63 @@ impl Shared<'_> {
             Task::Term(..) => (self.term_context(task), format!("`{}`", site.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
         };
-        if let Some(menu) = self.menu(&context)? {
+        if let Some(menu) = self.menu(&context.menu_marks)? {
             context.insert("nav_html", menu.as_str());
         }
         // The theme's frame around the content is a few KiB, and each listed page a few hundred bytes.
-        let content = ["page", "section"].into_iter().find_map(|key| context.0.get(key)?.get("content")?.as_str()).map_or(0, str::len);
+        let content = ["page", "section"].into_iter().find_map(|key| context.get(key)?.get("content")?.as_str()).map_or(0, str::len);
         let capacity = 16 * 1024 + content + 512 * site.listing_size(task, &self.reads);
-        templates::render(self.tera, &site.templates, template, &context.into_context(), &what, capacity)
+        templates::render(self.tera, &site.templates, template, &context.context, &what, capacity)
     }
 
-    /// `partials/nav.html` rendered for the marks of the context's `nav` (none without the template).
-    fn menu(&self, context: &Vars) -> Result<Option<Arc<String>>, Problem> {
+    /// The menu's entries as an output at site path `path` sees them, and how they are marked.
+    fn nav(&self, path: &str) -> (Vec<u8>, Arc<Value>) {
+        // `current`: the entry holds the output; `aria_current`, the attribute's value: "page" on the entry's
+        // own page, "true" on a page inside it.
+        let marked = |entry: &str| {
+            let inside = !entry.is_empty() && path.starts_with(entry);
+            let aria_current = if entry == path { Some("page") } else { inside.then_some("true") };
+            (inside, aria_current)
+        };
+        let marks: Vec<u8> = self.nav.iter().map(|(_, _, p)| marked(p)).map(|(inside, aria)| u8::from(aria.is_some()) + u8::from(aria == Some("page")) + 3 * u8::from(inside)).collect();
+        let mut menus = self.menus.0.lock().expect("not poisoned");
+        let menu = menus.entry(marks.clone()).or_insert_with(|| {
+            let entries = self.nav.iter().map(|(title, url, p)| {
+                let (inside, aria_current) = marked(p);
+                json!({"title": title, "url": url, "current": inside, "aria_current": aria_current})
+            });
+            Menu { nav: Arc::new(Value::Array(entries.collect())), html: None }
+        });
+        (marks, menu.nav.clone())
+    }
+
+    /// `partials/nav.html` rendered for entries marked `marks` (none without the template), once for all.
+    fn menu(&self, marks: &[u8]) -> Result<Option<Arc<String>>, Problem> {
         let site = self.site;
         if site.templates.source(NAV_TEMPLATE).is_none() {
             return Ok(None);
         }
-        let nav = context.0.get("nav").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-        let marks: Vec<u8> = nav
-            .iter()
-            .map(|entry| {
-                let aria_current = match entry["aria_current"].as_str() {
-                    None => 0,
-                    Some("true") => 1,
-                    Some(_) => 2,
-                };
-                aria_current + 3 * u8::from(entry["current"] == true)
-            })
-            .collect();
-        if let Some(menu) = self.menus.0.lock().expect("not poisoned").get(&marks) {
-            return Ok(Some(menu.clone()));
+        let Menu { nav, html } = self.menus.0.lock().expect("not poisoned").get(marks).expect("the context made the entries").clone();
+        if let Some(html) = html {
+            return Ok(Some(html));
         }
         let mut menu_context = Context::new();
-        menu_context.insert("site", &self.site_value);
-        menu_context.insert("nav", nav);
-        let menu = templates::render(self.tera, &site.templates, NAV_TEMPLATE, &menu_context, "the menu", 4096)
+        menu_context.insert_shared("site", self.site_value.clone());
+        menu_context.insert_shared("nav", nav);
+        let html = templates::render(self.tera, &site.templates, NAV_TEMPLATE, &menu_context, "the menu", 4096)
             .map_err(|problem| problem.help("check the name: the menu sees only `site` and `nav` (it is rendered once for all pages marked alike), so show anything else from `base.html`"))?;
-        let menu = Arc::new(menu);
-        self.menus.0.lock().expect("not poisoned").insert(marks, menu.clone());
-        Ok(Some(menu))
+        let html = Arc::new(html);
+        self.menus.0.lock().expect("not poisoned").get_mut(marks).expect("made above").html = Some(html.clone());
+        Ok(Some(html))
     }
 
     /// Context values every template gets.
     fn base_context(&self, path: &str, title: Option<&str>, description: Option<&str>, crumbs: &[(String, String)], json_ld: Vec<jsonld::Node>) -> Vars {
         let site = self.site;
-        let mut context = Vars(serde_json::Map::new());
-        context.insert("site", self.site_value.clone());
-        let nav: Vec<Value> = self
-            .nav
-            .iter()
-            .map(|(t, url, p)| {
-                // `aria_current`, the attribute's value: this is the entry's own page, or a page inside it.
-                let inside = !p.is_empty() && path.starts_with(p.as_str());
-                let aria_current = if p == path { Some("page") } else { inside.then_some("true") };
-                json!({"title": t, "url": url, "current": inside, "aria_current": aria_current})
-            })
-            .collect();
-        context.insert("nav", nav);
+        let (menu_marks, nav) = self.nav(path);
+        let mut context = Vars { context: Context::new(), menu_marks };
+        context.share("site", self.site_value.clone());
+        context.share("nav", nav);
         let breadcrumbs: Vec<Value> = crumbs.iter().map(|(t, p)| json!({"title": t, "url": site.url(p)})).collect();
         context.insert("breadcrumbs", breadcrumbs);
         context.insert("current_url", site.url(path));
@@ -530,9 +548,10 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        let fields = self.reads(Task::Page(i)).fields();
-        context.insert("prev", position.checked_sub(1).map(|p| project(&self.summaries.get(siblings[p]), fields)));
-        context.insert("next", siblings.get(position + 1).map(|&p| project(&self.summaries.get(p), fields)));
+        // The neighbours' summaries are shared, whole: a template sees only the fields it reads.
+        let neighbour = |p: Option<&usize>| p.map_or_else(|| Arc::new(Value::Null), |&p| self.summaries.get(p));
+        context.share("prev", neighbour(position.checked_sub(1).map(|p| &siblings[p])));
+        context.share("next", neighbour(siblings.get(position + 1)));
         context
     }
 

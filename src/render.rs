@@ -154,7 +154,7 @@ pub struct Previous<'a> {
 struct MarkdownLinks<'a> {
     site: &'a Site,
     tera: &'a Tera,
-    site_value: &'a Value,
+    site_value: &'a Arc<Value>,
     page_by_source: HashMap<&'a str, usize>,
 }
 
@@ -178,7 +178,7 @@ impl SiteLinks for MarkdownLinks<'_> {
             return Err(format!("stretch-card: `content/{source_path}` has no `stretch` front matter"));
         }
         let mut context = Context::new();
-        context.insert("site", self.site_value);
+        context.insert_shared("site", self.site_value.clone());
         context.insert("stretch", &stretch_value(self.site, i));
         context.insert("card_page", &card_summary(self.site, i));
         templates::render(self.tera, &self.site.templates, CARD_TEMPLATE, &context, &format!("the stretch card of content/{source_path}"), 4096)
@@ -189,13 +189,13 @@ impl SiteLinks for MarkdownLinks<'_> {
 pub(crate) const CARD_TEMPLATE: &str = "partials/stretch-card.html";
 
 impl Site {
-    pub fn site_value(&self) -> Value {
+    pub fn site_value(&self) -> Arc<Value> {
         let c = &self.config;
-        json!({
+        Arc::new(json!({
             "title": c.title, "description": c.description, "language": c.language, "author": c.author,
             "base_url": c.base_url, "base_path": c.base_path(), "taxonomies": c.taxonomies,
             "repository": c.repository, "extra": c.extra,
-        })
+        }))
     }
 
     pub fn permalink(&self, path: &str) -> String {
@@ -217,7 +217,7 @@ impl Site {
         self.render_with(None, Some(staging))
     }
 
-    fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Value) -> MarkdownLinks<'a> {
+    fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Arc<Value>) -> MarkdownLinks<'a> {
         MarkdownLinks { site: self, tera, site_value, page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect() }
     }
 

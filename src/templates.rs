@@ -418,6 +418,24 @@ mod tests {
         assert_eq!(html, "T|two|slash|tilde|tilde|p");
     }
 
+    /// The vendored Tera's contexts can share a value (PATCHES.md): templates see it as an inserted copy, the
+    /// context dumped whole holds it, and it stays whole for the next context that shares it.
+    #[test]
+    fn a_shared_value_renders_as_an_inserted_one() {
+        let set = set(&[("t.html", "{{ s.a }}|{{ s.list | length }}|{% for k, v in s %}{{ k }}{% endfor %}|{{ __tera_context | safe }}")]);
+        let tera = set.compile().unwrap();
+        let shared = std::sync::Arc::new(serde_json::json!({"a": "x<y", "list": [1, 2]}));
+        let (mut inserted, mut sharing) = (Context::new(), Context::new());
+        inserted.insert("s", &*shared);
+        sharing.insert_shared("s", shared.clone());
+        let html = render(&tera, &set, "t.html", &sharing, "content/a.md", 0).unwrap();
+        assert_eq!(html, render(&tera, &set, "t.html", &inserted, "content/a.md", 0).unwrap());
+        assert!(html.starts_with("x&lt;y|2|alist|{"), "{html}");
+        assert!(html.contains("\"a\": \"x<y\""), "{html}");
+        assert_eq!(sharing.remove("s").as_ref(), Some(&*shared));
+        assert_eq!(std::sync::Arc::strong_count(&shared), 1, "the context let go of its share");
+    }
+
     /// The vendored Tera writes text as it is and tests variables for truth unescaped (PATCHES.md): what a
     /// template renders must not change, escaping included.
     #[test]

@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use serde::ser::Serialize;
 use serde_json::value::{to_value, Map, Value};
@@ -12,7 +13,9 @@ use crate::errors::{Error, Result as TeraResult};
 /// values
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
-    data: BTreeMap<String, Value>,
+    // psoas: each value behind an `Arc`, so that a value many renders show (`insert_shared`) is shared by
+    // their contexts instead of copied into each. Upstream holds `Value`s.
+    data: BTreeMap<String, Arc<Value>>,
 }
 
 impl Context {
@@ -31,7 +34,17 @@ impl Context {
     /// context.insert("number_users", &42);
     /// ```
     pub fn insert<T: Serialize + ?Sized, S: Into<String>>(&mut self, key: S, val: &T) {
-        self.data.insert(key.into(), to_value(val).unwrap());
+        self.data.insert(key.into(), Arc::new(to_value(val).unwrap()));
+    }
+
+    /// psoas: inserts `value` as it is, where `insert` would serialize a copy of it.
+    pub fn insert_value<S: Into<String>>(&mut self, key: S, value: Value) {
+        self.data.insert(key.into(), Arc::new(value));
+    }
+
+    /// psoas: inserts a value that other contexts may share: no copy of it is made.
+    pub fn insert_shared<S: Into<String>>(&mut self, key: S, value: Arc<Value>) {
+        self.data.insert(key.into(), value);
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -58,7 +71,7 @@ impl Context {
         key: S,
         val: &T,
     ) -> TeraResult<()> {
-        self.data.insert(key.into(), to_value(val)?);
+        self.data.insert(key.into(), Arc::new(to_value(val)?));
 
         Ok(())
     }
@@ -84,7 +97,7 @@ impl Context {
     pub fn into_json(self) -> Value {
         let mut m = Map::new();
         for (key, value) in self.data {
-            m.insert(key, value);
+            m.insert(key, Arc::unwrap_or_clone(value));
         }
         Value::Object(m)
     }
@@ -95,7 +108,7 @@ impl Context {
             Value::Object(m) => {
                 let mut data = BTreeMap::new();
                 for (key, value) in m {
-                    data.insert(key, value);
+                    data.insert(key, Arc::new(value));
                 }
                 Ok(Context { data })
             }
@@ -115,12 +128,12 @@ impl Context {
 
     /// Returns the value at a given key index.
     pub fn get(&self, index: &str) -> Option<&Value> {
-        self.data.get(index)
+        self.data.get(index).map(|value| &**value)
     }
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
     pub fn remove(&mut self, index: &str) -> Option<Value> {
-        self.data.remove(index)
+        self.data.remove(index).map(Arc::unwrap_or_clone)
     }
 
     /// Checks if a value exists at a specific index.
@@ -473,9 +486,9 @@ mod tests {
         source.insert("b", &3);
         source.insert("c", &4);
         target.extend(source);
-        assert_eq!(*target.data.get("a").unwrap(), to_value(1).unwrap());
-        assert_eq!(*target.data.get("b").unwrap(), to_value(3).unwrap());
-        assert_eq!(*target.data.get("c").unwrap(), to_value(4).unwrap());
+        assert_eq!(**target.data.get("a").unwrap(), to_value(1).unwrap());
+        assert_eq!(**target.data.get("b").unwrap(), to_value(3).unwrap());
+        assert_eq!(**target.data.get("c").unwrap(), to_value(4).unwrap());
     }
 
     #[test]
