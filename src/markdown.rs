@@ -360,12 +360,15 @@ impl State<'_> {
 /// dash is not a word). Every byte of a multi-byte character counts like a letter, except the bytes of the
 /// punctuation smart quotes produce. A word is counted at its first letter or digit whose nearest letter or
 /// space before it (other bytes skipped) is a space or the start, so a word split over pieces (`it`, `’`,
-/// `s`, as pulldown-cmark gives "it's") counts once. Branch-free over a byte table: it runs over every word
-/// of the site.
+/// `s`, as pulldown-cmark gives "it's") counts once.
+///
+/// It runs over every byte of the site's text, so it takes 64 bytes at a time as bit masks (bit `k` for byte
+/// `k`) and counts with a few operations on whole words, where a byte-by-byte count would wait on the byte
+/// before at each step.
 struct WordCount {
     words: usize,
     /// 1 when the last letter or space so far was a space (or there was none).
-    after_space: usize,
+    after_space: u64,
 }
 
 impl WordCount {
@@ -393,21 +396,76 @@ impl WordCount {
     }
 
     fn text(&mut self, text: &str) {
-        let (mut words, mut after_space) = (self.words, self.after_space);
-        for &b in text.as_bytes() {
-            let class = Self::CLASS[b as usize] as usize;
-            let wordy = class >> 1;
-            words += wordy & after_space;
-            // A space sets it, a letter clears it, anything else keeps it.
-            after_space = (class & 1) | (after_space & (wordy ^ 1));
+        for chunk in text.as_bytes().chunks(64) {
+            // A short end is padded with zero bytes, which are neither spaces nor letters: they change nothing.
+            let mut block = [0u8; 64];
+            block[..chunk.len()].copy_from_slice(chunk);
+            let (space, wordy) = class_masks(&block);
+            let other = !(space | wordy);
+            // After each byte: whether the last space or letter up to it is a space. A space sets it, a letter
+            // clears it, and a run of other bytes keeps what the byte before the run left (`after_space` for a
+            // run at the start). Adding a 1 at the start of each run that should be set carries through the
+            // run, clearing exactly its bits in `other + seeds`.
+            let seeds = other & !(other << 1) & ((space << 1) | self.after_space);
+            let after = space | (other & !other.wrapping_add(seeds));
+            self.words += (wordy & ((after << 1) | self.after_space)).count_ones() as usize;
+            self.after_space = after >> 63;
         }
-        (self.words, self.after_space) = (words, after_space);
     }
 
     /// The end of a block or line: the next piece starts a new word.
     fn break_words(&mut self) {
         self.after_space = 1;
     }
+}
+
+/// For 64 bytes, the masks of the spaces and of the letters among them (bit `k` for byte `k`; see
+/// `WordCount::CLASS`).
+#[cfg(target_arch = "x86_64")]
+fn class_masks(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: SSE2 is part of the x86-64 baseline: every processor that runs this binary has it.
+    unsafe { class_masks_sse2(block) }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn class_masks(block: &[u8; 64]) -> (u64, u64) {
+    class_masks_table(block)
+}
+
+/// `class_masks` a byte at a time, from the class table.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))] // there, only the tests compare it with the SSE2 one
+fn class_masks_table(block: &[u8; 64]) -> (u64, u64) {
+    let (mut space, mut wordy) = (0u64, 0u64);
+    for (k, &b) in block.iter().enumerate() {
+        let class = u64::from(WordCount::CLASS[b as usize]);
+        space |= (class & 1) << k;
+        wordy |= (class >> 1) << k;
+    }
+    (space, wordy)
+}
+
+/// `class_masks` 16 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn class_masks_sse2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut space, mut wordy) = (0u64, 0u64);
+    for (k, lane) in block.chunks_exact(16).enumerate() {
+        let half = |at: usize| i64::from_le_bytes(lane[at..at + 8].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(half(8), half(0));
+        let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
+        // `x - low < count` on unsigned bytes: moved by 0x80, a signed comparison, the one SSE2 has.
+        let within = |x: __m128i, low: u8, count: u8| _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8)), _mm_set1_epi8((0x80 + count) as i8));
+        let spaces = _mm_or_si128(_mm_or_si128(_mm_or_si128(is(b' '), is(b'\t')), _mm_or_si128(is(b'\n'), is(0x0C))), is(b'\r'));
+        let alphanumeric = _mm_or_si128(within(v, b'0', 10), within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26));
+        // Bytes from 0x80 count as letters, except those of `is_punctuation_byte`.
+        let high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+        let punctuation = _mm_or_si128(_mm_or_si128(is(0xE2), is(0x80)), within(v, 0x90, 0xA6 - 0x90 + 1));
+        let letters = _mm_or_si128(alphanumeric, _mm_andnot_si128(punctuation, high));
+        space |= u64::from(_mm_movemask_epi8(spaces) as u16) << (16 * k);
+        wordy |= u64::from(_mm_movemask_epi8(letters) as u16) << (16 * k);
+    }
+    (space, wordy)
 }
 
 /// Words of one piece of text (see `WordCount`).
@@ -661,24 +719,27 @@ mod tests {
         }
     }
 
+    /// Words as runs of non-spaces holding a letter or digit, counted a byte at a time: what `WordCount`
+    /// must find.
+    fn byte_by_byte(text: &str) -> usize {
+        let is_space = |b: u8| b.is_ascii_whitespace();
+        let wordy = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 && !is_punctuation_byte(b);
+        let (mut words, mut in_word) = (0, false);
+        for &b in text.as_bytes() {
+            if is_space(b) {
+                words += usize::from(in_word);
+                in_word = false;
+            } else {
+                in_word |= wordy(b);
+            }
+        }
+        words + usize::from(in_word)
+    }
+
     /// Counting at each word's first letter gives what counting runs gives, on texts mixing words,
     /// punctuation and spaces of every kind.
     #[test]
     fn counting_word_starts_counts_runs_with_a_letter() {
-        fn byte_by_byte(text: &str) -> usize {
-            let is_space = |b: u8| b.is_ascii_whitespace();
-            let wordy = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 && !is_punctuation_byte(b);
-            let (mut words, mut in_word) = (0, false);
-            for &b in text.as_bytes() {
-                if is_space(b) {
-                    words += usize::from(in_word);
-                    in_word = false;
-                } else {
-                    in_word |= wordy(b);
-                }
-            }
-            words + usize::from(in_word)
-        }
         let pieces = ["word", " ", "  ", "\n", "-", "—", "…", "x", "é", "42", "“", "’", "\t", ".", "Z", "a-b", "\u{a0}", "\x0b"];
         // A fixed linear congruential sequence: the same texts on every run.
         let mut state = 12345u64;
@@ -694,6 +755,45 @@ mod tests {
         }
         let long = "a ".repeat(100) + &"—".repeat(40) + "b" + &" ".repeat(70) + "c";
         assert_eq!(count_words(&long), 102);
+    }
+
+    /// Text given in pieces counts as the same text given whole, wherever the pieces and the 64-byte blocks
+    /// begin and end.
+    #[test]
+    fn a_text_counts_the_same_whole_or_in_pieces() {
+        let pieces = ["word", " ", "\n", "-", "—", "x", "é", "“", "’", "..", "\t", "\u{a0}", "Z9"];
+        let mut state = 99u64;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..2000 {
+            let text: String = (0..next(120)).map(|_| pieces[next(pieces.len())]).collect();
+            let mut count = WordCount::new();
+            let mut rest = text.as_str();
+            while !rest.is_empty() {
+                let mut cut = next(rest.len() + 1);
+                while !rest.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                count.text(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            assert_eq!(count.words, byte_by_byte(&text), "{text:?}");
+        }
+    }
+
+    /// The SSE2 masks are the class table's, for every byte value in every position of a block.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sse2_masks_match_the_class_table() {
+        for shift in 0..64 {
+            for start in (0..256).step_by(64) {
+                let block: [u8; 64] = std::array::from_fn(|k| ((start + (k + shift) % 64) % 256) as u8);
+                // SAFETY: SSE2 is part of the x86-64 baseline.
+                assert_eq!(unsafe { class_masks_sse2(&block) }, class_masks_table(&block), "{block:?}");
+            }
+        }
     }
 
     /// pulldown-cmark splits "it's" into `it`, `’` and `s` (smart punctuation), and `*so*-called` at the
