@@ -397,10 +397,8 @@ impl WordCount {
 
     fn text(&mut self, text: &str) {
         for chunk in text.as_bytes().chunks(64) {
-            // A short end is padded with zero bytes, which are neither spaces nor letters: they change nothing.
-            let mut block = [0u8; 64];
-            block[..chunk.len()].copy_from_slice(chunk);
-            let (space, wordy) = class_masks(&block);
+            // The bits past a short chunk's end are neither spaces nor letters: they change nothing.
+            let (space, wordy) = class_masks(chunk);
             let other = !(space | wordy);
             // After each byte: whether the last space or letter up to it is a space. A space sets it, a letter
             // clears it, and a run of other bytes keeps what the byte before the run left (`after_space` for a
@@ -419,24 +417,24 @@ impl WordCount {
     }
 }
 
-/// For 64 bytes, the masks of the spaces and of the letters among them (bit `k` for byte `k`; see
+/// For up to 64 bytes, the masks of the spaces and of the letters among them (bit `k` for byte `k`; see
 /// `WordCount::CLASS`).
 #[cfg(target_arch = "x86_64")]
-fn class_masks(block: &[u8; 64]) -> (u64, u64) {
+fn class_masks(bytes: &[u8]) -> (u64, u64) {
     // SAFETY: SSE2 is part of the x86-64 baseline: every processor that runs this binary has it.
-    unsafe { class_masks_sse2(block) }
+    unsafe { class_masks_sse2(bytes) }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn class_masks(block: &[u8; 64]) -> (u64, u64) {
-    class_masks_table(block)
+fn class_masks(bytes: &[u8]) -> (u64, u64) {
+    class_masks_table(bytes)
 }
 
 /// `class_masks` a byte at a time, from the class table.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // there, only the tests compare it with the SSE2 one
-fn class_masks_table(block: &[u8; 64]) -> (u64, u64) {
+fn class_masks_table(bytes: &[u8]) -> (u64, u64) {
     let (mut space, mut wordy) = (0u64, 0u64);
-    for (k, &b) in block.iter().enumerate() {
+    for (k, &b) in bytes.iter().take(64).enumerate() {
         let class = u64::from(WordCount::CLASS[b as usize]);
         space |= (class & 1) << k;
         wordy |= (class >> 1) << k;
@@ -444,14 +442,17 @@ fn class_masks_table(block: &[u8; 64]) -> (u64, u64) {
     (space, wordy)
 }
 
-/// `class_masks` 16 bytes at a time.
+/// `class_masks` 16 bytes at a time (most text events are shorter than 64 bytes).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn class_masks_sse2(block: &[u8; 64]) -> (u64, u64) {
+fn class_masks_sse2(bytes: &[u8]) -> (u64, u64) {
     use std::arch::x86_64::*;
     let (mut space, mut wordy) = (0u64, 0u64);
-    for (k, lane) in block.chunks_exact(16).enumerate() {
-        let half = |at: usize| i64::from_le_bytes(lane[at..at + 8].try_into().expect("8 bytes"));
+    for (k, lane) in bytes[..bytes.len().min(64)].chunks(16).enumerate() {
+        // Zero bytes after a short end: neither spaces nor letters.
+        let mut padded = [0u8; 16];
+        padded[..lane.len()].copy_from_slice(lane);
+        let half = |at: usize| i64::from_le_bytes(padded[at..at + 8].try_into().expect("8 bytes"));
         let v = _mm_set_epi64x(half(8), half(0));
         let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
         // `x - low < count` on unsigned bytes: moved by 0x80, a signed comparison, the one SSE2 has.
@@ -783,15 +784,18 @@ mod tests {
         }
     }
 
-    /// The SSE2 masks are the class table's, for every byte value in every position of a block.
+    /// The SSE2 masks are the class table's, for every byte value in every position of a block, whole or cut
+    /// short.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn sse2_masks_match_the_class_table() {
         for shift in 0..64 {
             for start in (0..256).step_by(64) {
                 let block: [u8; 64] = std::array::from_fn(|k| ((start + (k + shift) % 64) % 256) as u8);
-                // SAFETY: SSE2 is part of the x86-64 baseline.
-                assert_eq!(unsafe { class_masks_sse2(&block) }, class_masks_table(&block), "{block:?}");
+                for len in [0, 1, 15, 16, 17, 40, 63, 64] {
+                    // SAFETY: SSE2 is part of the x86-64 baseline.
+                    assert_eq!(unsafe { class_masks_sse2(&block[..len]) }, class_masks_table(&block[..len]), "{:?}", &block[..len]);
+                }
             }
         }
     }
