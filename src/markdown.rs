@@ -600,13 +600,18 @@ fn insert_child(parent: &mut TocEntry, entry: TocEntry) {
 
 /// Escapes text for HTML attribute values and text.
 pub fn escape(text: &str) -> String {
-    // Most text has nothing to escape (Tera even escapes strings it only tests for truth): copy it whole.
-    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
-        return text.to_owned();
-    }
+    escape_borrowing(text).into_owned()
+}
+
+/// `escape`, borrowing the text when there is nothing to escape in it (most text: Tera escapes every
+/// variable it writes, titles and URLs included).
+pub fn escape_borrowing(text: &str) -> std::borrow::Cow<'_, str> {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = text.bytes().position(|b| special(&b)) else { return std::borrow::Cow::Borrowed(text) };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
+    out.push_str(&text[..first]);
+    let mut last = first;
+    for (i, b) in text.bytes().enumerate().skip(first) {
         let replacement = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -620,7 +625,7 @@ pub fn escape(text: &str) -> String {
         last = i + 1;
     }
     out.push_str(&text[last..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -815,5 +820,7 @@ mod tests {
         assert_eq!(escape("a<b> & \"c\" 'd' é"), "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; é");
         assert_eq!(escape("nothing to escape: é"), "nothing to escape: é");
         assert_eq!(escape("'"), "&#39;");
+        assert!(matches!(escape_borrowing("nothing to escape: é"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(escape_borrowing("x > y"), "x &gt; y");
     }
 }

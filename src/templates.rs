@@ -102,7 +102,7 @@ impl TemplateSet {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL in the output unreadable; `/` is harmless.
-        tera.set_escape_fn(crate::markdown::escape);
+        tera.set_escape_fn_borrowing(crate::markdown::escape_borrowing);
         let mut problems = Vec::new();
         for template in parsed {
             match template {

@@ -21,6 +21,8 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
+/// psoas: an escape function that hands back its input, borrowed, when there is nothing to escape in it.
+pub type BorrowingEscapeFn = for<'s> fn(&'s str) -> std::borrow::Cow<'s, str>;
 
 /// Main point of interaction in this library.
 ///
@@ -76,6 +78,9 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    /// psoas: used in place of `escape_fn` when set (see `set_escape_fn_borrowing`).
+    #[doc(hidden)]
+    pub(crate) escape_borrowing: Option<BorrowingEscapeFn>,
 }
 
 impl Tera {
@@ -95,6 +100,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_borrowing: None,
         };
 
         tera.load_from_glob()?;
@@ -820,11 +826,20 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_borrowing = None;
+    }
+
+    /// psoas: sets an escape function that returns its input borrowed when it has nothing to escape, so
+    /// that the many variables with nothing to escape are written without a copy. Replaces the function
+    /// `set_escape_fn` set, until `set_escape_fn` or `reset_escape_fn` is called.
+    pub fn set_escape_fn_borrowing(&mut self, function: BorrowingEscapeFn) {
+        self.escape_borrowing = Some(function);
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_borrowing = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +914,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_borrowing: None,
         };
 
         tera.register_tera_filters();

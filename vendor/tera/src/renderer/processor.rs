@@ -442,9 +442,17 @@ impl<'a> Processor<'a> {
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
         if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
+            // psoas: with a borrowing escape function, a string with nothing to escape stays as it is.
+            let escaped = match self.tera.escape_borrowing {
+                Some(escape) => match escape(res.as_str().unwrap()) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(escaped) => Some(escaped),
+                },
+                None => Some(self.tera.get_escape_fn()(res.as_str().unwrap())),
+            };
+            if let Some(escaped) = escaped {
+                res = Cow::Owned(to_value(escaped).map_err(Error::json)?);
+            }
         }
 
         Ok(res)
