@@ -436,14 +436,17 @@ impl Shared<'_> {
         };
         let marks: Vec<u8> = self.nav.iter().map(|(_, _, p)| marked(p)).map(|(inside, aria)| u8::from(aria.is_some()) + u8::from(aria == Some("page")) + 3 * u8::from(inside)).collect();
         let mut menus = self.menus.0.lock().expect("not poisoned");
-        let menu = menus.entry(marks.clone()).or_insert_with(|| {
-            let entries = self.nav.iter().map(|(title, url, p)| {
-                let (inside, aria_current) = marked(p);
-                json!({"title": title, "url": url, "current": inside, "aria_current": aria_current})
-            });
-            Menu { nav: Arc::new(Value::Array(entries.collect())), html: None }
+        if let Some(menu) = menus.get(&marks) {
+            return (marks, menu.nav.clone());
+        }
+        // Made once for each marking, so the marks are worked out again here rather than kept for every output.
+        let nav = self.nav.iter().map(|(title, url, p)| {
+            let (inside, aria_current) = marked(p);
+            json!({"title": title, "url": url, "current": inside, "aria_current": aria_current})
         });
-        (marks, menu.nav.clone())
+        let nav = Arc::new(Value::Array(nav.collect()));
+        menus.insert(marks.clone(), Menu { nav: nav.clone(), html: None });
+        (marks, nav)
     }
 
     /// `partials/nav.html` rendered for entries marked `marks` (none without the template), once for all.

@@ -606,11 +606,9 @@ pub fn escape(text: &str) -> String {
 /// `escape`, borrowing the text when there is nothing to escape in it (most text: Tera escapes every
 /// variable it writes, titles and URLs included).
 pub fn escape_borrowing(text: &str) -> std::borrow::Cow<'_, str> {
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let Some(first) = text.bytes().position(|b| special(&b)) else { return std::borrow::Cow::Borrowed(text) };
+    let Some(first) = text.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) else { return std::borrow::Cow::Borrowed(text) };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    out.push_str(&text[..first]);
-    let mut last = first;
+    let mut last = 0;
     for (i, b) in text.bytes().enumerate().skip(first) {
         let replacement = match b {
             b'&' => "&amp;",
