@@ -201,27 +201,61 @@ impl Item {
 
 fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Problem> {
     let display = format!("{CONTENT_DIR}/{rel}");
-    let bytes = std::fs::read(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
-    let text = decode_utf8(bytes, &display)?;
-    parse_item(rel.to_owned(), text).map(Some)
+    let bytes = read_shared(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
+    let text = shared_utf8(bytes, &display)?;
+    parse_item(rel.to_owned(), display, text).map(Some)
+}
+
+/// Reads a file into memory that can be shared as it is: a `String` read first would be copied again to
+/// become an `Arc<str>`, which for a large site is tens of MB copied and as much memory touched for nothing.
+fn read_shared(path: &Path) -> std::io::Result<Arc<[u8]>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    // SAFETY: zeroed memory is a valid `u8`.
+    let mut bytes: Arc<[u8]> = unsafe { Arc::new_zeroed_slice(len).assume_init() };
+    let buffer = Arc::get_mut(&mut bytes).expect("a new Arc is not shared");
+    let mut end = 0;
+    while end < len {
+        match file.read(&mut buffer[end..]) {
+            Ok(0) => break,
+            Ok(n) => end += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // The file changed size since its length was read: take what it holds now.
+    let mut probe = [0u8; 1];
+    if end < len || file.read(&mut probe)? > 0 {
+        return std::fs::read(path).map(Arc::from);
+    }
+    Ok(bytes)
+}
+
+/// The file's bytes as text, shared without a copy, or a problem pointing at the first byte that is not UTF-8.
+fn shared_utf8(bytes: Arc<[u8]>, display: &str) -> Result<Arc<str>, Problem> {
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Err(utf8_problem(&bytes, e.valid_up_to(), display));
+    }
+    // SAFETY: `str` has the layout of `[u8]`, and the bytes were just checked to be UTF-8.
+    Ok(unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) })
 }
 
 /// Decodes a file's bytes, pointing at the first byte that is not UTF-8.
 pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Problem> {
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        let lossy = String::from_utf8_lossy(&bytes).into_owned();
-        let (line, column) = crate::diagnostics::line_column(&prefix, valid);
-        Problem::new(display, format!("the file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]))
-            .at(&lossy, line, column)
-            .help("save the file as UTF-8 in your editor")
-    })
+    String::from_utf8(bytes).map_err(|e| utf8_problem(e.as_bytes(), e.utf8_error().valid_up_to(), display))
 }
 
-fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
-    let display = format!("{CONTENT_DIR}/{rel_path}");
+fn utf8_problem(bytes: &[u8], valid: usize, display: &str) -> Problem {
+    let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+    let lossy = String::from_utf8_lossy(bytes).into_owned();
+    let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+    Problem::new(display, format!("the file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]))
+        .at(&lossy, line, column)
+        .help("save the file as UTF-8 in your editor")
+}
+
+fn parse_item(rel_path: String, display: String, text: Arc<str>) -> Result<Item, Problem> {
     let split = front_matter::split(&text, &display)?;
     let body_offset = split.body_offset;
     let file_name = rel_path.rsplit('/').next().unwrap_or(&rel_path);
@@ -229,7 +263,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
         let meta: SectionMeta = front_matter::parse(&split, &text, &display, schema::SECTION_KEYS)?;
         let dir = rel_path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let path = section_path(&dir, &text, &display)?;
-        let file = SourceFile { rel_path, text: text.into(), body_offset };
+        let file = SourceFile { rel_path, text, body_offset };
         return Ok(Item::Section(Box::new(Section { file, meta, path, dir })));
     }
     let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
@@ -247,7 +281,7 @@ fn parse_item(rel_path: String, text: String) -> Result<Item, Problem> {
         }
     };
     let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
-    let file = SourceFile { rel_path, text: text.into(), body_offset };
+    let file = SourceFile { rel_path, text, body_offset };
     Ok(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
@@ -331,5 +365,27 @@ fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
         let path = if dir.is_empty() { String::new() } else { format!("{}/", url_dir(dir)) };
         let meta = SectionMeta { title, ..SectionMeta::default() };
         content.sections.push(Section { file: SourceFile { rel_path, text: Arc::from(""), body_offset: 0 }, meta, path, dir: dir.clone() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_shared_as_it_is_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, len) in [0, 1, 4095, 4096, 100_003].into_iter().enumerate() {
+            let path = dir.path().join(format!("{i}.md"));
+            let bytes: Vec<u8> = (0..len).map(|n| b"ab\xc3\xa9\n"[n % 5]).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(&*read_shared(&path).unwrap(), &bytes[..], "{len} bytes");
+        }
+        let text = shared_utf8(Arc::from(&b"caf\xc3\xa9"[..]), "x.md").unwrap();
+        assert_eq!(&*text, "café");
+        let problem = shared_utf8(Arc::from(&b"ok\nb\xffd"[..]), "content/x.md").unwrap_err();
+        assert_eq!(problem.message, "the file is not valid UTF-8 (byte 0xff)");
+        assert_eq!((problem.position.as_ref().unwrap().line, problem.position.as_ref().unwrap().column), (2, 2));
+        assert!(read_shared(&dir.path().join("missing.md")).is_err());
     }
 }
