@@ -59,6 +59,13 @@ fn next_line_start(source: &str, line_end: usize) -> usize {
 pub fn parse<T: DeserializeOwned>(split: &Split, source: &str, file: &str, keys: &[&str]) -> Result<T, Problem> {
     // An empty front matter is an empty mapping, so that a missing `title` is reported as such.
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    // Plain front matter is read quickly; anything else, and anything that does not fit `T`, goes through
+    // serde_yaml, for its exact reading and its positioned errors.
+    if let Some(value) = super::plain_yaml::parse(yaml)
+        && let Ok(parsed) = T::deserialize(value)
+    {
+        return Ok(parsed);
+    }
     serde_yaml::from_str(yaml).map_err(|e| yaml_problem(&e, source, file, split.yaml_line, keys))
 }
 

@@ -3,6 +3,7 @@
 //! reports every problem found, not only the first.
 
 pub mod front_matter;
+mod plain_yaml;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
