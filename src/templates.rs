@@ -212,19 +212,17 @@ impl Lookup {
         if crate::urls::is_external(path) {
             return Ok(path.to_owned());
         }
-        let (path, fragment) = match path.split_once('#') {
-            Some((p, f)) => (p, format!("#{f}")),
-            None => (path, String::new()),
-        };
-        let site_path = match path.strip_prefix("@/") {
+        // `#fragment` as written; the URL is built by concatenation (a theme calls `url()` a few times a page).
+        let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, _)| (p, &path[p.len()..]));
+        let prefix = if absolute { &self.base_url } else { &self.base_path };
+        match path.strip_prefix("@/") {
             Some(source) => {
                 record_read(format!("url:{source}"));
-                self.urls.get(source).cloned().ok_or_else(|| format!("url(): no content file `{source}`"))?
+                let site_path = self.urls.get(source).ok_or_else(|| format!("url(): no content file `{source}`"))?;
+                Ok([prefix, site_path.as_str(), fragment].concat())
             }
-            None => path.trim_start_matches('/').to_owned(),
-        };
-        let prefix = if absolute { &self.base_url } else { &self.base_path };
-        Ok(format!("{prefix}{site_path}{fragment}"))
+            None => Ok([prefix, path.trim_start_matches('/'), fragment].concat()),
+        }
     }
 }
 
@@ -450,5 +448,27 @@ mod tests {
         let html = render(&tera, &set, "t.html", &context, "content/a.md", 0).unwrap();
         // A comparison escapes both sides, as upstream's does: the literal `a<b` matches, `a&lt;b` does not.
         assert_eq!(html, "<p>a&lt;b</p><i>a&lt;b</i>[set][empty][both][raw]1.5");
+    }
+
+    #[test]
+    fn url_resolves_content_paths_and_keeps_fragments() {
+        let urls = crate::HashMap::from_iter([("stretches/x.md".to_owned(), "stretches/x/".to_owned())]);
+        let lookup = Lookup {
+            base_url: "https://u.github.io/repo/".into(),
+            base_path: "/repo/".into(),
+            urls: Arc::new(urls),
+            page_index: Arc::default(),
+            summaries: Arc::default(),
+            pages: Vec::new(),
+            sections: HashMap::new(),
+        };
+        let (results, reads) = track_reads(|| {
+            ["@/stretches/x.md#how", "/style.css", "style.css", "/", "#top", "https://example.org/a#b", "@/stretches/x.md"]
+                .map(|path| lookup.url(path, false).unwrap())
+        });
+        assert_eq!(results, ["/repo/stretches/x/#how", "/repo/style.css", "/repo/style.css", "/repo/", "/repo/#top", "https://example.org/a#b", "/repo/stretches/x/"]);
+        assert_eq!(reads, ["url:stretches/x.md"]);
+        assert_eq!(lookup.url("@/stretches/x.md#a", true).unwrap(), "https://u.github.io/repo/stretches/x/#a");
+        assert_eq!(lookup.url("@/nope.md", false).unwrap_err(), "url(): no content file `nope.md`");
     }
 }
