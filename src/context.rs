@@ -11,11 +11,11 @@ use crate::diagnostics::Problem;
 use crate::incremental::KeyList;
 use crate::jsonld::{self, Article};
 use crate::markdown::Rendered;
-use crate::render::SUMMARY_FIELDS;
 use crate::site::Site;
+use crate::summary::{SUMMARY_FIELDS, Summary};
 use crate::template_reads::{Reads, TemplateReads};
 use crate::templates;
-use crate::{HashMap, HashSet};
+use crate::HashMap;
 
 /// One output rendered through a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub struct SectionData {
     pub heads: Vec<Value>,
     pub pages: Vec<Vec<usize>>,
     pub subsections: Vec<Vec<usize>>,
-    pub summaries: Arc<Vec<Arc<Value>>>,
+    pub summaries: Arc<Vec<Arc<Summary>>>,
 }
 
 impl SectionData {
@@ -142,12 +142,12 @@ pub const NAV_TEMPLATE: &str = "partials/nav.html";
 
 /// Page summaries: all of them, or (while a streaming build renders pages) each one made when first asked for.
 pub enum Summaries<'a> {
-    All(Arc<Vec<Arc<Value>>>),
-    OnDemand(&'a (dyn Fn(usize) -> Arc<Value> + Sync)),
+    All(Arc<Vec<Arc<Summary>>>),
+    OnDemand(&'a (dyn Fn(usize) -> Arc<Summary> + Sync)),
 }
 
 impl Summaries<'_> {
-    pub fn get(&self, i: usize) -> Arc<Value> {
+    pub fn get(&self, i: usize) -> Arc<Summary> {
         match self {
             Summaries::All(all) => all[i].clone(),
             Summaries::OnDemand(make) => make(i),
@@ -534,7 +534,7 @@ impl Shared<'_> {
         }
         let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
 
-        let mut value = Value::clone(&self.summaries.get(i));
+        let mut value = self.summaries.get(i).value(None);
         let object = value.as_object_mut().expect("summary is an object");
         let content = match self.page_html {
             Some(store) => std::mem::take(&mut *store[i].lock().expect("not poisoned")),
@@ -551,10 +551,11 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        // The neighbours' summaries are shared, whole: a template sees only the fields it reads.
-        let neighbour = |p: Option<&usize>| p.map_or_else(|| Arc::new(Value::Null), |&p| self.summaries.get(p));
-        context.share("prev", neighbour(position.checked_sub(1).map(|p| &siblings[p])));
-        context.share("next", neighbour(siblings.get(position + 1)));
+        // The neighbours' summaries, with the fields the template can read.
+        let fields = self.reads(Task::Page(i)).fields();
+        let neighbour = |p: Option<&usize>| p.map_or(Value::Null, |&p| self.summaries.get(p).value(fields));
+        context.insert("prev", neighbour(position.checked_sub(1).map(|p| &siblings[p])));
+        context.insert("next", neighbour(siblings.get(position + 1)));
         context
     }
 
@@ -603,7 +604,7 @@ impl Shared<'_> {
         let count = site.pagers(task, &self.reads);
         let url = |k: usize| Value::from(site.url(&pager_path(&list_path, k)));
         let listed = site.listed_pages(task).len();
-        let pages: Vec<Value> = site.pager_pages(task, &self.reads).iter().map(|&p| project(&self.summaries.get(p), reads.fields())).collect();
+        let pages: Vec<Value> = site.pager_pages(task, &self.reads).iter().map(|&p| self.summaries.get(p).value(reads.fields())).collect();
         let mut next_unshown = 0;
         let pagers: Vec<Value> = pager_window(k, count)
             .into_iter()
@@ -680,22 +681,12 @@ impl Shared<'_> {
     }
 }
 
-/// A page summary for a template that reads only the fields among `fields` (any, for `None`): the template sees
-/// the same values, and the copy leaves out the rest (taxonomies and dates, mostly), which listings of
-/// thousands of pages spent most of their time copying.
-fn project(summary: &Value, fields: Option<&HashSet<String>>) -> Value {
-    match (fields, summary) {
-        (Some(fields), Value::Object(map)) => Value::Object(map.iter().filter(|(key, _)| fields.contains(key.as_str())).map(|(key, value)| (key.clone(), value.clone())).collect()),
-        _ => summary.clone(),
-    }
-}
-
 /// A listing of `pages` as a template that `reads` it sees it: each page's summary with only the fields the
-/// template can read (see `project`), and past the first pages it looks at, nulls in their place, so that
-/// the list keeps its length.
-fn listing(pages: &[usize], summary: impl Fn(usize) -> Arc<Value>, reads: &Reads) -> Vec<Value> {
+/// template can read (see `Summary::value`), and past the first pages it looks at, nulls in their place, so
+/// that the list keeps its length.
+fn listing(pages: &[usize], summary: impl Fn(usize) -> Arc<Summary>, reads: &Reads) -> Vec<Value> {
     let shown = reads.listed.map_or(pages.len(), |n| n.min(pages.len()));
-    let mut list: Vec<Value> = pages[..shown].iter().map(|&p| project(&summary(p), reads.fields())).collect();
+    let mut list: Vec<Value> = pages[..shown].iter().map(|&p| summary(p).value(reads.fields())).collect();
     list.resize(pages.len(), Value::Null);
     list
 }

@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
 
 use crate::content::SourceFile;
 use crate::content::schema::Date;
 use crate::context::Task;
 use crate::markdown::Rendered;
-use crate::render::{CARD_TEMPLATE, Previous, SUMMARY_FIELDS};
+use crate::render::{CARD_TEMPLATE, Previous};
 use crate::site::Site;
+use crate::summary::{SUMMARY_FIELDS, Summary};
 use crate::templates;
 use crate::{HashMap, HashSet};
 
@@ -257,7 +257,7 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 /// which pages it lists, in what order, `list:SRC#len` how many, `list:SRC#FIELD` that field of a listed page,
 /// `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
 /// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
-pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Value>], nav: &[(String, String, String)], same_layout: bool) -> HashSet<String> {
+pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Summary>], nav: &[(String, String, String)], same_layout: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;
     let mut changed = HashSet::default();
@@ -269,7 +269,7 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
             Some(&j) => {
                 let (a, b) = (&old_r.summaries[j], &summaries[i]);
                 if !Arc::ptr_eq(a, b) && a != b {
-                    summary_changed.insert(src, SUMMARY_FIELDS.into_iter().filter(|f| a.get(f) != b.get(f)).collect());
+                    summary_changed.insert(src, SUMMARY_FIELDS.into_iter().filter(|f| a.field(f) != b.field(f)).collect());
                 }
                 let same_content = Arc::ptr_eq(&old_r.pages[j], &pages[i]) || (old_r.pages[j].html == pages[i].html && old_r.pages[j].toc == pages[i].toc);
                 if !same_content {

@@ -18,6 +18,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod summary;
 pub mod template_reads;
 pub mod templates;
 pub mod urls;

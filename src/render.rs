@@ -22,6 +22,7 @@ use crate::incremental::{KeyList, KeySet, Layout, MarkdownReuse, changed_keys, c
 use crate::markdown::{self, Rendered, SiteLinks};
 use crate::output::Staging;
 use crate::site::{Site, StaticSource};
+use crate::summary::{Summary, Terms};
 use crate::template_reads::{self, Reads, TemplateReads};
 use crate::templates::{self, Lookup};
 
@@ -99,10 +100,6 @@ impl Output {
     }
 }
 
-/// The fields of a page summary (see `page_summary`). A listing depends on each field of its pages' summaries
-/// that its template can read (see `template_reads`), and on no other.
-pub const SUMMARY_FIELDS: [&str; 13] = ["title", "description", "url", "permalink", "path", "date", "updated", "last_reviewed", "weight", "word_count", "reading_time", "taxonomies", "stretch"];
-
 /// What a template output depends on: keys fixed by the site's structure, and those its template read
 /// through lookup functions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +123,7 @@ pub struct RenderedSite {
     pub outputs: Vec<Arc<Output>>,
     pub pages: Vec<Arc<Rendered>>,
     pub sections: Vec<Arc<Rendered>>,
-    pub summaries: Arc<Vec<Arc<Value>>>,
+    pub summaries: Arc<Vec<Arc<Summary>>>,
     /// The template tasks, in order (see `Site::tasks`)...
     pub tasks: Vec<Task>,
     /// ...and their outputs and dependencies, in the same order.
@@ -221,7 +218,7 @@ impl Site {
         MarkdownLinks { site: self, tera, site_value, page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect() }
     }
 
-    fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Value>>>) -> Arc<SectionData> {
+    fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Summary>>>) -> Arc<SectionData> {
         Arc::new(SectionData {
             heads: (0..self.sections.len()).map(|i| self.section_head(i, &sections[i])).collect(),
             pages: self.section_pages.clone(),
@@ -232,7 +229,7 @@ impl Site {
 
     /// What the lookup functions (`get_page`, `get_section`, `get_pages`) read; empty while a streaming build
     /// renders the pages whose templates never call them.
-    fn lookup(&self, summaries: Arc<Vec<Arc<Value>>>, pages: Vec<Arc<Rendered>>, section_data: Option<&Arc<SectionData>>) -> Lookup {
+    fn lookup(&self, summaries: Arc<Vec<Arc<Summary>>>, pages: Vec<Arc<Rendered>>, section_data: Option<&Arc<SectionData>>) -> Lookup {
         Lookup {
             base_url: self.config.base_url.clone(),
             base_path: self.config.base_path().to_owned(),
@@ -327,7 +324,7 @@ impl Site {
         };
         let n = self.pages.len();
         let markdown_slots: Vec<OnceLock<Arc<Rendered>>> = (0..n).map(|_| OnceLock::new()).collect();
-        let summary_slots: Vec<OnceLock<Arc<Value>>> = (0..n).map(|_| OnceLock::new()).collect();
+        let summary_slots: Vec<OnceLock<Arc<Summary>>> = (0..n).map(|_| OnceLock::new()).collect();
         let html: Vec<std::sync::Mutex<String>> = (0..n).map(|_| std::sync::Mutex::new(String::new())).collect();
         let markdown_problems = std::sync::Mutex::new(Vec::new());
 
@@ -362,7 +359,7 @@ impl Site {
                     Arc::new(rendered)
                 })
             };
-            let summary = |i: usize| -> Arc<Value> { summary_slots[i].get_or_init(|| Arc::new(self.page_summary(i, page_markdown(i)))).clone() };
+            let summary = |i: usize| -> Arc<Summary> { summary_slots[i].get_or_init(|| Arc::new(self.page_summary(i, page_markdown(i)))).clone() };
             let shared = Shared {
                 site: self,
                 tera: &tera,
@@ -391,7 +388,7 @@ impl Site {
             (sections, results)
         };
         let pages: Vec<Arc<Rendered>> = markdown_slots.into_iter().map(|slot| slot.into_inner().expect("every page's Markdown is rendered")).collect();
-        let summaries: Arc<Vec<Arc<Value>>> = Arc::new(summary_slots.into_iter().map(|slot| slot.into_inner().expect("every summary is made")).collect());
+        let summaries: Arc<Vec<Arc<Summary>>> = Arc::new(summary_slots.into_iter().map(|slot| slot.into_inner().expect("every summary is made")).collect());
         problems.append(&mut markdown_problems.into_inner().expect("not poisoned"));
 
         // Wave two: everything else, with every page known.
@@ -482,7 +479,7 @@ impl Site {
         drop(links);
         self.check_config_links(&mut problems);
         // Summaries, reused where neither the page nor its rendered Markdown changed.
-        let summaries: Vec<Arc<Value>> = pages
+        let summaries: Vec<Arc<Summary>> = pages
             .par_iter()
             .with_max_len(crate::BATCH)
             .enumerate()
@@ -592,31 +589,38 @@ impl Site {
         words.div_ceil(200).max(1)
     }
 
-    fn taxonomy_refs(&self, i: usize) -> Value {
+    /// Page `i`'s terms, for each taxonomy of the site: their names and URLs.
+    fn taxonomy_refs(&self, i: usize) -> Vec<Terms> {
         let page = &self.pages[i];
-        let mut map = serde_json::Map::new();
-        for taxonomy in &self.taxonomies {
-            let names: &[String] = if taxonomy.name == "tags" && !page.meta.tags.is_empty() { &page.meta.tags } else { page.meta.taxonomies.get(&taxonomy.name).map_or(&[], Vec::as_slice) };
-            let refs: Vec<Value> = names
-                .iter()
-                .map(|name| json!({"name": name, "url": self.url(&format!("{}/{}/", taxonomy.name, crate::urls::slugify(name)))}))
-                .collect();
-            map.insert(taxonomy.name.clone(), refs.into());
-        }
-        Value::Object(map)
+        self.taxonomies
+            .iter()
+            .map(|taxonomy| {
+                let names: &[String] = if taxonomy.name == "tags" && !page.meta.tags.is_empty() { &page.meta.tags } else { page.meta.taxonomies.get(&taxonomy.name).map_or(&[], Vec::as_slice) };
+                let refs = names.iter().map(|name| (name.clone(), self.url(&format!("{}/{}/", taxonomy.name, crate::urls::slugify(name))))).collect();
+                (taxonomy.name.clone(), refs)
+            })
+            .collect()
     }
 
-    fn page_summary(&self, i: usize, rendered: &Rendered) -> Value {
+    fn page_summary(&self, i: usize, rendered: &Rendered) -> Summary {
         let page = &self.pages[i];
         let m = &page.meta;
-        let summary = json!({
-            "title": m.title, "description": m.description, "url": self.url(&page.path), "permalink": self.permalink(&page.path),
-            "path": page.file.rel_path, "date": m.date, "updated": m.updated, "last_reviewed": m.last_reviewed,
-            "weight": m.weight, "word_count": rendered.word_count, "reading_time": Self::reading_time(rendered.word_count),
-            "taxonomies": self.taxonomy_refs(i), "stretch": stretch_value(self, i),
-        });
-        debug_assert!(summary.as_object().is_some_and(|o| o.len() == SUMMARY_FIELDS.len() && SUMMARY_FIELDS.iter().all(|f| o.contains_key(*f))), "SUMMARY_FIELDS lists the summary's fields");
-        summary
+        let json = |value| serde_json::to_value(value).expect("front matter serializes");
+        let fields = [
+            ("date", json(m.date)),
+            ("description", m.description.as_deref().into()),
+            ("last_reviewed", json(m.last_reviewed)),
+            ("path", page.file.rel_path.as_str().into()),
+            ("permalink", self.permalink(&page.path).into()),
+            ("reading_time", Self::reading_time(rendered.word_count).into()),
+            ("stretch", stretch_value(self, i)),
+            ("title", m.title.as_str().into()),
+            ("updated", json(m.updated)),
+            ("url", self.url(&page.path).into()),
+            ("weight", m.weight.into()),
+            ("word_count", rendered.word_count.into()),
+        ];
+        Summary::new(fields, self.taxonomy_refs(i))
     }
 
     /// A section's value without its page lists.

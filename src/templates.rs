@@ -199,7 +199,7 @@ pub struct Lookup {
     pub urls: Arc<crate::HashMap<String, String>>,
     /// Page source path -> index into `summaries`.
     pub page_index: Arc<crate::HashMap<String, usize>>,
-    pub summaries: Arc<Vec<Arc<Value>>>,
+    pub summaries: Arc<Vec<Arc<crate::summary::Summary>>>,
     /// Each page's rendered Markdown (for its table of contents), by page index.
     pub pages: Vec<Arc<crate::markdown::Rendered>>,
     /// Section source path -> the section's value (with its pages), built when first asked for.
@@ -264,7 +264,7 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         record_read(format!("p:{path}"));
         record_read(format!("c:{path}"));
         let &i = l.page_index.get(path).ok_or_else(|| tera::Error::msg(format!("get_page(): no page `{path}`")))?;
-        let mut page = Value::clone(&l.summaries[i]);
+        let mut page = l.summaries[i].value(None);
         page["toc"] = serde_json::to_value(&l.pages[i].toc).map_err(tera::Error::json)?;
         Ok(page)
     });
@@ -279,9 +279,9 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         let has = str_arg(args, "has")?;
         let sort_by = args.get("sort_by").and_then(Value::as_str).unwrap_or(has);
         record_read("all-pages".to_owned());
-        let mut pages: Vec<&Value> = lookup.summaries.iter().map(|p| &**p).filter(|p| !dotted(p, has).is_null()).collect();
-        pages.sort_by(|a, b| compare_values(dotted(a, sort_by), dotted(b, sort_by)));
-        Ok(Value::Array(pages.into_iter().cloned().collect()))
+        let mut pages: Vec<&crate::summary::Summary> = lookup.summaries.iter().map(|p| &**p).filter(|p| !p.dotted(has).is_null()).collect();
+        pages.sort_by(|a, b| compare_values(&a.dotted(sort_by), &b.dotted(sort_by)));
+        Ok(Value::Array(pages.into_iter().map(|p| p.value(None)).collect()))
     });
 }
 
@@ -323,10 +323,6 @@ fn has_dynamic_reference(text: &str) -> bool {
 
 fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a str> {
     args.get(name).and_then(Value::as_str).ok_or_else(|| tera::Error::msg(format!("missing string argument `{name}`")))
-}
-
-fn dotted<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.').fold(value, |v, key| v.get(key).unwrap_or(&Value::Null))
 }
 
 fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {

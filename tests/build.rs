@@ -248,6 +248,29 @@ fn the_feed_lists_the_newest_fifty_pages_newest_first_then_by_title() {
     assert_eq!(listed, expected);
 }
 
+/// Templates get the neighbours' and the listings' summaries with only the fields they can read, yet see
+/// each summary as it is: present and true where it exists, even when they read none of its fields.
+#[test]
+fn neighbours_and_listings_show_as_whole_summaries() {
+    let page = "{% if prev %}has-prev{% endif %}|{% if next %}has-next{% endif %}|{% if prev or next %}in-a-row{% endif %}";
+    let section = "{% for p in section.pages %}{% if p %}[{{ p.title }}: {{ p.taxonomies.tags | length }} tags]{% endif %}{% endfor %}";
+    let files = [
+        ("templates/page.html", page),
+        ("templates/section.html", section),
+        ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+        ("content/notes/a.md", "---\ntitle: A\nweight: 1\ntags: [one, two]\n---\nText.\n"),
+        ("content/notes/b.md", "---\ntitle: B\nweight: 2\n---\nText.\n"),
+        ("content/notes/c.md", "---\ntitle: C\nweight: 3\ntags: [one]\n---\nText.\n"),
+    ];
+    let site = site(&files);
+    try_build(site.path()).unwrap();
+    let read = |path: &str| fs::read_to_string(site.path().join("public").join(path)).unwrap();
+    assert_eq!(read("notes/a/index.html"), "|has-next|in-a-row");
+    assert_eq!(read("notes/b/index.html"), "has-prev|has-next|in-a-row");
+    assert_eq!(read("notes/c/index.html"), "has-prev||in-a-row");
+    assert_eq!(read("notes/index.html"), "[A: 2 tags][B: 0 tags][C: 1 tags]");
+}
+
 /// `psoas build` asks not to get transparent huge pages either (see `prefer_small_pages`): with them, the
 /// 10,000-page build's peak memory was a fifth higher. The build is caught while it waits to read
 /// `site.yaml` from a pipe, after the request and before any work.
