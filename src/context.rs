@@ -374,7 +374,13 @@ impl Shared<'_> {
                 let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
                 let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
                 for &p in neighbours {
-                    page_fields(&mut keys, p);
+                    // Which page each neighbour is, even if the template reads none of its fields (as for
+                    // `{% if prev %}`): this key never changes, but another neighbour makes another key.
+                    let src = &site.pages[p].file.rel_path;
+                    keys.key(&["n:", src]);
+                    for f in SUMMARY_FIELDS.into_iter().filter(|f| reads.neighbour_fields().is_none_or(|n| n.contains(*f))) {
+                        keys.key(&["p:", src, "#", f]);
+                    }
                 }
             }
             Task::Section(i, _) => {
@@ -551,8 +557,8 @@ impl Shared<'_> {
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
         let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-        // The neighbours' summaries, with the fields the template can read.
-        let fields = self.reads(Task::Page(i)).fields();
+        // The neighbours' summaries, with the fields the template can read of them.
+        let fields = self.reads(Task::Page(i)).neighbour_fields();
         let neighbour = |p: Option<&usize>| p.map_or(Value::Null, |&p| self.summaries.get(p).value(fields));
         context.insert("prev", neighbour(position.checked_sub(1).map(|p| &siblings[p])));
         context.insert("next", neighbour(siblings.get(position + 1)));

@@ -256,7 +256,8 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 /// values, `list:SRC` a section's page list (which pages, or any field of their summaries), `list:SRC#members`
 /// which pages it lists, in what order, `list:SRC#len` how many, `list:SRC#FIELD` that field of a listed page,
 /// `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
-/// `#FIELD`) a term's pages as for sections, `all-pages` any page summary.
+/// `#FIELD`) a term's pages as for sections, `all-pages` any page summary. (`n:SRC`, which page a page's
+/// neighbour is, is never changed: another neighbour is another key.)
 pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Summary>], nav: &[(String, String, String)], same_layout: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;

@@ -19,6 +19,9 @@ use crate::{HashMap, HashSet};
 /// page of it shows, `paginator.pages`.
 const SUMMARY_ROOTS: [&str; 6] = ["page", "prev", "next", "section", "term", "paginator"];
 
+/// The variables that hold a page's neighbours in its section.
+const NEIGHBOURS: [&str; 2] = ["prev", "next"];
+
 /// The variable that holds one page of a split listing; its `pages` are all shown, by definition.
 const PAGINATOR: &str = "paginator";
 
@@ -39,6 +42,10 @@ const TYPE_TESTS: [&str; 9] = ["defined", "undefined", "string", "number", "obje
 pub struct Reads {
     /// The names among which are all the summary fields it can read; `None` when it may read any field.
     pub fields: Option<HashSet<String>>,
+    /// The names among which are all the fields it can read of the page's neighbours (`prev` and `next`):
+    /// those it names after them, when it uses them no other way than through their fields and in truth
+    /// tests; otherwise the same as `fields`.
+    pub neighbour_fields: Option<HashSet<String>>,
     /// How many pages, from the start, of each listing (`section.pages`, a subsection's `pages`, `term.pages`)
     /// it can look at: it takes no more than `slice(end=N)` of them, or their number, or whether there are
     /// any. `None` when it may look at every page. (`paginator.pages` is not counted: it is one page's part.)
@@ -49,10 +56,14 @@ pub struct Reads {
 
 impl Reads {
     /// What an unknown template may read: everything (but it splits no listing).
-    pub const ANY: Reads = Reads { fields: None, listed: None, paginated: false };
+    pub const ANY: Reads = Reads { fields: None, neighbour_fields: None, listed: None, paginated: false };
 
     pub fn fields(&self) -> Option<&HashSet<String>> {
         self.fields.as_ref()
+    }
+
+    pub fn neighbour_fields(&self) -> Option<&HashSet<String>> {
+        self.neighbour_fields.as_ref()
     }
 }
 
@@ -96,7 +107,11 @@ fn reads_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &s
         }
     }
     let paginated = scan.paginated;
-    if scan.reads_all { Reads { paginated, ..Reads::ANY } } else { Reads { fields: Some(scan.names), listed: listed.most, paginated } }
+    if scan.reads_all {
+        return Reads { paginated, ..Reads::ANY };
+    }
+    let neighbour_fields = if scan.neighbour_whole { scan.names.clone() } else { scan.neighbour_names };
+    Reads { fields: Some(scan.names), neighbour_fields: Some(neighbour_fields), listed: listed.most, paginated }
 }
 
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
@@ -171,6 +186,10 @@ struct Scan {
     /// ...and those bound otherwise somewhere, which may hold one summary.
     others: HashSet<String>,
     reads_all: bool,
+    /// The names after `prev.` and `next.`...
+    neighbour_names: HashSet<String>,
+    /// ...which are all a template can read of them, unless it uses one whole other than in a truth test.
+    neighbour_whole: bool,
     /// Whether a path starts from `paginator`.
     paginated: bool,
 }
@@ -206,7 +225,7 @@ impl Scan {
                 }
                 self.expr(&forloop.container);
             }
-            Node::If(conditions, _) => conditions.conditions.iter().for_each(|(_, expr, _)| self.expr(expr)),
+            Node::If(conditions, _) => conditions.conditions.iter().filter(|(_, expr, _)| !is_neighbour(expr)).for_each(|(_, expr, _)| self.expr(expr)),
             _ => {}
         }
     }
@@ -225,8 +244,13 @@ impl Scan {
                 if matches!(l.operator, LogicOperator::Eq | LogicOperator::NotEq) && (self.may_be_summary(&l.lhs) || self.may_be_summary(&l.rhs)) {
                     self.reads_all = true;
                 }
-                self.expr(&l.lhs);
-                self.expr(&l.rhs);
+                // `prev or next` tests whether there are neighbours, whatever their fields.
+                let truth = matches!(l.operator, LogicOperator::And | LogicOperator::Or);
+                for side in [&l.lhs, &l.rhs] {
+                    if !(truth && is_neighbour(side)) {
+                        self.expr(side);
+                    }
+                }
             }
             ExprVal::In(i) => {
                 if self.may_be_summary(&i.lhs) || self.may_be_summary(&i.rhs) {
@@ -239,7 +263,9 @@ impl Scan {
                 if !TYPE_TESTS.contains(&test.name.as_str()) && self.may_be_summary(&Expr::new(ExprVal::Ident(test.ident.clone()))) {
                     self.reads_all = true;
                 }
-                self.path(&test.ident);
+                if !(TYPE_TESTS.contains(&test.name.as_str()) && NEIGHBOURS.contains(&test.ident.as_str())) {
+                    self.path(&test.ident);
+                }
                 test.args.iter().for_each(|a| self.expr(a));
             }
             ExprVal::MacroCall(call) => call.args.values().for_each(|a| self.expr(a)),
@@ -292,6 +318,10 @@ impl Scan {
                 match segments.first().map(String::as_str) {
                     Some("__tera_context") => self.reads_all = true,
                     Some(PAGINATOR) => self.paginated = true,
+                    Some(root) if NEIGHBOURS.contains(&root) => match segments.get(1) {
+                        Some(field) => _ = self.neighbour_names.insert(field.clone()),
+                        None => self.neighbour_whole = true,
+                    },
                     _ => {}
                 }
                 self.names.extend(segments.into_iter().filter(|s| !s.chars().all(|c| c.is_ascii_digit())));
@@ -314,6 +344,12 @@ impl Scan {
         };
         whole && expr.filters.iter().all(|f| PASS_THROUGH.contains(&f.name.as_str()))
     }
+}
+
+/// Whether `expr` is a neighbour itself, as in `{% if prev %}`: where it is tested for truth, that tells only
+/// whether the page has that neighbour.
+fn is_neighbour(expr: &Expr) -> bool {
+    matches!(&expr.val, ExprVal::Ident(name) if NEIGHBOURS.contains(&name.as_str())) && expr.filters.is_empty()
 }
 
 /// Finds how far into page listings a template looks: every use of a listing must be a `slice` from its
@@ -503,6 +539,38 @@ mod tests {
             "{% for p in section.pages %}{{ loop.index }}{{ p.title | upper }}{% endfor %}",
         ] {
             assert!(!reads(text, "word_count"), "{text}");
+        }
+    }
+
+    fn neighbour_fields(text: &str) -> Option<Vec<String>> {
+        reads_of_text(text).neighbour_fields.map(|names| {
+            let mut names: Vec<String> = names.into_iter().collect();
+            names.sort();
+            names
+        })
+    }
+
+    #[test]
+    fn neighbours_are_read_only_through_the_fields_named_after_them() {
+        let pager = "{% if prev or next %}{% if prev %}<a href=\"{{ prev.url }}\">{{ prev.title }}</a>{% endif %}{% if not next %}end{% endif %}{% endif %}{{ page.reading_time }}";
+        assert_eq!(neighbour_fields(pager).unwrap(), ["title", "url"]);
+        assert!(reads_of_text(pager).fields().unwrap().contains("reading_time"));
+        assert_eq!(neighbour_fields("{% if prev is defined and next %}x{% endif %}{{ page.title }}").unwrap(), Vec::<String>::new());
+        assert_eq!(neighbour_fields("{{ next[\"word_count\"] }}{{ prev.stretch.dose }}").unwrap(), ["stretch", "word_count"]);
+        // A neighbour used whole, in any other way than tested for truth, may show any field the template names.
+        for text in [
+            "{% set p = prev %}{{ p.title }}{{ page.date }}",
+            "{% for p in [prev, next] %}{{ p.title }}{% endfor %}{{ page.date }}",
+            "{% macro card(p) %}{{ p.title }}{% endmacro %}{{ self::card(p=next) }}{{ page.date }}",
+            "{% if prev | length > 0 %}{% endif %}{{ page.date }}",
+            "{{ prev }}{{ page.date }}",
+        ] {
+            let reads = reads_of_text(text);
+            assert_eq!(reads.neighbour_fields, reads.fields, "{text}");
+            assert!(reads.fields().is_none_or(|f| f.contains("date")), "{text}");
+        }
+        for text in ["{{ prev | json_encode }}", "{% if prev == next %}{% endif %}", "{{ next[key] }}"] {
+            assert_eq!(neighbour_fields(text), None, "{text}");
         }
     }
 

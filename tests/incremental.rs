@@ -178,11 +178,13 @@ impl Editor {
                 vec![rel.to_owned()]
             }
             13 => {
-                // Show, or stop showing, word counts next to other pages, only the first page of a listing,
-                // or a listing split over pages: what the listings and neighbours depend on changes with the
+                // Show, or stop showing, word counts next to other pages, only whether there is a previous
+                // page, only the first page of a listing, or a listing split over pages: what the listings and neighbours depend on changes with the
                 // template, and the split listings' pages come and go.
                 let (rel, plain, counted) = *self.rng.pick(&[
                     ("templates/page.html", "{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"),
+                    // Whether there are neighbours, and none of their fields.
+                    ("templates/page.html", "<a rel=\"prev\" href=\"{{ prev.url }}\">{{ prev.title }}</a>{% endif %}{% if next %}<a rel=\"next\" href=\"{{ next.url }}\">{{ next.title }}</a>", "has-prev{% endif %}{% if next %}has-next"),
                     ("templates/section.html", "{{ p.reading_time }} min", "{{ p.reading_time }} min, {{ p[\"word_count\"] }} words"),
                     ("templates/index.html", "{% for p in s.pages %}", "{{ s.pages | length }}:{% for p in s.pages | slice(end=1) %}"),
                     ("templates/taxonomy_term.html", "{% for p in term.pages %}", "{% for p in term.pages | slice(end=1) %}"),
