@@ -412,6 +412,27 @@ mod tests {
         assert_eq!(html, "T|two|slash|tilde|tilde|p");
     }
 
+    /// Loop variables are looked up in place (PATCHES.md): over a list the loop owns (a filter's result) or
+    /// borrows, over an object's entries, and behind an assignment of the same name, as upstream finds them.
+    #[test]
+    fn loop_variables_find_what_upstream_finds() {
+        let text = concat!(
+            "{% for p in pages | slice(end=2) %}{{ p.title }}:{{ p.meta.n }}:{{ loop.index }};{% endfor %}|",
+            "{% for p in pages %}{{ p.title }}{% if p.meta %}{{ p.meta.n }}{% endif %};{% endfor %}|",
+            "{% for k, v in m %}{{ k }}={{ v.x }};{% endfor %}|",
+            "{% for k, v in m | default(value=1) %}{{ k }}={{ v.x }};{% endfor %}|",
+            "{% for p in pages | reverse %}{% set p = \"shadow\" %}{{ p }}.{{ p.title }};{% endfor %}|",
+            "{% for p in pages | slice(end=1) %}{{ p.meta.missing | default(value=\"none\") }}{% endfor %}",
+        );
+        let set = set(&[("t.html", text)]);
+        let tera = set.compile().unwrap();
+        let mut context = Context::new();
+        context.insert("pages", &serde_json::json!([{"title": "A", "meta": {"n": 1}}, {"title": "B", "meta": {"n": 2}}, {"title": "C"}]));
+        context.insert("m", &serde_json::json!({"one": {"x": 1}, "two": {"x": "2"}}));
+        let html = render(&tera, &set, "t.html", &context, "content/a.md", 0).unwrap();
+        assert_eq!(html, "A:1:1;B:2:2;|A1;B2;C;|one=1;two=2;|one=1;two=2;|shadow.C;shadow.B;shadow.A;|none");
+    }
+
     /// The vendored Tera's contexts can share a value (PATCHES.md): templates see it as an inserted copy, the
     /// context dumped whole holds it, and it stays whole for the next context that shares it.
     #[test]

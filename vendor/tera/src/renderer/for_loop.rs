@@ -3,7 +3,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::renderer::stack_frame::Val;
+use crate::context::dotted_pointer;
+use crate::renderer::stack_frame::{value_by_pointer, Val};
 
 /// Enumerates the two types of for loops
 #[derive(Debug, PartialEq)]
@@ -170,6 +171,21 @@ impl<'a> ForLoop<'a> {
     #[inline]
     pub fn get_current_value(&self) -> Val<'a> {
         self.values.current_value(self.current)
+    }
+
+    /// psoas: what `value_by_pointer(pointer, &self.get_current_value())` finds, without copying the current
+    /// value when the loop owns its values: only what is found is copied.
+    pub fn get_current_value_at(&self, pointer: &str) -> Option<Val<'a>> {
+        let owned_at = |value: &Value| dotted_pointer(value, pointer).map(|found| Cow::Owned(found.clone()));
+        match self.values {
+            ForLoopValues::Array(Cow::Borrowed(values)) => dotted_pointer(values.as_array()?.get(self.current)?, pointer).map(Cow::Borrowed),
+            ForLoopValues::Array(Cow::Owned(ref values)) => owned_at(values.as_array()?.get(self.current)?),
+            ForLoopValues::Object(ref values) => match values.get(self.current)?.1 {
+                Cow::Borrowed(value) => dotted_pointer(value, pointer).map(Cow::Borrowed),
+                Cow::Owned(ref value) => owned_at(value),
+            },
+            ForLoopValues::String(_) => value_by_pointer(pointer, &self.get_current_value()),
+        }
     }
 
     /// Only called in `ForLoopKind::KeyValue`

@@ -169,7 +169,10 @@ impl<'a> StackFrame<'a> {
             }
 
             if real_key == for_loop.value_name && !tail.is_empty() {
-                return value_by_pointer(tail, &for_loop.get_current_value());
+                // psoas: looked up inside the current value where it is, where upstream took a copy of the
+                // whole value first when the loop owns its list (`slice`, `sort`, `get_pages`...), for every
+                // field read.
+                return for_loop.get_current_value_at(tail);
             }
         }
 
