@@ -61,7 +61,7 @@ impl Summary {
 
     /// The value at `path` (`stretch.routine`): null where a step is missing.
     pub fn dotted(&self, path: &str) -> Cow<'_, Value> {
-        let (first, rest) = path.split_once('.').map_or((path, ""), |(first, rest)| (first, rest));
+        let (first, rest) = path.split_once('.').unwrap_or((path, ""));
         match self.field(first) {
             Some(Cow::Borrowed(value)) => walk(value, rest).map_or(Cow::Owned(Value::Null), Cow::Borrowed),
             Some(Cow::Owned(value)) => Cow::Owned(walk(&value, rest).cloned().unwrap_or(Value::Null)),
