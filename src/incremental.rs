@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-
 use crate::content::SourceFile;
 use crate::content::schema::Date;
 use crate::context::Task;
