@@ -15,7 +15,7 @@ use crate::site::Site;
 use crate::summary::{SUMMARY_FIELDS, Summary};
 use crate::template_reads::{Reads, TemplateReads};
 use crate::templates;
-use crate::HashMap;
+use crate::{HashMap, HashSet};
 
 /// One output rendered through a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,10 +318,11 @@ impl Shared<'_> {
         let site = self.site;
         let root = site.root_section();
         let reads = self.reads(task);
-        let fields: Vec<&str> = SUMMARY_FIELDS.into_iter().filter(|f| reads.fields().is_none_or(|n| n.contains(*f))).collect();
+        let readable = |names: Option<&HashSet<String>>| -> Vec<&str> { SUMMARY_FIELDS.into_iter().filter(|f| names.is_none_or(|n| n.contains(*f))).collect() };
+        let fields = readable(reads.fields());
         let mut keys = KeyList::default();
-        let page_fields = |keys: &mut KeyList, p: usize| {
-            for f in &fields {
+        let page_fields = |keys: &mut KeyList, p: usize, fields: &[&str]| {
+            for f in fields {
                 keys.key(&["p:", &site.pages[p].file.rel_path, "#", f]);
             }
         };
@@ -339,7 +340,7 @@ impl Shared<'_> {
         let part = |keys: &mut KeyList, key: &str, pages: &[usize], places: std::ops::Range<usize>| {
             keys.key(&[key, "#len"]);
             for &p in &pages[places.start.min(pages.len())..places.end.min(pages.len())] {
-                page_fields(keys, p);
+                page_fields(keys, p, &fields);
             }
         };
         let listing = |keys: &mut KeyList, key: &str, pages: &[usize]| match reads.listed {
@@ -373,14 +374,12 @@ impl Shared<'_> {
                 let siblings = &site.section_pages[section];
                 let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
                 let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
+                let neighbour_fields = readable(reads.neighbour_fields());
                 for &p in neighbours {
                     // Which page each neighbour is, even if the template reads none of its fields (as for
                     // `{% if prev %}`): this key never changes, but another neighbour makes another key.
-                    let src = &site.pages[p].file.rel_path;
-                    keys.key(&["n:", src]);
-                    for f in SUMMARY_FIELDS.into_iter().filter(|f| reads.neighbour_fields().is_none_or(|n| n.contains(*f))) {
-                        keys.key(&["p:", src, "#", f]);
-                    }
+                    keys.key(&["n:", &site.pages[p].file.rel_path]);
+                    page_fields(&mut keys, p, &neighbour_fields);
                 }
             }
             Task::Section(i, _) => {
