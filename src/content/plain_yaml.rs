@@ -27,7 +27,7 @@ pub fn parse(yaml: &str) -> Option<Value> {
             flow_list(items)?
         } else {
             let (value, rest) = scalar(rest, false)?;
-            if !rest.trim_start_matches(' ').is_empty() {
+            if !only_spaces(rest) {
                 return None;
             }
             value
@@ -56,6 +56,10 @@ fn plain_characters(yaml: &str) -> bool {
         0xef => !(bytes.get(i + 1) == Some(&0xbb) && bytes.get(i + 2) == Some(&0xbf)),
         _ => true,
     })
+}
+
+fn only_spaces(text: &str) -> bool {
+    text.bytes().all(|b| b == b' ')
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -101,7 +105,7 @@ fn block_list<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>
             return None;
         }
         let (value, rest) = scalar(item.trim_start_matches(' '), false)?;
-        if !rest.trim_start_matches(' ').is_empty() {
+        if !only_spaces(rest) {
             return None;
         }
         items.push(value);
@@ -115,7 +119,7 @@ fn flow_list(mut text: &str) -> Option<Value> {
     let mut items = Vec::new();
     text = text.trim_start_matches(' ');
     if let Some(rest) = text.strip_prefix(']') {
-        return rest.trim_start_matches(' ').is_empty().then_some(Value::Sequence(items));
+        return only_spaces(rest).then_some(Value::Sequence(items));
     }
     loop {
         let (value, rest) = scalar(text, true)?;
@@ -129,7 +133,7 @@ fn flow_list(mut text: &str) -> Option<Value> {
             }
         } else {
             let rest = rest.strip_prefix(']')?;
-            return rest.trim_start_matches(' ').is_empty().then_some(Value::Sequence(items));
+            return only_spaces(rest).then_some(Value::Sequence(items));
         }
     }
 }
