@@ -339,9 +339,7 @@ pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, whi
         return Err(Problem::new(set.display_path(name), format!("template `{name}` does not exist (needed for {while_rendering})"))
             .help("create it, or fix the `template`/`page_template` front matter"));
     }
-    let mut buffer = Vec::with_capacity(capacity);
-    tera.render_to(name, context, &mut buffer).map_err(|error| set.render_problem(name, &error, while_rendering))?;
-    String::from_utf8(buffer).map_err(|_| Problem::new(set.display_path(name), format!("template `{name}` rendered text that is not UTF-8 (while rendering {while_rendering})")))
+    tera.render_with_capacity(name, context, capacity).map_err(|error| set.render_problem(name, &error, while_rendering))
 }
 
 #[cfg(test)]

@@ -398,6 +398,19 @@ impl Tera {
         renderer.render()
     }
 
+    /// psoas: renders like [`render()`](Self::render), into a string of `capacity` bytes to start with,
+    /// and without checking the result is UTF-8 once more (`render` reads every byte of it again for that).
+    pub fn render_with_capacity(&self, template_name: &str, context: &Context, capacity: usize) -> Result<String> {
+        let template = self.get_template(template_name)?;
+        let mut buffer = Vec::with_capacity(capacity);
+        Renderer::new(template, self, context).render_to(&mut buffer)?;
+        debug_assert!(std::str::from_utf8(&buffer).is_ok());
+        // SAFETY: the renderer writes the bytes of `str`s and nothing else: template text and string values
+        // with `write_all(s.as_bytes())`, other values with `write!` (`renderer/processor.rs`, `render_node`;
+        // `context.rs`, `ValueRender::render`). A sequence of valid UTF-8 strings is valid UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(buffer) })
+    }
+
     /// Renders a Tera template given a [`Context`] to something that implements [`Write`].
     ///
     /// The only difference from [`render()`](Self::render) is that this version doesn't convert
