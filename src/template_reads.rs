@@ -74,7 +74,7 @@ pub fn template_reads(tera: &Tera) -> TemplateReads {
     tera.templates.keys().map(|name| (name.clone(), reads_of(&tera.templates, name))).collect()
 }
 
-fn reads_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &str) -> Reads {
+fn reads_of(parsed: &HashMap<String, tera::Template>, name: &str) -> Reads {
     let Some(family) = family(parsed, name) else { return Reads::ANY };
     let roots: HashSet<String> = SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect();
     let mut scan = Scan { carrying: roots.clone(), others: roots, ..Scan::default() };
@@ -115,7 +115,7 @@ fn reads_of(parsed: &std::collections::HashMap<String, tera::Template>, name: &s
 }
 
 /// The template with every template it extends, includes or imports, or `None` if one of them is missing.
-fn family<'a>(parsed: &'a std::collections::HashMap<String, tera::Template>, name: &str) -> Option<Vec<&'a tera::Template>> {
+fn family<'a>(parsed: &'a HashMap<String, tera::Template>, name: &str) -> Option<Vec<&'a tera::Template>> {
     let mut family = Vec::new();
     let mut seen = HashSet::default();
     let mut stack = vec![name.to_owned()];

@@ -1,5 +1,5 @@
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap; // psoas: upstream has std's SipHash map
 
 use serde_json::Value;
 
@@ -58,7 +58,7 @@ impl<'a> StackFrame<'a> {
         StackFrame {
             kind,
             name,
-            context: FrameContext::new(),
+            context: FrameContext::default(),
             active_template: tpl,
             for_loop: None,
             macro_namespace: None,
@@ -69,7 +69,7 @@ impl<'a> StackFrame<'a> {
         StackFrame {
             kind: FrameType::ForLoop,
             name,
-            context: FrameContext::new(),
+            context: FrameContext::default(),
             active_template: tpl,
             for_loop: Some(for_loop),
             macro_namespace: None,
@@ -96,7 +96,7 @@ impl<'a> StackFrame<'a> {
         StackFrame {
             kind: FrameType::Include,
             name,
-            context: FrameContext::new(),
+            context: FrameContext::default(),
             active_template: tpl,
             for_loop: None,
             macro_namespace: None,
@@ -192,7 +192,7 @@ impl<'a> StackFrame<'a> {
     }
 
     pub fn context_owned(&self) -> HashMap<String, Value> {
-        let mut context = HashMap::new();
+        let mut context = HashMap::default();
 
         for (key, val) in &self.context {
             context.insert((*key).to_string(), val.clone().into_owned());
