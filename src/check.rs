@@ -348,14 +348,84 @@ fn unescape_html(text: &str) -> Cow<'_, str> {
 /// A byte scanner: it runs over every output of the site, so it allocates only for what it keeps.
 pub fn scan_html(html: &str) -> Scan {
     let mut scan = Scan::default();
+    scan_into(html, &mut scan);
+    scan.ids.shrink_to_fit();
+    scan.links.shrink_to_fit();
+    scan
+}
+
+/// The scan of an output that shows a page's Markdown `content` as it is, whose ids are `content_ids` (see
+/// `Rendered::content_ids`): only the text around the content is scanned, the content's ids are taken as
+/// they are, and its links are left out (each is checked from Markdown already, is external, or is a
+/// heading's link to itself). The content is found where it first appears whole; `None` when it does not,
+/// or when the text before it ends inside a tag, comment, script or style (the scan of the whole output
+/// would then not read the content as it stands alone).
+pub fn scan_around(html: &str, content: &str, content_ids: &[String]) -> Option<Scan> {
+    if content.is_empty() {
+        return None;
+    }
+    let at = find_whole(html, content)?;
+    let mut scan = Scan::default();
+    if !scan_into(&html[..at], &mut scan) {
+        return None;
+    }
+    for id in content_ids {
+        scan.ids.push(id);
+    }
+    // The content ends outside any tag (pulldown-cmark and psoas's Markdown renderer write whole
+    // elements, and escape `<` in text), so what follows scans as it would after it.
+    scan_into(&html[at + content.len()..], &mut scan);
+    scan.ids.shrink_to_fit();
+    scan.links.shrink_to_fit();
+    Some(scan)
+}
+
+/// Where `needle`, a few KiB of content, first appears in `html`: found by its first bytes, then compared
+/// whole (a searcher built for the whole needle would cost more than the search).
+fn find_whole(html: &str, needle: &str) -> Option<usize> {
+    let (html, needle) = (html.as_bytes(), needle.as_bytes());
+    memchr::memmem::find_iter(html, &needle[..needle.len().min(32)]).find(|&at| html[at..].starts_with(needle))
+}
+
+/// Checks `scan_around` against a scan of the whole output: the same ids, the same links but the content's,
+/// and each of those one that needs no check from the output (in debug builds, after every render).
+#[cfg(debug_assertions)]
+pub fn assert_scan_around<'a>(html: &str, content: &str, derived: &Scan, markdown_hrefs: impl Iterator<Item = &'a str> + Clone) {
+    let whole = scan_html(html);
+    assert_eq!(derived.ids.iter().collect::<Vec<_>>(), whole.ids.iter().collect::<Vec<_>>(), "ids of the output and of the text around its content");
+    let at = find_whole(html, content).expect("the content is in the output");
+    let before = scan_html(&html[..at]).links.iter().count();
+    let content_scan = scan_html(content);
+    let inside: Vec<&str> = content_scan.links.iter().collect();
+    let mut links: Vec<&str> = whole.links.iter().collect();
+    assert_eq!(links.drain(before..before + inside.len()).collect::<Vec<_>>(), inside, "the content's links, in the output");
+    assert_eq!(derived.links.iter().collect::<Vec<_>>(), links, "links around the content");
+    let ids: Vec<&str> = derived.ids.iter().collect();
+    for raw in inside {
+        let href = unescape_html(raw);
+        let own_heading = href.strip_prefix('#').is_some_and(|f| ids.contains(&&*percent_decode(f)));
+        assert!(is_external(&href) || own_heading || markdown_hrefs.clone().any(|h| percent_decode(h) == percent_decode(&href)), "content link `{href}` is not checked from Markdown");
+    }
+}
+
+/// Scans `html` into `scan`; whether the text ends outside any tag, comment, script or style, and so would
+/// scan the same with more text after it.
+fn scan_into(html: &str, scan: &mut Scan) -> bool {
     let bytes = html.as_bytes();
     let len = bytes.len();
     let find = |from: usize, needle: &[u8]| memchr::memmem::find(&bytes[from.min(len)..], needle).map(|e| from + e);
     let mut i = 0;
     while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         i += lt;
+        if len - i < 4 {
+            // Too near the end to tell a tag or a comment (`<!-`) from text.
+            return false;
+        }
         if bytes[i..].starts_with(b"<!--") {
-            i = find(i + 4, b"-->").map_or(len, |e| e + 3);
+            match find(i + 4, b"-->") {
+                Some(e) => i = e + 3,
+                None => return false,
+            }
             continue;
         }
         let name_start = i + 1;
@@ -371,7 +441,10 @@ pub fn scan_html(html: &str) -> Scan {
             while j < len && bytes[j].is_ascii_whitespace() {
                 j += 1;
             }
-            if j >= len || bytes[j] == b'>' || bytes[j..].starts_with(b"/>") {
+            if j >= len {
+                return false;
+            }
+            if bytes[j] == b'>' || bytes[j..].starts_with(b"/>") {
                 break;
             }
             let attr_start = j;
@@ -384,6 +457,7 @@ pub fn scan_html(html: &str) -> Scan {
                     _ => (j, j + bytes[j..].iter().take_while(|&&b| !(b.is_ascii_whitespace() || b == b'>')).count(), false),
                 };
                 let value = &html[start..end];
+                // An unclosed quote runs to the end, where the loop stops.
                 j = if quoted { (end + 1).min(len) } else { end };
                 if attr.eq_ignore_ascii_case(b"id") {
                     scan.ids.push(&unescape_html(value));
@@ -401,15 +475,13 @@ pub fn scan_html(html: &str) -> Scan {
                     match find(k, b"</") {
                         Some(e) if bytes.get(e + 2..e + 2 + raw.len()).is_some_and(|n| n.eq_ignore_ascii_case(raw)) => break e,
                         Some(e) => k = e + 2,
-                        None => break len,
+                        None => return false,
                     }
                 };
             }
         }
     }
-    scan.ids.shrink_to_fit();
-    scan.links.shrink_to_fit();
-    scan
+    true
 }
 
 #[cfg(test)]
@@ -446,6 +518,44 @@ mod tests {
         assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/up/", "i.svg"]);
         let unclosed = scan_html("<a href=\"/x/\"><!-- never closed <a href=\"/no/\">");
         assert_eq!(unclosed.links.iter().collect::<Vec<_>>(), ["/x/"]);
+    }
+
+    #[test]
+    fn a_text_that_scans_clean_scans_the_same_with_more_after_it() {
+        let html = "<p id=a>x &lt; y</p><!-- <a href=\"/c/\"> --><a href='/q/' id=\"b\">t</a><SCRIPT>'<a href=/s/>'</script><img src=/i.svg alt=\"a > b\"><br/><p>é<a href=\"/e/\">";
+        let whole = scan_html(html);
+        let mut clean_splits = 0;
+        for at in (0..=html.len()).filter(|&at| html.is_char_boundary(at)) {
+            let mut scan = Scan::default();
+            if scan_into(&html[..at], &mut scan) {
+                clean_splits += 1;
+                scan_into(&html[at..], &mut scan);
+                assert_eq!(scan.ids.iter().collect::<Vec<_>>(), whole.ids.iter().collect::<Vec<_>>(), "split at {at}");
+                assert_eq!(scan.links.iter().collect::<Vec<_>>(), whole.links.iter().collect::<Vec<_>>(), "split at {at}");
+            }
+        }
+        // Clean: the start, and the text between the elements; never inside a tag, comment or script.
+        assert!((8..40).contains(&clean_splits), "{clean_splits}");
+        for unclean in ["<p id=", "<a href=\"/x", "<!-- a", "<script>x", "x <!-", "<p"] {
+            assert!(!scan_into(unclean, &mut Scan::default()), "{unclean}");
+        }
+    }
+
+    #[test]
+    fn around_the_content_only_the_frame_is_scanned() {
+        let content = "<h2 id=\"a\"><a class=\"heading-link\" href=\"#a\">A</a></h2>\n<p>See <a href=\"/x/\">x</a>.</p>\n";
+        let ids = ["a".to_owned()];
+        let html = format!("<nav><a href=\"/\">Home</a></nav><main id=main>\n{content}</main><footer id=f><a href=\"/about/\">About</a></footer>");
+        let scan = scan_around(&html, content, &ids).expect("the content is there, outside any tag");
+        assert_eq!(scan.ids.iter().collect::<Vec<_>>(), ["main", "a", "f"]);
+        assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/", "/about/"]);
+        assert_eq!(scan_html(&html).ids, scan.ids);
+        // Not there whole, or shown where the text before it does not scan as standing alone.
+        assert!(scan_around("<main></main>", content, &ids).is_none());
+        assert!(scan_around(&format!("<main>{}</main>", &content[1..]), content, &ids).is_none());
+        for frame in ["<!-- {} -->", "<script>{}</script>", "<div title=\"{}\">"] {
+            assert!(scan_around(&frame.replace("{}", content), content, &ids).is_none(), "{frame}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::check::{self, Scan};
 use crate::diagnostics::Problem;
 use crate::incremental::KeyList;
 use crate::jsonld::{self, Article};
@@ -410,13 +411,13 @@ impl Shared<'_> {
     }
 
     /// Renders one task; `markdown` is the rendered Markdown of its page or section.
-    pub fn render(&self, task: Task, markdown: Option<&Rendered>) -> Result<String, Problem> {
+    pub fn render(&self, task: Task, markdown: Option<&Rendered>) -> Result<(String, Option<Scan>), Problem> {
         let site = self.site;
         let template = site.template(task);
-        let markdown = || markdown.expect("pages and sections are rendered with their Markdown");
+        let rendered = || markdown.expect("pages and sections are rendered with their Markdown");
         let (mut context, what) = match task {
-            Task::Page(i) => (self.page_context(i, markdown()), site.pages[i].file.display_path()),
-            Task::Section(i, _) => (self.section_context(task, markdown()), site.sections[i].file.display_path()),
+            Task::Page(i) => (self.page_context(i, rendered()), site.pages[i].file.display_path()),
+            Task::Section(i, _) => (self.section_context(task, rendered()), site.sections[i].file.display_path()),
             Task::TaxonomyList(t) => (self.taxonomy_list_context(t), format!("`{}`", site.output_path(task))),
             Task::Term(..) => (self.term_context(task), format!("`{}`", site.output_path(task))),
             Task::NotFound => (self.not_found_context(), "`404.html`".to_owned()),
@@ -424,10 +425,17 @@ impl Shared<'_> {
         if let Some(menu) = self.menu(&context.menu_marks)? {
             context.insert("nav_html", menu.as_str());
         }
+        let content = ["page", "section"].into_iter().find_map(|key| context.get(key)?.get("content")?.as_str());
         // The theme's frame around the content is a few KiB, and each listed page a few hundred bytes.
-        let content = ["page", "section"].into_iter().find_map(|key| context.get(key)?.get("content")?.as_str()).map_or(0, str::len);
-        let capacity = 16 * 1024 + content + 512 * site.listing_size(task, &self.reads);
-        templates::render(self.tera, &site.templates, template, &context.context, &what, capacity)
+        let capacity = 16 * 1024 + content.map_or(0, str::len) + 512 * site.listing_size(task, &self.reads);
+        let text = templates::render(self.tera, &site.templates, template, &context.context, &what, capacity)?;
+        // Where the Markdown's ids and links are known, only the text around the content is scanned.
+        let scan = markdown.zip(content).and_then(|(m, content)| check::scan_around(&text, content, m.content_ids.as_deref()?));
+        #[cfg(debug_assertions)]
+        if let (Some(scan), Some(m), Some(content)) = (&scan, markdown, content) {
+            check::assert_scan_around(&text, content, scan, m.links.iter().map(|l| l.href.as_str()));
+        }
+        Ok((text, scan))
     }
 
     /// The menu's entries as an output at site path `path` sees them, and how they are marked.

@@ -55,6 +55,11 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// Whether a stretch-card component was rendered (it depends on the card template).
     pub uses_card: bool,
+    /// The ids in `html`, in order, when nothing but headings has any and every link in it is one the page
+    /// records in `links`, an external one, or a heading's link to itself: when it holds no raw HTML,
+    /// footnote, stretch card or image inside a heading or link, and every link resolved. An output that
+    /// shows `html` as it is need not scan that part for ids and links (see `check::scan_around`).
+    pub content_ids: Option<Vec<String>>,
 }
 
 pub fn options() -> Options {
@@ -85,7 +90,7 @@ impl Render<'_> {
         let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(body.len() / 16);
         // Events are moved into `state.out` once looked at (lookahead reads only later ones), not copied.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new() };
+        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
@@ -108,8 +113,10 @@ impl Render<'_> {
                     let has_link = inner.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })));
                     // Built by concatenation: `format!` costs more than the copying, on every heading of the site.
                     let digit = ["", "1", "2", "3", "4", "5", "6"][usize::from(level_n)];
-                    let (open, link_id, open_end) = if has_link { ("", "", "") } else { ("<a class=\"heading-link\" href=\"#", id.as_str(), "\">") };
-                    state.out.push(Event::Html(["<h", digit, " id=\"", &id, "\"", &class, ">", open, link_id, open_end].concat().into()));
+                    // A custom id (`{#...}`) may hold any character but a space or `}`.
+                    let id_html = escape_borrowing(&id);
+                    let (open, link_id, open_end) = if has_link { ("", "", "") } else { ("<a class=\"heading-link\" href=\"#", &*id_html, "\">") };
+                    state.out.push(Event::Html(["<h", digit, " id=\"", &id_html, "\"", &class, ">", open, link_id, open_end].concat().into()));
                     for j in i + 1..end {
                         let inner_offset = self.body_offset + events[j].1.start;
                         self.push_inline(&mut state, take(&mut events, j), inner_offset);
@@ -176,6 +183,7 @@ impl Render<'_> {
                         }
                     };
                     state.rendered.uses_card = true;
+                    state.only_headings_have_ids = false;
                     match self.site.stretch_card(&source_path) {
                         Ok(html) => {
                             if source_path != self.rel_path {
@@ -214,6 +222,9 @@ impl Render<'_> {
             i += 1;
         }
         state.rendered.word_count += state.running.words;
+        if state.only_headings_have_ids && state.problems.is_empty() {
+            state.rendered.content_ids = Some(headings.iter().map(|(_, id, _)| id.clone()).collect());
+        }
         state.rendered.toc = build_toc(&headings);
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
@@ -230,6 +241,11 @@ impl Render<'_> {
             }
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
                 // Images inside headings or links are rare; let pulldown-cmark write them.
+                state.only_headings_have_ids = false;
+                state.out.push(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                state.only_headings_have_ids = false;
                 state.out.push(event);
             }
             other => state.out.push(other),
@@ -336,6 +352,9 @@ struct State<'e> {
     problems: Vec<Problem>,
     /// The words of the running text, which may go on from one text event to the next.
     running: WordCount,
+    /// Whether the HTML has ids only on headings, and no links but those `links` records, external ones
+    /// and the headings' own (see `Rendered::content_ids`).
+    only_headings_have_ids: bool,
 }
 
 impl State<'_> {
@@ -690,6 +709,20 @@ mod tests {
         assert_eq!(problem.message, "link to `@/stretches/half-kneelin.md`: no such content file");
         assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((6, 5)));
         assert_eq!(problem.help.as_deref(), Some("did you mean `@/stretches/half-kneeling.md`?"));
+    }
+
+    #[test]
+    fn content_ids_are_known_where_only_headings_have_ids() {
+        let (rendered, problems) = render("## One\n\n[x](/a/) and [y](https://example.org/)\n\n## One\n\n### Odd {#a&b\"c}\n\n| t |\n|---|\n| u |\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let ids = rendered.content_ids.as_deref().expect("only headings have ids");
+        assert_eq!(ids, ["one", "one-1", "a&b\"c"]);
+        assert_eq!(crate::check::scan_html(&rendered.html).ids.iter().collect::<Vec<_>>(), ids, "{}", rendered.html);
+        for body in ["Hi <span id=x>there</span>", "<div id=x>\n\nblock\n\n</div>", "A note[^n].\n\n[^n]: Text.", "## ![Alt](/i.svg)", "[x](@/missing.md)"] {
+            assert_eq!(render(body).0.content_ids, None, "{body}");
+        }
+        // An image in a link is written, and its source recorded, like any other.
+        assert_eq!(render("[![Alt](/i.svg)](/a/)").0.content_ids, Some(Vec::new()));
     }
 
     #[test]

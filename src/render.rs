@@ -255,8 +255,8 @@ impl Site {
 
     /// Renders one template task into an output (written to `staging` at once, when given).
     fn render_task(&self, shared: &Shared, task: Task, path: String, deps: Deps, markdown: Option<&Rendered>, staging: Option<&Staging>) -> TaskOutput {
-        let (text, read) = templates::track_reads(|| shared.render(task, markdown));
-        let text = text?;
+        let (result, read) = templates::track_reads(|| shared.render(task, markdown));
+        let (text, scan) = result?;
         let source = match task {
             Task::Page(i) => Some(self.pages[i].file.display_path()),
             Task::Section(i, _) => Some(self.sections[i].file.display_path()),
@@ -265,6 +265,9 @@ impl Site {
         let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
         let body = Body::Html { text: Held::new(text), template: Some(deps.template.clone()), source, markdown_hrefs };
         let output = Output::new(path, body);
+        if let Some(scan) = scan {
+            output.scan.set(scan).expect("a new output has no scan yet");
+        }
         if let Some(staging) = staging {
             staging.write(&output).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
         }
