@@ -410,7 +410,9 @@ impl Shared<'_> {
         keys
     }
 
-    /// Renders one task; `markdown` is the rendered Markdown of its page or section.
+    /// Renders one task; `markdown` is the rendered Markdown of its page or section. With the output comes
+    /// its scan for ids and links where the content's part of it is known (see `check::scan_around`); other
+    /// outputs are scanned whole when their links are checked.
     pub fn render(&self, task: Task, markdown: Option<&Rendered>) -> Result<(String, Option<Scan>), Problem> {
         let site = self.site;
         let template = site.template(task);
