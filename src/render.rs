@@ -36,7 +36,8 @@ pub struct Output {
 
 pub enum Body {
     /// An HTML page; `template` names the template that produced it, `markdown_hrefs` the hrefs that came
-    /// from Markdown (already checked with source positions).
+    /// from Markdown (already checked with source positions), where the output's scan may hold them (when it
+    /// was not scanned around its content).
     Html { text: Held, template: Option<String>, source: Option<String>, markdown_hrefs: Vec<String> },
     Text(String),
     Static(StaticSource),
@@ -262,7 +263,11 @@ impl Site {
             Task::Section(i, _) => Some(self.sections[i].file.display_path()),
             _ => None,
         };
-        let markdown_hrefs = markdown.map(|m| m.links.iter().map(|l| l.href.clone()).collect()).unwrap_or_default();
+        // Scanned around its content, an output has none of the content's links to leave out.
+        let markdown_hrefs = match (&scan, markdown) {
+            (None, Some(m)) => m.links.iter().map(|l| l.href.clone()).collect(),
+            _ => Vec::new(),
+        };
         let body = Body::Html { text: Held::new(text), template: Some(deps.template.clone()), source, markdown_hrefs };
         let output = Output::new(path, body);
         if let Some(scan) = scan {
