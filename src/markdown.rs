@@ -5,7 +5,7 @@
 use crate::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::Problem;
@@ -88,9 +88,10 @@ impl Render<'_> {
         let body = &self.file_text[self.body_offset..];
         // Prose makes about one event per 20-25 bytes: sized up front, the list is not copied as it grows.
         let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(body.len() / 16);
-        // Events are moved into `state.out` once looked at (lookahead reads only later ones), not copied.
+        // Events are changed where they are, once looked at (lookahead reads only later ones), and most are
+        // left as they are: the list goes to pulldown-cmark's HTML writer in the end.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { out: Vec::with_capacity(events.len()), ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
+        let mut state = State { ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
@@ -116,13 +117,13 @@ impl Render<'_> {
                     // A custom id (`{#...}`) may hold any character but a space or `}`.
                     let id_html = escape_borrowing(&id);
                     let (open, link_id, open_end) = if has_link { ("", "", "") } else { ("<a class=\"heading-link\" href=\"#", &*id_html, "\">") };
-                    state.out.push(Event::Html(["<h", digit, " id=\"", &id_html, "\"", &class, ">", open, link_id, open_end].concat().into()));
-                    for j in i + 1..end {
-                        let inner_offset = self.body_offset + events[j].1.start;
-                        self.push_inline(&mut state, take(&mut events, j), inner_offset);
+                    let open_tag = ["<h", digit, " id=\"", &id_html, "\"", &class, ">", open, link_id, open_end].concat();
+                    events[i].0 = Event::Html(open_tag.into());
+                    for (event, range) in &mut events[i + 1..end] {
+                        self.inline(&mut state, event, self.body_offset + range.start);
                     }
                     let close = if has_link { "" } else { "</a>" };
-                    state.out.push(Event::Html([close, "</h", digit, ">\n"].concat().into()));
+                    events[end].0 = Event::Html([close, "</h", digit, ">\n"].concat().into());
                     i = end + 1;
                     continue;
                 }
@@ -133,7 +134,8 @@ impl Render<'_> {
                     state.count_words(&alt);
                     let img = self.image_html(&mut state, dest_url, "", &alt, self.body_offset + events[i + 1].1.start);
                     let caption = escape(title);
-                    state.out.push(Event::Html(format!("<figure>{img}<figcaption>{caption}</figcaption></figure>\n").into()));
+                    events[i].0 = Event::Html(format!("<figure>{img}<figcaption>{caption}</figcaption></figure>\n").into());
+                    leave_out(&mut events[i + 1..end + 2]);
                     i = end + 2;
                     continue;
                 }
@@ -146,27 +148,22 @@ impl Render<'_> {
                         },
                     };
                     callouts.push(kind.is_some());
-                    match kind {
-                        Some((class, title)) => {
-                            state.count_words(title);
-                            state.out.push(Event::Html(
-                                format!("<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"callout-title\">{title}</p>\n").into(),
-                            ));
-                            if skip > 0 {
-                                // Keep the paragraph's opening tag, drop the marker text (and the line break after it).
-                                state.out.push(Event::Start(Tag::Paragraph));
-                                i += 2 + skip;
-                                continue;
-                            }
+                    if let Some((class, title)) = kind {
+                        state.count_words(title);
+                        events[i].0 = Event::Html(
+                            format!("<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"callout-title\">{title}</p>\n").into(),
+                        );
+                        if skip > 0 {
+                            // Keep the paragraph's opening tag, leave out the marker text (and the line break after it).
+                            leave_out(&mut events[i + 2..i + 2 + skip]);
+                            i += 2 + skip;
+                            continue;
                         }
-                        None => state.out.push(take(&mut events, i)),
                     }
                 }
                 Event::End(TagEnd::BlockQuote(_)) => {
                     if callouts.pop() == Some(true) {
-                        state.out.push(Event::Html("</aside>\n".into()));
-                    } else {
-                        state.out.push(take(&mut events, i));
+                        events[i].0 = Event::Html("</aside>\n".into());
                     }
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "stretch-card" => {
@@ -178,46 +175,43 @@ impl Render<'_> {
                         None if target.is_empty() => self.rel_path.to_owned(),
                         None => {
                             state.problems.push(self.problem(offset, format!("stretch-card expects `@/path.md` or nothing, found `{target}`")).help("write the source path of a stretch page, e.g. `@/stretches/half-kneeling.md`"));
+                            leave_out(&mut events[i..=end]);
                             i = end + 1;
                             continue;
                         }
                     };
                     state.rendered.uses_card = true;
                     state.only_headings_have_ids = false;
+                    leave_out(&mut events[i + 1..=end]);
                     match self.site.stretch_card(&source_path) {
                         Ok(html) => {
                             if source_path != self.rel_path {
                                 state.rendered.links_to.push(source_path);
                             }
-                            state.out.push(Event::Html(html.into()));
+                            events[i].0 = Event::Html(html.into());
                         }
-                        Err(message) => state.problems.push(self.problem(offset, message)),
+                        Err(message) => {
+                            state.problems.push(self.problem(offset, message));
+                            leave_out(&mut events[i..=i]);
+                        }
                     }
                     i = end + 1;
                     continue;
                 }
-                Event::Start(Tag::CodeBlock(_)) => {
-                    in_code = true;
-                    state.out.push(take(&mut events, i));
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    in_code = false;
-                    state.out.push(take(&mut events, i));
-                }
+                Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                Event::End(TagEnd::CodeBlock) => in_code = false,
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let end = find_end(&events, i);
                     let alt = plain_text(&events[i + 1..end]);
                     state.count_words(&alt);
                     let img = self.image_html(&mut state, dest_url, title, &alt, offset);
-                    state.out.push(Event::InlineHtml(img.into()));
+                    events[i].0 = Event::InlineHtml(img.into());
+                    leave_out(&mut events[i + 1..=end]);
                     i = end + 1;
                     continue;
                 }
-                Event::Text(text) if !in_code => {
-                    state.running.text(text);
-                    state.out.push(take(&mut events, i));
-                }
-                _ => self.push_inline(&mut state, take(&mut events, i), offset),
+                Event::Text(text) if !in_code => state.running.text(text),
+                _ => self.inline(&mut state, &mut events[i].0, offset),
             }
             i += 1;
         }
@@ -227,28 +221,25 @@ impl Render<'_> {
         }
         state.rendered.toc = build_toc(&headings);
         let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().filter(|(_, range)| *range != LEFT_OUT).map(|(event, _)| event));
         state.rendered.html = html;
         (state.rendered, state.problems)
     }
 
-    /// Pushes an inline event, rewriting link destinations.
-    fn push_inline<'e>(&self, state: &mut State<'e>, event: Event<'e>, offset: usize) {
+    /// Looks at an inline event, rewriting link destinations.
+    fn inline(&self, state: &mut State, event: &mut Event, offset: usize) {
         match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if !matches!(link_type, LinkType::Email) => {
-                let dest_url = self.rewrite(state, &dest_url, offset).map_or(dest_url, CowStr::from);
-                state.out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            Event::Start(Tag::Link { link_type, dest_url, .. }) if !matches!(link_type, LinkType::Email) => {
+                if let Some(href) = self.rewrite(state, dest_url, offset) {
+                    *dest_url = href.into();
+                }
             }
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {
-                // Images inside headings or links are rare; let pulldown-cmark write them.
+            // Images inside headings or links are rare; pulldown-cmark writes them. Raw HTML and footnotes
+            // may hold ids and links the page does not record.
+            Event::Start(Tag::Image { .. } | Tag::FootnoteDefinition(_)) | Event::End(TagEnd::Image) | Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {
                 state.only_headings_have_ids = false;
-                state.out.push(event);
             }
-            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
-                state.only_headings_have_ids = false;
-                state.out.push(event);
-            }
-            other => state.out.push(other),
+            _ => {}
         }
     }
 
@@ -345,8 +336,7 @@ impl Render<'_> {
     }
 }
 
-struct State<'e> {
-    out: Vec<Event<'e>>,
+struct State {
     ids: HashMap<String, usize>,
     rendered: Rendered,
     problems: Vec<Problem>,
@@ -357,7 +347,7 @@ struct State<'e> {
     only_headings_have_ids: bool,
 }
 
-impl State<'_> {
+impl State {
     fn unique_id(&mut self, base: String) -> String {
         let base = if base.is_empty() { "section".to_owned() } else { base };
         let count = self.ids.entry(base.clone()).or_insert(0);
@@ -563,9 +553,12 @@ fn is_figure(events: &[(Event, Range<usize>)], start: usize) -> bool {
     matches!(events.get(end + 1), Some((Event::End(TagEnd::Paragraph), _)))
 }
 
-/// Moves event `i` out of the list, leaving a placeholder no lookahead looks for.
-fn take<'e>(events: &mut [(Event<'e>, Range<usize>)], i: usize) -> Event<'e> {
-    std::mem::replace(&mut events[i].0, Event::SoftBreak)
+/// The source range that marks an event left out of the HTML (one no event has).
+const LEFT_OUT: Range<usize> = usize::MAX..usize::MAX;
+
+/// Leaves `events` out of the HTML: the renderer wrote what they stood for, or nothing.
+fn leave_out(events: &mut [(Event, Range<usize>)]) {
+    events.fill_with(|| (Event::SoftBreak, LEFT_OUT));
 }
 
 /// Index of the event closing the tag opened at `start`.
