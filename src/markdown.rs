@@ -57,7 +57,7 @@ pub struct Rendered {
     pub uses_card: bool,
     /// The ids in `html`, in order, when nothing but headings has any and every link in it is one the page
     /// records in `links`, an external one, or a heading's link to itself: when it holds no raw HTML,
-    /// footnote, stretch card or image inside a heading or link, and every link resolved. An output that
+    /// footnote, stretch card or image inside a heading, and every link resolved. An output that
     /// shows `html` as it is need not scan that part for ids and links (see `check::scan_around`).
     pub content_ids: Option<Vec<String>>,
 }
@@ -234,8 +234,8 @@ impl Render<'_> {
                     *dest_url = href.into();
                 }
             }
-            // Images inside headings or links are rare; pulldown-cmark writes them. Raw HTML and footnotes
-            // may hold ids and links the page does not record.
+            // Images inside headings are rare; pulldown-cmark writes them, with a source the page does not
+            // record. Raw HTML and footnotes may hold ids and links of their own.
             Event::Start(Tag::Image { .. } | Tag::FootnoteDefinition(_)) | Event::End(TagEnd::Image) | Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {
                 state.only_headings_have_ids = false;
             }

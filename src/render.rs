@@ -36,8 +36,8 @@ pub struct Output {
 
 pub enum Body {
     /// An HTML page; `template` names the template that produced it, `markdown_hrefs` the hrefs that came
-    /// from Markdown (already checked with source positions), where the output's scan may hold them (when it
-    /// was not scanned around its content).
+    /// from Markdown (already checked with source positions), kept only where the output's scan holds them:
+    /// when it was scanned whole, not around its content.
     Html { text: Held, template: Option<String>, source: Option<String>, markdown_hrefs: Vec<String> },
     Text(String),
     Static(StaticSource),
