@@ -365,7 +365,7 @@ impl<'a> Iterator for PointerMachina<'a> {
 /// Upstream 1.20.1 made two new strings for every segment of every dotted lookup (`page.title`).
 #[inline]
 pub(crate) fn unescape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') {
+    if crate::utils::find_byte(segment, b'~').is_some() { // psoas: `find_byte`
         std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
     } else {
         std::borrow::Cow::Borrowed(segment)

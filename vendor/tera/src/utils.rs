@@ -46,6 +46,13 @@ where
     buffer_to_string(context, buffer)
 }
 
+/// psoas: where `byte` first is in `text`, for the short names and paths of a lookup, where `str::find`
+/// and `str::contains` spend more getting `memchr` started than reading the few bytes takes.
+#[inline]
+pub(crate) fn find_byte(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
 pub(crate) fn buffer_to_string<F>(context: F, buffer: Vec<u8>) -> Result<String, Error>
 where
     F: FnOnce() -> String,

@@ -9,6 +9,7 @@ use crate::renderer::for_loop::{ForLoop, ForLoopState};
 use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
+use crate::utils::find_byte;
 
 /// Contains the user data and allows no mutation
 #[derive(Debug)]
@@ -29,7 +30,7 @@ impl<'a> UserContext<'a> {
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
         // psoas: `unescape_segment` in place of upstream's `replace("~1", "/").replace("~0", "~")`.
-        let root = unescape_segment(pointer.split('.').next().unwrap());
+        let root = unescape_segment(&pointer[..find_byte(pointer, b'.').unwrap_or(pointer.len())]); // psoas: `find_byte`
         let rest = &pointer[root.len() + 1..];
         self.inner.get(&*root).and_then(|val| dotted_pointer(val, rest))
     }
@@ -119,7 +120,7 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if find_byte(key, b'.').is_some() { // psoas: `find_byte`
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
