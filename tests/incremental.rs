@@ -179,8 +179,9 @@ impl Editor {
             }
             13 => {
                 // Show, or stop showing, word counts next to other pages, only whether there is a previous
-                // page, only the first page of a listing, or a listing split over pages: what the listings and neighbours depend on changes with the
-                // template, and the split listings' pages come and go.
+                // page, only the first page of a listing, or a listing split over pages: what the listings
+                // and neighbours depend on changes with the template, and the split listings' pages come and
+                // go.
                 let (rel, plain, counted) = *self.rng.pick(&[
                     ("templates/page.html", "{{ prev.title }}</a>", "{{ prev.title }}</a> ({{ prev.word_count }} words)"),
                     // Whether there are neighbours, and none of their fields.

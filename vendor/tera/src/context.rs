@@ -381,11 +381,6 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    let step = |target: &'a Value, token: std::borrow::Cow<'_, str>| match target {
-        Value::Object(map) => map.get(&*token),
-        Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
-        _ => None,
-    };
     // psoas: a path with no quotes, brackets or backslashes (`page.title`, nearly every one) is split at its
     // dots in one pass over its bytes, as `PointerMachina` splits it a character at a time (empty segments
     // left out); a path with one of those characters goes to the machine.
@@ -400,18 +395,27 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
                     // A missing step is not yet an answer: a later character may send the path to the machine.
                     match step(target, token) {
                         Some(found) => target = found,
-                        None => return bytes[i..].iter().any(|&b| is_special(b)).then(|| machine(value, pointer, step)).flatten(),
+                        None => return bytes[i..].iter().any(|&b| is_special(b)).then(|| machine(value, pointer)).flatten(),
                     }
                 }
                 start = i + 1;
                 tilde = false;
             }
             Some(b'~') => tilde = true,
-            Some(&b) if is_special(b) => return machine(value, pointer, step),
+            Some(&b) if is_special(b) => return machine(value, pointer),
             Some(_) => {}
         }
     }
     Some(target)
+}
+
+/// psoas: one step of a dotted path: `token` in an object, or as an index in an array.
+fn step<'a>(target: &'a Value, token: std::borrow::Cow<'_, str>) -> Option<&'a Value> {
+    match target {
+        Value::Object(map) => map.get(&*token),
+        Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
+        _ => None,
+    }
 }
 
 /// psoas: the characters that make `PointerMachina` more than a split at dots.
@@ -422,7 +426,7 @@ fn is_special(b: u8) -> bool {
 
 /// psoas: `dotted_pointer` through `PointerMachina`, for paths with quotes, brackets or backslashes.
 #[inline]
-fn machine<'a>(value: &'a Value, pointer: &str, step: impl FnMut(&'a Value, std::borrow::Cow<'_, str>) -> Option<&'a Value>) -> Option<&'a Value> {
+fn machine<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
     // psoas: `unescape_segment` in place of upstream's `replace("~1", "/").replace("~0", "~")`.
     PointerMachina::new(pointer).map(unescape_segment).try_fold(value, step)
 }
@@ -447,11 +451,6 @@ mod tests {
     // takes character counts for byte offsets, so they are compared on ASCII only.)
     #[test]
     fn plain_paths_find_what_the_pointer_machine_finds() {
-        let step = |target: &'static Value, token: std::borrow::Cow<'_, str>| match target {
-            Value::Object(map) => map.get(&*token),
-            Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
-            _ => None,
-        };
         let value: &'static Value = Box::leak(Box::new(json!({
             "a": {"b": [10, {"c": "x", "~": {"a": 1}}], "title": "t", "12": {"0": "z"}},
             "b": {"a": {"b": {"a": "deep"}}},
@@ -470,7 +469,7 @@ mod tests {
                 seed ^= seed << 17;
                 path.push_str(pieces[(seed % pieces.len() as u64) as usize]);
             }
-            let by_machine = if path.is_empty() { Some(value) } else { PointerMachina::new(&path).map(unescape_segment).try_fold(value, step) };
+            let by_machine = if path.is_empty() { Some(value) } else { machine(value, &path) };
             assert_eq!(dotted_pointer(value, &path), by_machine, "{path:?}");
             found += usize::from(by_machine.is_some());
         }
