@@ -9,7 +9,7 @@ use crate::renderer::for_loop::{ForLoop, ForLoopState};
 use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
-use crate::utils::find_byte;
+use crate::utils::PathShape;
 
 /// Contains the user data and allows no mutation
 #[derive(Debug)]
@@ -28,9 +28,13 @@ impl<'a> UserContext<'a> {
         self.inner.get(key)
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        // psoas: `unescape_segment` in place of upstream's `replace("~1", "/").replace("~0", "~")`.
-        let root = unescape_segment(&pointer[..find_byte(pointer, b'.').unwrap_or(pointer.len())]); // psoas: `find_byte`
+    /// psoas: `dot` is where the first dot of `pointer` is, and `root_tilde` whether a `~` comes before it
+    /// (see `PathShape`).
+    pub fn find_value_by_dotted_pointer(&self, pointer: &str, dot: usize, root_tilde: bool) -> Option<&'a Value> {
+        // psoas: the root unescaped only if it has a `~` (upstream: `replace("~1", "/").replace("~0", "~")`
+        // on every one).
+        let root = &pointer[..dot];
+        let root = if root_tilde { unescape_segment(root) } else { Cow::Borrowed(root) };
         let rest = &pointer[root.len() + 1..];
         self.inner.get(&*root).and_then(|val| dotted_pointer(val, rest))
     }
@@ -106,8 +110,13 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        self.lookup_shaped(key, PathShape::of(key))
+    }
+
+    /// psoas: `lookup`, given the shape of `key` (`PathShape::of(key)`), which its callers have read already.
+    pub fn lookup_shaped(&self, key: &str, shape: PathShape) -> Option<Val<'a>> {
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value(key, shape.dot);
             if found.is_some() {
                 return found;
             }
@@ -120,8 +129,8 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if find_byte(key, b'.').is_some() { // psoas: `find_byte`
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+        if let Some(dot) = shape.dot {
+            return self.context.find_value_by_dotted_pointer(key, dot, shape.root_tilde).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }

@@ -14,7 +14,7 @@ use crate::renderer::square_brackets::pull_out_square_bracket;
 use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
 use crate::template::Template;
 use crate::tera::Tera;
-use crate::utils::{find_byte, render_to_string};
+use crate::utils::{render_to_string, PathShape};
 use crate::Context;
 
 /// Special string indicating request to dump context
@@ -72,8 +72,9 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if find_byte(path, b'[').is_none() { // psoas: `find_byte`
-        match call_stack.lookup(path) {
+    let shape = PathShape::of(path); // psoas: the path read once, for the whole lookup
+    if !shape.bracket {
+        match call_stack.lookup_shaped(path, shape) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
                 "Variable `{}` not found in context while rendering '{}'",
@@ -309,7 +310,9 @@ impl<'a> Processor<'a> {
         let present = match *rhs {
             Value::Array(ref v) => v.contains(&lhs),
             Value::String(ref s) => match *lhs {
-                Value::String(ref s2) => s.contains(s2),
+                // psoas: `memmem` in place of upstream's `s.contains(s2)`, whose two-way search reads every byte
+                // of a page's content (`"hold-timer" in page.content`) where `memmem` skips through it.
+                Value::String(ref s2) => memchr::memmem::find(s.as_bytes(), s2.as_bytes()).is_some(),
                 _ => {
                     return Err(Error::msg(format!(
                         "Tried to check if {:?} is in a string, but it isn't a string",

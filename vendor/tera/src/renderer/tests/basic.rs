@@ -185,6 +185,9 @@ fn render_variable_block_logic_expr() {
         ("{{ \"https://test\" in [\"https://test\"] }}", "true"),
         ("{{ \"https://test\" in urls }}", "true"),
         ("{{ 'n' in name }}", "true"),
+        // psoas: `in` on strings goes through `memmem`: an empty needle and one longer than the string.
+        ("{{ '' in name }}", "true"),
+        ("{{ 'john and more' in name }}", "false"),
         ("{{ '<' in malicious }}", "true"),
         ("{{ 'a' in object }}", "true"),
         ("{{ name in object }}", "true"),
