@@ -42,10 +42,29 @@ impl Strings {
         starts.zip(&self.ends).map(|(start, &end)| &self.text[start as usize..end as usize])
     }
 
-    fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
+
+    /// A copy that takes no more memory than its strings need.
+    fn packed(&self) -> Strings {
+        Strings { text: self.text.as_str().to_owned(), ends: self.ends.clone() }
+    }
+}
+
+/// Scans with `scan`, into a buffer each thread keeps, and copies out what it found if `scan` says so: one
+/// allocation for the ids and one for the links of an output, where growing them as they fill took about a
+/// dozen, and shrinking them to fit one more each.
+fn scanned(scan: impl FnOnce(&mut Scan) -> bool) -> Option<Scan> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scan> = std::cell::RefCell::default();
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.ids.clear();
+        scratch.links.clear();
+        scan(scratch).then(|| Scan { ids: scratch.ids.packed(), links: scratch.links.packed() })
+    })
 }
 
 pub fn check_links(site: &Site, rendered: &RenderedSite) -> Vec<Problem> {
@@ -347,11 +366,11 @@ fn unescape_html(text: &str) -> Cow<'_, str> {
 /// Collects `id` attributes and link targets (`href`, `src`) from HTML, skipping comments, scripts and styles.
 /// A byte scanner: it runs over every output of the site, so it allocates only for what it keeps.
 pub fn scan_html(html: &str) -> Scan {
-    let mut scan = Scan::default();
-    scan_into(html, &mut scan);
-    scan.ids.shrink_to_fit();
-    scan.links.shrink_to_fit();
-    scan
+    scanned(|scan| {
+        scan_into(html, scan);
+        true
+    })
+    .expect("a whole output is always kept")
 }
 
 /// The scan of an output that shows a page's Markdown `content` as it is, whose ids are `content_ids` (see
@@ -365,19 +384,18 @@ pub fn scan_around(html: &str, content: &str, content_ids: &[String]) -> Option<
         return None;
     }
     let at = find_whole(html, content)?;
-    let mut scan = Scan::default();
-    if !scan_into(&html[..at], &mut scan) {
-        return None;
-    }
-    for id in content_ids {
-        scan.ids.push(id);
-    }
-    // The content ends outside any tag (pulldown-cmark and psoas's Markdown renderer write whole
-    // elements, and escape `<` in text), so what follows scans as it would after it.
-    scan_into(&html[at + content.len()..], &mut scan);
-    scan.ids.shrink_to_fit();
-    scan.links.shrink_to_fit();
-    Some(scan)
+    scanned(|scan| {
+        if !scan_into(&html[..at], scan) {
+            return false;
+        }
+        for id in content_ids {
+            scan.ids.push(id);
+        }
+        // The content ends outside any tag (pulldown-cmark and psoas's Markdown renderer write whole
+        // elements, and escape `<` in text), so what follows scans as it would after it.
+        scan_into(&html[at + content.len()..], scan);
+        true
+    })
 }
 
 /// Where `needle`, a few KiB of content, first appears in `html`: found by its first bytes, then compared
