@@ -271,6 +271,25 @@ fn neighbours_and_listings_show_as_whole_summaries() {
     assert_eq!(read("notes/index.html"), "[A: 2 tags][B: 0 tags][C: 1 tags]");
 }
 
+/// A page's template gets the page with only the fields it can read, but every field it names is there, and
+/// one that reads the page whole (`json_encode`, a loop over its keys) gets all of them.
+#[test]
+fn a_page_template_sees_every_field_it_reads() {
+    let named = "{{ page.title }}|{{ page.slug }}|{{ page.draft }}|{{ page.word_count }}|{{ page.extra.mood }}|{{ page.sources | length }}|{{ page.toc | length }}|{{ page.content | trim | safe }}";
+    let whole = "{% for key, value in page %}{{ key }} {% endfor %}";
+    let text = "---\ntitle: Calm\nextra:\n  mood: quiet\nsources:\n  - title: A book\n---\n## One\n\nTwo words.\n";
+    let keys = |template: &str| {
+        let site = site(&[("templates/page.html", template), ("content/calm.md", text)]);
+        try_build(site.path()).unwrap();
+        fs::read_to_string(site.path().join("public/calm/index.html")).unwrap()
+    };
+    assert_eq!(keys(named), "Calm|calm|false|3|quiet|1|1|<h2 id=\"one\"><a class=\"heading-link\" href=\"#one\">One</a></h2>\n<p>Two words.</p>");
+    let all = keys(whole);
+    for field in ["content", "date", "description", "draft", "extra", "path", "permalink", "reading_time", "slug", "sources", "taxonomies", "title", "toc", "url", "word_count"] {
+        assert!(all.split(' ').any(|key| key == field), "{field} missing from {all}");
+    }
+}
+
 /// `psoas build` asks not to get transparent huge pages either (see `prefer_small_pages`): with them, the
 /// 10,000-page build's peak memory was a fifth higher. The build is caught while it waits to read
 /// `site.yaml` from a pipe, after the request and before any work.
