@@ -14,7 +14,7 @@ use crate::diagnostics::{Problem, did_you_mean};
 use crate::markdown::LinkRecord;
 use crate::render::{Body, Output, RenderedSite};
 use crate::site::Site;
-use crate::urls::{is_external, normalize, percent_decode};
+use crate::urls::{is_external, normalize, percent_decode, split_at_byte};
 
 /// What one HTML file contains that links can point at or from.
 #[derive(Default, Debug)]
@@ -298,11 +298,11 @@ fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Reso
         None if is_external(href) || href.starts_with("data:") => return Resolved::External,
         None => href.to_owned(),
     };
-    let (path, fragment) = match href.split_once('#') {
+    let (path, fragment) = match split_at_byte(&href, b'#') {
         Some((p, f)) => (p, Some(f.to_owned())),
         None => (href.as_str(), None),
     };
-    let path = path.split('?').next().unwrap_or_default();
+    let path = split_at_byte(path, b'?').map_or(path, |(path, _)| path);
     let site_path = if path.is_empty() {
         from.to_owned()
     } else if path.starts_with('/') {

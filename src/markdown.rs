@@ -9,7 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkTyp
 use serde::Serialize;
 
 use crate::diagnostics::Problem;
-use crate::urls::{is_external, normalize, slugify};
+use crate::urls::{is_external, normalize, slugify, split_at_byte};
 
 /// What the renderer needs to know about the rest of the site.
 pub trait SiteLinks: Sync {
@@ -278,11 +278,11 @@ impl Render<'_> {
             return None;
         }
         let base = self.site.base_path();
-        let (before_fragment, fragment) = match dest.split_once('#') {
+        let (before_fragment, fragment) = match split_at_byte(dest, b'#') {
             Some((path, fragment)) => (path, Some(fragment.to_owned())),
             None => (dest, None),
         };
-        let path = before_fragment.split_once('?').map_or(before_fragment, |(path, _)| path);
+        let path = split_at_byte(before_fragment, b'?').map_or(before_fragment, |(path, _)| path);
         // `?query` and `#fragment`, as written.
         let (query, suffix) = (&before_fragment[path.len()..], &dest[before_fragment.len()..]);
 
