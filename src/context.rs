@@ -556,29 +556,21 @@ impl Shared<'_> {
         let reads = |name: &str| fields.is_none_or(|fields| fields.contains(name));
         let mut value = self.summaries.get(i).value(fields);
         let object = value.as_object_mut().expect("summary is an object");
-        let content = match self.page_html {
-            Some(store) => std::mem::take(&mut *store[i].lock().expect("not poisoned")),
-            None if reads("content") => rendered.html.clone(),
-            None => String::new(),
-        };
+        // The stored HTML is taken whether or not the template shows it: the page is rendered once.
+        let stored = self.page_html.map(|store| std::mem::take(&mut *store[i].lock().expect("not poisoned")));
         if reads("content") {
-            object.insert("content".into(), content.into());
+            object.insert("content".into(), stored.unwrap_or_else(|| rendered.html.clone()).into());
         }
-        if reads("toc") {
-            object.insert("toc".into(), json!(rendered.toc));
-        }
-        if reads("draft") {
-            object.insert("draft".into(), m.draft.into());
-        }
-        if reads("slug") {
-            object.insert("slug".into(), page.path.trim_end_matches('/').rsplit('/').next().into());
-        }
-        if reads("sources") {
-            object.insert("sources".into(), json!(m.sources));
-        }
-        if reads("extra") {
-            object.insert("extra".into(), json!(m.extra));
-        }
+        let mut insert = |name: &str, value: &dyn Fn() -> Value| {
+            if reads(name) {
+                object.insert(name.into(), value());
+            }
+        };
+        insert("toc", &|| json!(rendered.toc));
+        insert("draft", &|| m.draft.into());
+        insert("slug", &|| page.path.trim_end_matches('/').rsplit('/').next().into());
+        insert("sources", &|| json!(m.sources));
+        insert("extra", &|| json!(m.extra));
         context.insert("page", value);
         let s = &site.sections[section];
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
