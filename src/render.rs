@@ -589,7 +589,7 @@ impl Site {
 
     pub fn config_url(&self, value: &str) -> Option<String> {
         let value = value.trim_start_matches("@/");
-        let (path, fragment) = value.split_once('#').map_or((value, String::new()), |(p, f)| (p, format!("#{f}")));
+        let (path, fragment) = crate::urls::split_at_byte(value, b'#').map_or((value, String::new()), |(p, f)| (p, format!("#{f}")));
         self.urls.get(path).map(|url| format!("{}{fragment}", self.url(url)))
     }
 

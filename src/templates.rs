@@ -213,7 +213,7 @@ impl Lookup {
             return Ok(path.to_owned());
         }
         // `#fragment` as written; the URL is built by concatenation (a theme calls `url()` a few times a page).
-        let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, _)| (p, &path[p.len()..]));
+        let (path, fragment) = crate::urls::split_at_byte(path, b'#').map_or((path, ""), |(p, _)| (p, &path[p.len()..]));
         let prefix = if absolute { &self.base_url } else { &self.base_path };
         match path.strip_prefix("@/") {
             Some(source) => {
