@@ -79,8 +79,15 @@ fn absolute_clean(root: &Path, path: &Path) -> PathBuf {
 /// A new site being written beside the output folder; dropped without `swap_in`, it is deleted and the
 /// output folder is untouched.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     output: PathBuf,
+}
+
+impl Drop for Staging {
+    /// A build that fails at its link check has written every output: they go as fast as they came.
+    fn drop(&mut self) {
+        let _ = remove_tree(&self.dir);
+    }
 }
 
 impl Staging {
@@ -89,7 +96,7 @@ impl Staging {
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         let name = output.file_name().context("the output folder has no name")?.to_string_lossy();
         let dir = tempfile::Builder::new().prefix(&format!(".{name}.psoas-new-")).tempdir_in(parent).with_context(|| format!("cannot create a folder in {}", parent.display()))?;
-        Ok(Staging { dir, output: output.to_owned() })
+        Ok(Staging { dir: dir.keep(), output: output.to_owned() })
     }
 
     /// Creates the folders of these output paths, each once: one depth at a time, parents first, and the
@@ -104,7 +111,7 @@ impl Staging {
         }
         for level in by_depth {
             level.par_iter().with_max_len(crate::BATCH).try_for_each(|dir| {
-                let path = self.dir.path().join(dir);
+                let path = self.dir.join(dir);
                 match fs::create_dir(&path) {
                     Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e).with_context(|| format!("cannot create {}", path.display())),
                     _ => Ok(()),
@@ -116,7 +123,7 @@ impl Staging {
 
     /// Writes one output whose folder exists, then frees its HTML: the file holds it now.
     pub fn write(&self, output: &Output) -> io::Result<()> {
-        write_output(output, &self.dir.path().join(&output.path))?;
+        write_output(output, &self.dir.join(&output.path))?;
         output.drop_html();
         Ok(())
     }
@@ -125,13 +132,12 @@ impl Staging {
     pub fn write_outputs(&self, outputs: &[Arc<Output>]) -> Result<()> {
         let pending: Vec<&Arc<Output>> = outputs.iter().filter(|o| !o.is_written()).collect();
         self.create_dirs(pending.iter().map(|o| o.path.as_str()))?;
-        pending.par_iter().try_for_each(|o| self.write(o).with_context(|| format!("cannot write {}", self.dir.path().join(&o.path).display())))
+        pending.par_iter().try_for_each(|o| self.write(o).with_context(|| format!("cannot write {}", self.dir.join(&o.path).display())))
     }
 
     pub fn swap_in(self) -> Result<()> {
-        fs::write(self.dir.path().join(MARKER), MARKER_TEXT)?;
-        let output = self.output.clone();
-        swap_in(self.dir, &output)
+        fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
+        swap_in(&self.dir, &self.output)
     }
 }
 
@@ -152,16 +158,16 @@ pub fn write_output(output: &Output, dest: &Path) -> io::Result<()> {
 }
 
 /// Replaces `output` with `staging`: an atomic exchange where the system offers one, else two renames.
-fn swap_in(staging: tempfile::TempDir, output: &Path) -> Result<()> {
+/// Afterwards `staging` holds the previous output, if there was one, or nothing: dropping the `Staging`
+/// removes it.
+fn swap_in(staging: &Path, output: &Path) -> Result<()> {
     if !output.exists() {
-        let staging = staging.keep();
-        return fs::rename(&staging, output).with_context(|| format!("cannot move the new site to {}", output.display()));
+        return fs::rename(staging, output).with_context(|| format!("cannot move the new site to {}", output.display()));
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, staging.path(), CWD, output, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous output and is removed when dropped.
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             return Ok(());
         }
     }
@@ -169,11 +175,161 @@ fn swap_in(staging: tempfile::TempDir, output: &Path) -> Result<()> {
     let old = tempfile::Builder::new().prefix(".psoas-old-").tempdir_in(parent)?;
     let old_path = old.path().join("site");
     fs::rename(output, &old_path).with_context(|| format!("cannot move the previous output {} aside", output.display()))?;
-    let staging_path = staging.keep();
-    if let Err(e) = fs::rename(&staging_path, output) {
+    if let Err(e) = fs::rename(staging, output) {
         let _ = fs::rename(&old_path, output);
-        let _ = fs::remove_dir_all(&staging_path);
         return Err(e).with_context(|| format!("cannot move the new site to {}", output.display()));
     }
+    let _ = remove_tree(&old_path);
     Ok(())
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel: a site's output is thousands of
+/// folders side by side, and removing them one after another took longer than building them (11,500
+/// files and 10,000 folders: 0.27-0.35 s on tmpfs and 4.6 s on ext4, against 0.19-0.21 s and 3.8 s).
+/// It works through folder handles and never follows a symbolic link: a link in the tree is removed, not
+/// what it points at, and a folder swapped for a link while it runs is an error, not a way out of the tree.
+/// A missing folder is not an error.
+pub fn remove_tree(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{CWD, Mode, OFlags, openat};
+        let dir = match openat(CWD, path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+            Err(rustix::io::Errno::NOENT) => return Ok(()),
+            other => other?,
+        };
+        remove_contents(dir)?;
+        match fs::remove_dir(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+    #[cfg(not(unix))]
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Empties the folder `dir` is open on: its files in this thread, then each subfolder as its own task.
+#[cfg(unix)]
+fn remove_contents(dir: std::os::fd::OwnedFd) -> io::Result<()> {
+    use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, openat, statat, unlinkat};
+    use rustix::io::Errno;
+    let mut entries = Dir::new(dir)?;
+    let mut folders = Vec::new();
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        let is_folder = match entry.file_type() {
+            FileType::Directory => true,
+            // Some file systems do not say in the listing.
+            FileType::Unknown => FileType::from_raw_mode(statat(entries.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode) == FileType::Directory,
+            _ => false,
+        };
+        if is_folder {
+            folders.push(name.to_owned());
+        } else {
+            match unlinkat(entries.fd()?, name, AtFlags::empty()) {
+                Ok(()) | Err(Errno::NOENT) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let parent = entries.fd()?;
+    folders.par_iter().try_for_each(|name| {
+        let folder = match openat(parent, name, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+            Err(Errno::NOENT) => return Ok(()),
+            other => other?,
+        };
+        remove_contents(folder)?;
+        match unlinkat(parent, name, AtFlags::REMOVEDIR) {
+            Ok(()) | Err(Errno::NOENT) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tree_is_removed_without_following_its_links() {
+        let scratch = tempfile::tempdir().unwrap();
+        let outside = scratch.path().join("outside");
+        fs::create_dir_all(outside.join("kept")).unwrap();
+        fs::write(outside.join("kept/file.txt"), "kept").unwrap();
+        fs::write(outside.join("note.txt"), "kept").unwrap();
+        let tree = scratch.path().join("tree");
+        for s in 0..3 {
+            for p in 0..40 {
+                let dir = tree.join(format!("section-{s}/page-{p}"));
+                fs::create_dir_all(&dir).unwrap();
+                fs::write(dir.join("index.html"), "<p>page</p>").unwrap();
+            }
+        }
+        fs::create_dir_all(tree.join("a/b/c/d/e")).unwrap();
+        fs::write(tree.join("a/b/c/d/e/deep.txt"), "deep").unwrap();
+        fs::create_dir(tree.join("empty")).unwrap();
+        fs::write(tree.join("index.html"), "home").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, tree.join("link-to-folder")).unwrap();
+            std::os::unix::fs::symlink(outside.join("note.txt"), tree.join("a/link-to-file")).unwrap();
+            std::os::unix::fs::symlink(scratch.path().join("nowhere"), tree.join("dangling")).unwrap();
+        }
+
+        remove_tree(&tree).unwrap();
+
+        assert!(fs::symlink_metadata(&tree).is_err(), "the tree is gone");
+        assert_eq!(fs::read_to_string(outside.join("kept/file.txt")).unwrap(), "kept", "what a link pointed at is kept");
+        assert_eq!(fs::read_to_string(outside.join("note.txt")).unwrap(), "kept");
+        let left: Vec<_> = fs::read_dir(scratch.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["outside"]);
+    }
+
+    #[test]
+    fn removing_a_missing_tree_is_not_an_error_and_a_file_is_refused() {
+        let scratch = tempfile::tempdir().unwrap();
+        remove_tree(&scratch.path().join("missing")).unwrap();
+        let file = scratch.path().join("file.txt");
+        fs::write(&file, "a file").unwrap();
+        assert!(remove_tree(&file).is_err());
+        assert!(file.is_file(), "a file passed as the tree is left alone");
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_before_its_swap_is_removed_and_the_output_kept() {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = scratch.path().join("public");
+        fs::create_dir(&output).unwrap();
+        fs::write(output.join("index.html"), "previous").unwrap();
+        let staging = Staging::new(&output).unwrap();
+        staging.create_dirs(["a/b/index.html", "c/index.html"].into_iter()).unwrap();
+        fs::write(staging.dir.join("a/b/index.html"), "new").unwrap();
+        drop(staging);
+        let left: Vec<_> = fs::read_dir(scratch.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["public"]);
+        assert_eq!(fs::read_to_string(output.join("index.html")).unwrap(), "previous");
+    }
+
+    #[test]
+    fn a_swap_replaces_the_output_and_removes_the_previous_one() {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = scratch.path().join("public");
+        for round in 0..3 {
+            let staging = Staging::new(&output).unwrap();
+            staging.create_dirs([format!("round-{round}/index.html").as_str()].into_iter()).unwrap();
+            fs::write(staging.dir.join(format!("round-{round}/index.html")), format!("{round}")).unwrap();
+            staging.swap_in().unwrap();
+            let mut inside: Vec<_> = fs::read_dir(&output).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+            inside.sort();
+            assert_eq!(inside, [MARKER.to_owned(), format!("round-{round}")]);
+            let beside: Vec<_> = fs::read_dir(scratch.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(beside, ["public"], "round {round}: nothing is left beside the output");
+        }
+    }
 }
