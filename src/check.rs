@@ -142,6 +142,16 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                 if from_markdown.contains(href) {
                     continue;
                 }
+                // A link to a place on the same page (a skip link, a table of contents) needs only the page's
+                // ids; a missing one is reported without the page's name, so that a template's mistake is
+                // reported once with the pages it is on.
+                if let Some(fragment) = href.strip_prefix('#').map(percent_decode) {
+                    if !fragment.is_empty() && !scan.ids.iter().any(|id| id == fragment) {
+                        let message = format!("broken link `{href}`: no element on the page has the id `{fragment}`");
+                        found.push((origin().problem(href, message, &missing_anchor_help(&fragment, &scan.ids)), output.path.as_str()));
+                    }
+                    continue;
+                }
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
                     Resolved::External => continue,
                     Resolved::OutsideBase => Err((format!("broken link `{href}`: outside the site's base path `{base_path}`"), "build URLs with the `url()` template function, which adds the base path".to_owned())),
@@ -236,11 +246,7 @@ impl Index<'_> {
         if scan.ids.iter().any(|id| id == fragment) {
             return Ok(());
         }
-        let help = match did_you_mean(&fragment, scan.ids.iter()) {
-            Some(near) => format!("did you mean `#{near}`?"),
-            None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
-        };
-        Err((format!("no anchor `#{fragment}` in `{file}`"), help))
+        Err((format!("no anchor `#{fragment}` in `{file}`"), missing_anchor_help(&fragment, &scan.ids)))
     }
 
     fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
@@ -249,6 +255,14 @@ impl Index<'_> {
             return self.folders.get(target.strip_suffix('/').unwrap_or_default()).copied();
         }
         self.files.get(&*target).or_else(|| self.folders.get(&*target)).copied()
+    }
+}
+
+/// What to do about a link to an id that a page does not have.
+fn missing_anchor_help(fragment: &str, ids: &Strings) -> String {
+    match did_you_mean(fragment, ids.iter()) {
+        Some(near) => format!("did you mean `#{near}`?"),
+        None => "anchors are heading ids: lowercase words joined by hyphens, e.g. `#what-you-should-feel`".to_owned(),
     }
 }
 

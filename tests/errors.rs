@@ -240,6 +240,24 @@ fn a_relative_template_link_is_checked_on_every_page() {
     assert!(text.ends_with("build failed: 4 problems"), "{text}");
 }
 
+/// A link to a place on the same page is checked against that page's ids, decoded: good ones pass, and a
+/// missing one is reported once with the pages it is on and the id it was likely meant to be.
+#[test]
+fn a_template_link_to_a_missing_place_on_the_page_is_reported() {
+    let base = "<!doctype html><html><body><a href=\"#main\">Skip</a> <a href=\"#caf%C3%A9\">Menu</a> <a href=\"#mian\">Top</a><nav id=\"caf\u{e9}\"></nav><main id=\"main\">{% block main %}{% endblock %}</main></body></html>\n";
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\nText.\n"), ("templates/base.html", base)]);
+    assert_eq!(
+        text,
+        "error: templates/base.html:1:92: broken link `#mian`: no element on the page has the id `mian` (in `404.html` and 3 other pages)
+  |
+1 | <!doctype html><html><body><a href=\"#main\">Skip</a> <a href=\"#caf%C3%A9\">Menu</a> <a href=\"#mian\">Top</a><nav id=\"caf\u{e9}\"></nav><main id=\"main\">{% block main %}{% endblock %}</main></body></html>
+  |                                                                                            ^
+  = help: did you mean `#main`?
+
+build failed: 1 problem"
+    );
+}
+
 #[test]
 fn template_syntax_error() {
     assert_eq!(
