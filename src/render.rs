@@ -122,6 +122,9 @@ pub struct RenderStats {
 pub struct RenderedSite {
     /// Sorted by path.
     pub outputs: Vec<Arc<Output>>,
+    /// Where each of `outputs` was before sorting, in the template outputs, then the generated files, then the
+    /// static files: a rebuild with the same paths puts its outputs in order with it, without sorting them.
+    pub order: Vec<u32>,
     pub pages: Vec<Arc<Rendered>>,
     pub sections: Vec<Arc<Rendered>>,
     pub summaries: Arc<Vec<Arc<Summary>>>,
@@ -294,8 +297,9 @@ impl Site {
         (shared.site.output_path(task), Deps { template: shared.site.template(task).to_owned(), fixed: shared.dependencies(task), read: KeyList::default() })
     }
 
-    /// The generated files, then the static files, sorted by path with the template outputs.
-    fn all_outputs(&self, task_outputs: &[(Arc<Output>, Arc<Deps>)], generated: &[Arc<Output>], previous: Option<&Previous>) -> Vec<Arc<Output>> {
+    /// The template outputs, the generated files and the static files, sorted by path, and where each was
+    /// before sorting (see `RenderedSite::order`).
+    fn all_outputs(&self, task_outputs: &[(Arc<Output>, Arc<Deps>)], generated: &[Arc<Output>], previous: Option<&Previous>) -> (Vec<Arc<Output>>, Vec<u32>) {
         let mut outputs: Vec<Arc<Output>> = Vec::with_capacity(task_outputs.len() + generated.len() + self.static_files.len());
         outputs.extend(task_outputs.iter().map(|(o, _)| o.clone()));
         outputs.extend(generated.iter().cloned());
@@ -304,8 +308,15 @@ impl Site {
             Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
             _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
         }));
-        outputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        outputs
+        // Most rebuilds have the paths of the previous build, where they were: its order sorts them.
+        if let Some(p) = previous
+            && let Some(sorted) = in_order(&outputs, &p.rendered.order, &p.rendered.outputs)
+        {
+            return (sorted, p.rendered.order.clone());
+        }
+        let mut order: Vec<u32> = (0..u32::try_from(outputs.len()).expect("fewer than 4 billion outputs")).collect();
+        order.sort_unstable_by(|&a, &b| outputs[a as usize].path.cmp(&outputs[b as usize].path));
+        (order.iter().map(|&k| outputs[k as usize].clone()).collect(), order)
     }
 
     /// Renders the site into `staging`, streaming: each page's Markdown is rendered, put through its template,
@@ -429,8 +440,8 @@ impl Site {
             return Err(problems);
         }
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
-        let outputs = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
+        let (outputs, order) = self.all_outputs(&task_outputs, &generated, None);
+        Ok(RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
@@ -567,8 +578,8 @@ impl Site {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let outputs = self.all_outputs(&task_outputs, &generated, previous);
-        Ok(RenderedSite { outputs, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
+        let (outputs, order) = self.all_outputs(&task_outputs, &generated, previous);
+        Ok(RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.
@@ -731,6 +742,22 @@ impl Site {
 }
 
 /// Task outputs in task order; the problems of those that failed go to `problems`.
+/// `outputs` put in `order`, if that gives the paths of `sorted` (the build `order` was taken from).
+fn in_order(outputs: &[Arc<Output>], order: &[u32], sorted: &[Arc<Output>]) -> Option<Vec<Arc<Output>>> {
+    if order.len() != outputs.len() || sorted.len() != outputs.len() {
+        return None;
+    }
+    let mut result = Vec::with_capacity(outputs.len());
+    for (&k, before) in order.iter().zip(sorted) {
+        let output = &outputs[k as usize];
+        if !Arc::ptr_eq(output, before) && output.path != before.path {
+            return None;
+        }
+        result.push(output.clone());
+    }
+    Some(result)
+}
+
 fn collect_task_outputs(results: impl IntoIterator<Item = TaskOutput>, problems: &mut Vec<Problem>) -> Vec<(Arc<Output>, Arc<Deps>)> {
     results
         .into_iter()

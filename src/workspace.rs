@@ -163,10 +163,14 @@ fn check(site: &Site, rendered: &RenderedSite, previous: Option<&RenderedSite>) 
 /// written beside its destination and renamed over it, so a reader never sees half a file.
 fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], changed_static: &HashSet<String>) -> Result<(usize, usize)> {
     use rayon::prelude::*;
-    let old_by_path: crate::HashMap<&str, &Arc<Output>> = old.iter().map(|o| (o.path.as_str(), o)).collect();
+    // Most rebuilds have the previous build's paths: each output's previous one is in its place.
+    let aligned = old.len() == new.len() && old.iter().zip(new).all(|(a, b)| Arc::ptr_eq(a, b) || a.path == b.path);
+    let old_by_path: crate::HashMap<&str, &Arc<Output>> = if aligned { Default::default() } else { old.iter().map(|o| (o.path.as_str(), o)).collect() };
+    let previous_of = |i: usize, o: &Output| if aligned { Some(&old[i]) } else { old_by_path.get(o.path.as_str()).copied() };
     let to_write: Vec<&Arc<Output>> = new
         .par_iter()
-        .filter(|o| match old_by_path.get(o.path.as_str()) {
+        .enumerate()
+        .filter(|&(i, o)| match previous_of(i, o) {
             Some(previous) if Arc::ptr_eq(previous, o) => false,
             Some(previous) => {
                 let changed = o.with_bytes(|new_bytes| match new_bytes {
@@ -185,12 +189,14 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
             }
             None => true,
         })
+        .map(|(_, o)| o)
         .collect();
     to_write.par_iter().try_for_each(|o| write_atomically(output, o))?;
 
-    let new_paths: crate::HashSet<&str> = new.iter().map(|o| o.path.as_str()).collect();
+    // With the same paths, nothing is gone.
+    let new_paths: crate::HashSet<&str> = if aligned { Default::default() } else { new.iter().map(|o| o.path.as_str()).collect() };
     let mut removed = 0;
-    for gone in old.iter().filter(|o| !new_paths.contains(o.path.as_str())) {
+    for gone in old.iter().filter(|o| !aligned && !new_paths.contains(o.path.as_str())) {
         let path = output.join(&gone.path);
         match fs::remove_file(&path) {
             Ok(()) => removed += 1,
