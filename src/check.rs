@@ -79,22 +79,24 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     rendered.outputs.par_iter().with_max_len(crate::BATCH).for_each(|o| {
         o.scan();
     });
-    let index = Index::new(&rendered.outputs);
-    let unchanged = previous.and_then(|old| unchanged_outputs(rendered, old));
-    let is_fresh = |output: &Output| unchanged.as_ref().is_none_or(|set| !set.contains(&(output as *const Output as usize)));
+    let fresh = previous.and_then(|old| fresh_outputs(rendered, old));
+    // A full check resolves links by the hundred thousand and indexes the outputs first; a rebuild that
+    // checks only what it re-rendered finds its few targets in the sorted list.
+    let index = Index::new(&rendered.outputs, fresh.is_none());
+    let is_fresh = |k: usize| fresh.as_ref().is_none_or(|fresh| fresh[k]);
 
     let mut problems: Vec<Problem> = Vec::new();
-    // By address: a result carried over from the previous build is the same allocation.
-    let address = |r: &std::sync::Arc<crate::markdown::Rendered>| std::sync::Arc::as_ptr(r) as usize;
-    let old_markdown: HashSet<usize> = match (previous, &unchanged) {
-        (Some(old), Some(_)) => old.pages.iter().chain(&old.sections).map(address).collect(),
-        _ => HashSet::default(),
-    };
-    let markdown: Vec<_> = site.pages.iter().map(|p| &p.file).zip(&rendered.pages).chain(site.sections.iter().map(|s| &s.file).zip(&rendered.sections)).collect();
+    // A Markdown result carried over from the previous build is the same allocation: when the outputs are
+    // as they were, its links were good then. It is looked for in its place (a page that moved is checked
+    // again, which is never wrong).
+    let old = previous.filter(|_| fresh.is_some());
+    let carried = |new: &std::sync::Arc<crate::markdown::Rendered>, old: Option<&std::sync::Arc<crate::markdown::Rendered>>| old.is_some_and(|o| std::sync::Arc::ptr_eq(o, new));
+    let pages = site.pages.iter().zip(&rendered.pages).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.pages.get(*i)))).map(|(_, (p, r))| (&p.file, r));
+    let sections = site.sections.iter().zip(&rendered.sections).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.sections.get(*i)))).map(|(_, (s, r))| (&s.file, r));
+    let markdown: Vec<_> = pages.chain(sections).collect();
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
         .with_max_len(crate::BATCH)
-        .filter(|(_, r)| !old_markdown.contains(&address(r)))
         .flat_map_iter(|(file, result)| {
             result.links.iter().filter_map(|link| index.check(&link.target, link.fragment.as_deref()).err().map(|(message, help)| source_problem(site, file, link, message, help)))
         })
@@ -103,7 +105,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     for page in &site.pages {
         if let Some(stretch) = &page.meta.stretch {
             let target = normalize(stretch.image.trim_start_matches('/')).unwrap_or_default();
-            if !index.files.contains(target.as_str()) {
+            if index.file(&target).is_none() {
                 let text = site.source_text(&page.file);
                 problems.push(
                     Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
@@ -119,12 +121,12 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
         .outputs
         .par_iter()
         .with_max_len(crate::BATCH)
-        .filter(|output| is_fresh(output))
+        .enumerate()
+        .filter(|&(k, _)| is_fresh(k))
         // Links that do not depend on the page they are on (from the site's root), once found good by a
         // worker, are not resolved again: the menu, header and footer repeat them on every page.
-        .map_init(HashSet::<&str>::default, |good, output| {
-            let Body::Html { template, source, markdown_hrefs, .. } = &output.body else { return Vec::new() };
-            let scan = index.scans[output.path.as_str()];
+        .map_init(HashSet::<&str>::default, |good, (_, output)| {
+            let (Body::Html { template, source, markdown_hrefs, .. }, Some(scan)) = (&output.body, output.scan()) else { return Vec::new() };
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
             let mut seen = HashSet::default();
@@ -196,65 +198,88 @@ fn merge_by_page(found: Vec<(Problem, &str)>) -> Vec<Problem> {
         .collect()
 }
 
-/// Outputs carried over unchanged from `old` (by address), when every link target is as it was (no output appeared,
-/// disappeared or changed its ids); `None` when something a link could point at changed.
-fn unchanged_outputs(new: &RenderedSite, old: &RenderedSite) -> Option<HashSet<usize>> {
+/// Which outputs are fresh (not carried over from `old`, by address), in the order of `new.outputs`, when
+/// every link target is as it was (no output appeared, disappeared or changed its ids); `None` when something
+/// a link could point at changed.
+fn fresh_outputs(new: &RenderedSite, old: &RenderedSite) -> Option<Vec<bool>> {
     if new.outputs.len() != old.outputs.len() {
         return None;
     }
-    let mut unchanged = HashSet::with_capacity_and_hasher(new.outputs.len(), Default::default());
+    let mut fresh = Vec::with_capacity(new.outputs.len());
     for (a, b) in new.outputs.iter().zip(&old.outputs) {
         if a.path != b.path {
             return None;
         }
-        if std::sync::Arc::ptr_eq(a, b) {
-            unchanged.insert(std::sync::Arc::as_ptr(a) as usize);
-        } else if a.scan().map(|s| &s.ids) != b.scan().map(|s| &s.ids) {
+        let carried = std::sync::Arc::ptr_eq(a, b);
+        if !carried && a.scan().map(|s| &s.ids) != b.scan().map(|s| &s.ids) {
             return None;
         }
+        fresh.push(!carried);
     }
-    Some(unchanged)
+    Some(fresh)
 }
 
+/// Finds the output a link points at: in hash maps built for a full check, else by binary search of the
+/// outputs, which are sorted by path.
 struct Index<'a> {
-    files: HashSet<&'a str>,
-    /// Each folder with an `index.html`, by its path without the final slash (`""` for the home page), and
-    /// that file's path.
-    folders: HashMap<&'a str, &'a str>,
-    scans: HashMap<&'a str, &'a Scan>,
+    outputs: &'a [std::sync::Arc<Output>],
+    maps: Option<Maps<'a>>,
+}
+
+struct Maps<'a> {
+    files: HashMap<&'a str, &'a Output>,
+    /// Each folder with an `index.html`, by its path without the final slash (`""` for the home page).
+    folders: HashMap<&'a str, &'a Output>,
 }
 
 impl<'a> Index<'a> {
-    fn new(outputs: &'a [std::sync::Arc<Output>]) -> Index<'a> {
-        let scans = outputs.iter().filter_map(|o| Some((o.path.as_str(), o.scan()?))).collect();
-        let files: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-        let folders = files.iter().filter_map(|&f| Some((if f == "index.html" { "" } else { f.strip_suffix("/index.html")? }, f))).collect();
-        Index { files, folders, scans }
+    fn new(outputs: &'a [std::sync::Arc<Output>], with_maps: bool) -> Index<'a> {
+        let maps = with_maps.then(|| {
+            let files: HashMap<&str, &Output> = outputs.iter().map(|o| (o.path.as_str(), &**o)).collect();
+            let folders = files.iter().filter_map(|(&f, &o)| Some((if f == "index.html" { "" } else { f.strip_suffix("/index.html")? }, o))).collect();
+            Maps { files, folders }
+        });
+        Index { outputs, maps }
     }
-}
 
-impl Index<'_> {
+    /// The output at exactly this path.
+    fn file(&self, path: &str) -> Option<&'a Output> {
+        match &self.maps {
+            Some(maps) => maps.files.get(path).copied(),
+            None => self.outputs.binary_search_by(|o| o.path.as_str().cmp(path)).ok().map(|k| &*self.outputs[k]),
+        }
+    }
+
+    /// The `index.html` of this folder (`""` for the home page).
+    fn folder(&self, dir: &str) -> Option<&'a Output> {
+        match &self.maps {
+            Some(maps) => maps.folders.get(dir).copied(),
+            None if dir.is_empty() => self.file("index.html"),
+            None => self.file(&format!("{dir}/index.html")),
+        }
+    }
+
     /// Checks a site-relative target and fragment; on failure, the message and a hint.
     fn check(&self, target: &str, fragment: Option<&str>) -> Result<(), (String, String)> {
-        let file = self.resolve(target).ok_or_else(|| {
+        let output = self.resolve(target).ok_or_else(|| {
             let shown = if target.is_empty() { "/".to_owned() } else { format!("/{target}") };
             (format!("no page or file at `{shown}`"), "check the path; link to content by its source path, e.g. `@/section/file.md`".to_owned())
         })?;
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { return Ok(()) };
-        let Some(scan) = self.scans.get(file) else { return Ok(()) };
+        let Some(scan) = output.scan() else { return Ok(()) };
         let fragment = percent_decode(fragment);
         if scan.ids.iter().any(|id| id == fragment) {
             return Ok(());
         }
-        Err((format!("no anchor `#{fragment}` in `{file}`"), missing_anchor_help(&fragment, &scan.ids)))
+        Err((format!("no anchor `#{fragment}` in `{}`", output.path), missing_anchor_help(&fragment, &scan.ids)))
     }
 
-    fn resolve<'t>(&'t self, target: &str) -> Option<&'t str> {
+    fn resolve(&self, target: &str) -> Option<&'a Output> {
         let target = percent_decode(target);
         if target.is_empty() || target.ends_with('/') {
-            return self.folders.get(target.strip_suffix('/').unwrap_or_default()).copied();
+            return self.folder(target.strip_suffix('/').unwrap_or_default());
         }
-        self.files.get(&*target).or_else(|| self.folders.get(&*target)).copied()
+        self.file(&target).or_else(|| self.folder(&target))
     }
 }
 
@@ -634,18 +659,22 @@ mod tests {
         let html = |path: &str, text: &str| {
             std::sync::Arc::new(Output::new(path.to_owned(), Body::Html { text: crate::render::Held::new(text.to_owned()), template: None, source: None, markdown_hrefs: Vec::new() }))
         };
-        let outputs = [html("index.html", "<h1 id=how-to-stretch>Home</h1>"), html("walks/index.html", "<h2 id=\"caf\u{e9}\">x</h2>"), html("walks/map.svg", ""), html("fooindex.html", "")];
-        let index = Index::new(&outputs);
-        for (target, file) in [("", "index.html"), ("walks/", "walks/index.html"), ("walks", "walks/index.html"), ("walks/index.html", "walks/index.html"), ("walks/map.svg", "walks/map.svg"), ("fooindex.html", "fooindex.html")] {
-            assert_eq!(index.resolve(target), Some(file), "{target:?}");
+        let outputs = [html("index.html", "<h1 id=how-to-stretch>Home</h1>"), html("walks/index.html", "<h2 id=\"caf\u{e9}\">x</h2>"), html("walks/map.svg", ""), html("fooindex.html", ""), html("walks/caf\u{e9}.svg", "")];
+        let mut sorted = outputs.to_vec();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        // Indexed in maps for a full check, or searched in the sorted outputs for a rebuild: the same answers.
+        for index in [Index::new(&sorted, true), Index::new(&sorted, false)] {
+            for (target, file) in [("", "index.html"), ("walks/", "walks/index.html"), ("walks", "walks/index.html"), ("walks/index.html", "walks/index.html"), ("walks/map.svg", "walks/map.svg"), ("fooindex.html", "fooindex.html"), ("walks/caf%C3%A9.svg", "walks/café.svg")] {
+                assert_eq!(index.resolve(target).map(|o| o.path.as_str()), Some(file), "{target:?}");
+            }
+            for missing in ["walks//", "walk", "foo", "walks/map.svg/", "walks/map", "a", "zz", "index.htm"] {
+                assert!(index.resolve(missing).is_none(), "{missing:?}");
+            }
+            assert!(index.check("walks", Some("caf%C3%A9")).is_ok());
+            assert!(index.check("", Some("how-to-stretch")).is_ok());
+            let (message, help) = index.check("", Some("how-to-strech")).unwrap_err();
+            assert_eq!((message.as_str(), help.as_str()), ("no anchor `#how-to-strech` in `index.html`", "did you mean `#how-to-stretch`?"));
         }
-        for missing in ["walks//", "walk", "foo", "walks/map.svg/", "walks/map"] {
-            assert_eq!(index.resolve(missing), None, "{missing:?}");
-        }
-        assert!(index.check("walks", Some("caf%C3%A9")).is_ok());
-        assert!(index.check("", Some("how-to-stretch")).is_ok());
-        let (message, help) = index.check("", Some("how-to-strech")).unwrap_err();
-        assert_eq!((message.as_str(), help.as_str()), ("no anchor `#how-to-strech` in `index.html`", "did you mean `#how-to-stretch`?"));
     }
 
     #[test]
