@@ -309,14 +309,17 @@ impl Site {
             _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
         }));
         // Most rebuilds have the paths of the previous build, where they were: its order sorts them.
-        if let Some(p) = previous
-            && let Some(sorted) = in_order(&outputs, &p.rendered.order, &p.rendered.outputs)
-        {
-            return (sorted, p.rendered.order.clone());
-        }
-        let mut order: Vec<u32> = (0..u32::try_from(outputs.len()).expect("fewer than 4 billion outputs")).collect();
-        order.sort_unstable_by(|&a, &b| outputs[a as usize].path.cmp(&outputs[b as usize].path));
-        (order.iter().map(|&k| outputs[k as usize].clone()).collect(), order)
+        let (sorted, order) = match previous.and_then(|p| Some((in_order(&outputs, &p.rendered.order, &p.rendered.outputs)?, p.rendered.order.clone()))) {
+            Some(reordered) => reordered,
+            None => {
+                let mut order: Vec<u32> = (0..u32::try_from(outputs.len()).expect("fewer than 4 billion outputs")).collect();
+                order.sort_unstable_by(|&a, &b| outputs[a as usize].path.cmp(&outputs[b as usize].path));
+                (order.iter().map(|&k| outputs[k as usize].clone()).collect(), order)
+            }
+        };
+        // The link check finds outputs by binary search.
+        debug_assert!(sorted.windows(2).all(|w| w[0].path < w[1].path), "outputs are sorted by path, each once");
+        (sorted, order)
     }
 
     /// Renders the site into `staging`, streaming: each page's Markdown is rendered, put through its template,
