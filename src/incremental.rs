@@ -113,13 +113,16 @@ impl<'a> MarkdownReuse<'a> {
     pub(crate) fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_layout: bool) -> MarkdownReuse<'a> {
         let old = previous.site;
         let old_sections = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
+        // A page that is the same allocation in the same place is the page it was (and almost all are).
+        let same_at = |i: usize, page: &Arc<crate::content::Page>, pages: &[Arc<crate::content::Page>]| pages.get(i).is_some_and(|p| Arc::ptr_eq(p, page));
         let mut changed_files: HashSet<&str> = new
             .pages
             .iter()
-            .filter(|p| old.page_index.get(&p.file.rel_path).is_none_or(|&j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
-            .map(|p| p.file.rel_path.as_str())
+            .enumerate()
+            .filter(|&(i, p)| !same_at(i, p, &old.pages) && old.page_index.get(&p.file.rel_path).is_none_or(|&j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
+            .map(|(_, p)| p.file.rel_path.as_str())
             .collect();
-        changed_files.extend(old.pages.iter().map(|p| p.file.rel_path.as_str()).filter(|src| !new.page_index.contains_key(*src)));
+        changed_files.extend(old.pages.iter().enumerate().filter(|&(i, p)| !same_at(i, p, &new.pages) && !new.page_index.contains_key(&p.file.rel_path)).map(|(_, p)| p.file.rel_path.as_str()));
         MarkdownReuse {
             previous,
             old_sections,
@@ -131,18 +134,25 @@ impl<'a> MarkdownReuse<'a> {
         }
     }
 
-    pub(crate) fn old_page(&self, src: &str) -> Option<&'a Arc<Rendered>> {
-        self.previous.site.page_index.get(src).map(|&j| &self.previous.rendered.pages[j])
+    /// The previous build's Markdown of the page at `i` (from `src`), and the text it was rendered from: the
+    /// page is looked for in its place first, where almost every page is, then by its source path.
+    pub(crate) fn old_page(&self, i: usize, src: &str) -> Option<(&'a Arc<Rendered>, &'a Arc<str>)> {
+        let old = self.previous.site;
+        let j = match old.pages.get(i) {
+            Some(p) if p.file.rel_path == src => i,
+            _ => *old.page_index.get(src)?,
+        };
+        Some((&self.previous.rendered.pages[j], &old.pages[j].file.text))
     }
 
-    pub(crate) fn old_section(&self, src: &str) -> Option<&'a Arc<Rendered>> {
-        self.old_sections.get(src).map(|&j| &self.previous.rendered.sections[j])
+    pub(crate) fn old_section(&self, src: &str) -> Option<(&'a Arc<Rendered>, &'a Arc<str>)> {
+        self.old_sections.get(src).map(|&j| (&self.previous.rendered.sections[j], &self.previous.site.sections[j].file.text))
     }
 
-    pub(crate) fn can_reuse(&self, file: &SourceFile, old: &Rendered) -> bool {
+    /// Whether `old`, rendered from `old_text`, is what `file` renders to now.
+    pub(crate) fn can_reuse(&self, file: &SourceFile, old_text: &Arc<str>, old: &Rendered) -> bool {
         let old_site = self.previous.site;
-        let old_text = old_site.page_index.get(&file.rel_path).map(|&j| &old_site.pages[j].file.text).or_else(|| self.old_sections.get(file.rel_path.as_str()).map(|&j| &old_site.sections[j].file.text));
-        old_text.is_some_and(|t| Arc::ptr_eq(t, &file.text) || *t == file.text)
+        (Arc::ptr_eq(old_text, &file.text) || *old_text == file.text)
             && self.images_unchanged
             && !(old.uses_card && self.card_template_changed)
             && old.links_to.iter().all(|target| {

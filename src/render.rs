@@ -156,7 +156,6 @@ struct MarkdownLinks<'a> {
     site: &'a Site,
     tera: &'a Tera,
     site_value: &'a Arc<Value>,
-    page_by_source: HashMap<&'a str, usize>,
 }
 
 impl SiteLinks for MarkdownLinks<'_> {
@@ -173,7 +172,7 @@ impl SiteLinks for MarkdownLinks<'_> {
         self.site.image_sizes.get(site_path).copied()
     }
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
-        let &i = self.page_by_source.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
+        let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
         let page = &self.site.pages[i];
         if page.meta.stretch.is_none() {
             return Err(format!("stretch-card: `content/{source_path}` has no `stretch` front matter"));
@@ -219,7 +218,7 @@ impl Site {
     }
 
     fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Arc<Value>) -> MarkdownLinks<'a> {
-        MarkdownLinks { site: self, tera, site_value, page_by_source: self.pages.iter().enumerate().map(|(i, p)| (p.file.rel_path.as_str(), i)).collect() }
+        MarkdownLinks { site: self, tera, site_value }
     }
 
     fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Summary>>>) -> Arc<SectionData> {
@@ -471,19 +470,19 @@ impl Site {
         let links = self.markdown_links(&tera, &site_value);
         let layout = previous.and_then(|p| Layout::compare(p.site, self));
         let reuse = previous.map(|p| MarkdownReuse::new(p, self, &changed_templates, layout.is_some()));
-        let markdown = |file: &SourceFile, own_path: &str, old: Option<&Arc<Rendered>>| -> (Arc<Rendered>, Vec<Problem>, bool) {
-            if let (Some(old), Some(reuse)) = (old, &reuse)
-                && reuse.can_reuse(file, old)
+        let markdown = |file: &SourceFile, own_path: &str, old: Option<(&Arc<Rendered>, &Arc<str>)>| -> (Arc<Rendered>, Vec<Problem>, bool) {
+            if let (Some((old, old_text)), Some(reuse)) = (old, &reuse)
+                && reuse.can_reuse(file, old_text, old)
             {
                 return (old.clone(), Vec::new(), false);
             }
             let (rendered, problems) = markdown::Render { site: &links, rel_path: &file.rel_path, display_path: &file.display_path(), file_text: &file.text, body_offset: file.body_offset, own_path }.render();
             (Arc::new(rendered), problems, true)
         };
-        let old_page = |src: &str| reuse.as_ref().and_then(|r| r.old_page(src));
+        let old_page = |i: usize, src: &str| reuse.as_ref().and_then(|r| r.old_page(i, src));
         let old_section = |src: &str| reuse.as_ref().and_then(|r| r.old_section(src));
         let (pages, sections) = rayon::join(
-            || self.pages.par_iter().with_max_len(crate::BATCH).map(|p| markdown(&p.file, &p.path, old_page(&p.file.rel_path))).collect::<Vec<_>>(),
+            || self.pages.par_iter().with_max_len(crate::BATCH).enumerate().map(|(i, p)| markdown(&p.file, &p.path, old_page(i, &p.file.rel_path))).collect::<Vec<_>>(),
             || self.sections.par_iter().map(|s| markdown(&s.file, &s.path, old_section(&s.file.rel_path))).collect::<Vec<_>>(),
         );
         let mut collect = |results: Vec<(Arc<Rendered>, Vec<Problem>, bool)>| -> Vec<Arc<Rendered>> {
@@ -498,7 +497,6 @@ impl Site {
         };
         let pages = collect(pages);
         let sections = collect(sections);
-        drop(links);
         self.check_config_links(&mut problems);
         // Summaries, reused where neither the page nor its rendered Markdown changed.
         let summaries: Vec<Arc<Summary>> = pages
