@@ -95,6 +95,20 @@ impl KeySet {
     }
 }
 
+/// Where the page at `i` of a new build, from `src`, is in the previous build `old`: in its place, where
+/// almost every page of a rebuild is, else found by its source path.
+pub(crate) fn old_index(old: &Site, i: usize, src: &str) -> Option<usize> {
+    match old.pages.get(i) {
+        Some(p) if p.file.rel_path == src => Some(i),
+        _ => old.page_index.get(src).copied(),
+    }
+}
+
+/// The pages of `old` that `new` does not have (in its place or elsewhere).
+fn gone_pages<'a>(old: &'a Site, new: &'a Site) -> impl Iterator<Item = &'a str> {
+    old.pages.iter().enumerate().filter(move |&(j, p)| old_index(new, j, &p.file.rel_path).is_none()).map(|(_, p)| p.file.rel_path.as_str())
+}
+
 /// When a file's Markdown can be taken from the previous build.
 pub(crate) struct MarkdownReuse<'a> {
     pub(crate) previous: &'a Previous<'a>,
@@ -119,10 +133,10 @@ impl<'a> MarkdownReuse<'a> {
             .pages
             .iter()
             .enumerate()
-            .filter(|&(i, p)| !same_at(i, p, &old.pages) && old.page_index.get(&p.file.rel_path).is_none_or(|&j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
+            .filter(|&(i, p)| !same_at(i, p, &old.pages) && old_index(old, i, &p.file.rel_path).is_none_or(|j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
             .map(|(_, p)| p.file.rel_path.as_str())
             .collect();
-        changed_files.extend(old.pages.iter().enumerate().filter(|&(i, p)| !same_at(i, p, &new.pages) && !new.page_index.contains_key(&p.file.rel_path)).map(|(_, p)| p.file.rel_path.as_str()));
+        changed_files.extend(gone_pages(old, new));
         MarkdownReuse {
             previous,
             old_sections,
@@ -138,10 +152,7 @@ impl<'a> MarkdownReuse<'a> {
     /// page is looked for in its place first, where almost every page is, then by its source path.
     pub(crate) fn old_page(&self, i: usize, src: &str) -> Option<(&'a Arc<Rendered>, &'a Arc<str>)> {
         let old = self.previous.site;
-        let j = match old.pages.get(i) {
-            Some(p) if p.file.rel_path == src => i,
-            _ => *old.page_index.get(src)?,
-        };
+        let j = old_index(old, i, src)?;
         Some((&self.previous.rendered.pages[j], &old.pages[j].file.text))
     }
 
@@ -275,8 +286,8 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
     let mut summary_changed: HashMap<&str, Vec<&str>> = HashMap::default();
     for (i, page) in site.pages.iter().enumerate() {
         let src = page.file.rel_path.as_str();
-        match old.page_index.get(src) {
-            Some(&j) => {
+        match old_index(old, i, src) {
+            Some(j) => {
                 let (a, b) = (&old_r.summaries[j], &summaries[i]);
                 if !Arc::ptr_eq(a, b) && a != b {
                     summary_changed.insert(src, SUMMARY_FIELDS.into_iter().filter(|f| a.field(f) != b.field(f)).collect());
@@ -292,7 +303,7 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
             }
         }
     }
-    for src in old.page_index.keys().filter(|s| !site.page_index.contains_key(*s)).map(String::as_str) {
+    for src in gone_pages(old, site) {
         summary_changed.insert(src, SUMMARY_FIELDS.to_vec());
         changed.insert(format!("c:{src}"));
     }

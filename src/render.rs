@@ -505,7 +505,7 @@ impl Site {
             .enumerate()
             .map(|(i, rendered)| {
                 let reused = reuse.as_ref().and_then(|r| {
-                    let &j = r.previous.site.page_index.get(&self.pages[i].file.rel_path)?;
+                    let j = crate::incremental::old_index(r.previous.site, i, &self.pages[i].file.rel_path)?;
                     let same = Arc::ptr_eq(&r.previous.rendered.pages[j], rendered) && r.images_unchanged && Arc::ptr_eq(&r.previous.site.pages[j], &self.pages[i]);
                     same.then(|| r.previous.rendered.summaries[j].clone())
                 });
