@@ -127,13 +127,11 @@ impl<'a> MarkdownReuse<'a> {
     pub(crate) fn new(previous: &'a Previous<'a>, new: &'a Site, changed_templates: &HashSet<String>, same_layout: bool) -> MarkdownReuse<'a> {
         let old = previous.site;
         let old_sections = old.sections.iter().enumerate().map(|(i, s)| (s.file.rel_path.as_str(), i)).collect();
-        // A page that is the same allocation in the same place is the page it was (and almost all are).
-        let same_at = |i: usize, page: &Arc<crate::content::Page>, pages: &[Arc<crate::content::Page>]| pages.get(i).is_some_and(|p| Arc::ptr_eq(p, page));
         let mut changed_files: HashSet<&str> = new
             .pages
             .iter()
             .enumerate()
-            .filter(|&(i, p)| !same_at(i, p, &old.pages) && old_index(old, i, &p.file.rel_path).is_none_or(|j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
+            .filter(|&(i, p)| old_index(old, i, &p.file.rel_path).is_none_or(|j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
             .map(|(_, p)| p.file.rel_path.as_str())
             .collect();
         changed_files.extend(gone_pages(old, new));

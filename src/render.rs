@@ -742,7 +742,6 @@ impl Site {
     }
 }
 
-/// Task outputs in task order; the problems of those that failed go to `problems`.
 /// `outputs` put in `order`, if that gives the paths of `sorted` (the build `order` was taken from).
 fn in_order(outputs: &[Arc<Output>], order: &[u32], sorted: &[Arc<Output>]) -> Option<Vec<Arc<Output>>> {
     if order.len() != outputs.len() || sorted.len() != outputs.len() {
@@ -759,6 +758,7 @@ fn in_order(outputs: &[Arc<Output>], order: &[u32], sorted: &[Arc<Output>]) -> O
     Some(result)
 }
 
+/// Task outputs in task order; the problems of those that failed go to `problems`.
 fn collect_task_outputs(results: impl IntoIterator<Item = TaskOutput>, problems: &mut Vec<Problem>) -> Vec<(Arc<Output>, Arc<Deps>)> {
     results
         .into_iter()
