@@ -31,8 +31,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
             bail!("refusing to use {} as the output folder: it is inside the site's sources ({})", output.display(), dir.display());
         }
     }
-    if output.is_file() {
-        bail!("the output path {} is a file, not a folder", output.display());
+    if let Ok(meta) = fs::metadata(&output)
+        && !meta.is_dir()
+    {
+        bail!("the output path {} is {}, not a folder: choose a folder for --output", output.display(), kind_of(&meta));
     }
     if output.is_dir() && !output.join(MARKER).is_file() {
         let mut entries = fs::read_dir(&output).with_context(|| format!("cannot read {}", output.display()))?;
@@ -44,6 +46,25 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
         }
     }
     Ok(output)
+}
+
+/// What a path that is not a folder is, for a message.
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_file() { "a file" } else { "not a folder" }
 }
 
 /// An absolute path with `.` and `..` resolved lexically, and symlinks in its existing part resolved.
@@ -161,8 +182,13 @@ pub fn write_output(output: &Output, dest: &Path) -> io::Result<()> {
 /// Afterwards `staging` holds the previous output, if there was one, or nothing: dropping the `Staging`
 /// removes it.
 fn swap_in(staging: &Path, output: &Path) -> Result<()> {
-    if !output.exists() {
-        return fs::rename(staging, output).with_context(|| format!("cannot move the new site to {}", output.display()));
+    match fs::symlink_metadata(output) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return fs::rename(staging, output).with_context(|| format!("cannot move the new site to {}", output.display()));
+        }
+        // Checked before the build, but it may have changed since: only a folder is ever moved aside.
+        Ok(meta) if !meta.is_dir() => bail!("the output path {} is {}, not a folder: nothing was replaced", output.display(), kind_of(&meta)),
+        _ => {}
     }
     #[cfg(target_os = "linux")]
     {
@@ -331,5 +357,19 @@ mod tests {
             let beside: Vec<_> = fs::read_dir(scratch.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
             assert_eq!(beside, ["public"], "round {round}: nothing is left beside the output");
         }
+    }
+
+    #[test]
+    fn a_swap_never_moves_aside_what_is_not_a_folder() {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = scratch.path().join("public");
+        let staging = Staging::new(&output).unwrap();
+        // Became a file after the output was checked.
+        fs::write(&output, "not a site").unwrap();
+        let error = format!("{:#}", staging.swap_in().unwrap_err());
+        assert!(error.contains("is a file, not a folder"), "{error}");
+        assert_eq!(fs::read_to_string(&output).unwrap(), "not a site");
+        let beside: Vec<_> = fs::read_dir(scratch.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(beside, ["public"], "the staging folder is removed");
     }
 }

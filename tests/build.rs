@@ -196,6 +196,23 @@ fn output_folders_that_hold_sources_or_foreign_files_are_refused() {
     write(site.path(), "mine/notes.txt", "precious");
     refuse("mine");
     assert_eq!(fs::read_to_string(site.path().join("mine/notes.txt")).unwrap(), "precious");
+    // Something that is not a folder is never moved aside for one.
+    write(site.path(), "a-file", "kept");
+    assert!(try_build_to(site.path(), "a-file").unwrap_err().contains("is a file, not a folder"));
+    assert_eq!(fs::read_to_string(site.path().join("a-file")).unwrap(), "kept");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let fifo = site.path().join("a-pipe");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let error = try_build_to(site.path(), "a-pipe").unwrap_err();
+        assert!(error.contains("is a named pipe, not a folder"), "{error}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe is where it was");
+        let beside: Vec<_> = fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.contains("psoas-new")).collect();
+        assert!(beside.is_empty(), "nothing is left beside it: {beside:?}");
+    }
     // An empty folder, or one psoas wrote, is fine.
     fs::create_dir(site.path().join("empty")).unwrap();
     try_build_to(site.path(), "empty").unwrap();
