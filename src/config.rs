@@ -68,6 +68,8 @@ const KEYS: &[&str] = &[
 impl Config {
     /// Parses `site.yaml` text; `file` is the name shown in problems.
     pub fn parse(source: &str, file: &str) -> Result<Config, Problem> {
+        // Some editors start a file with a byte-order mark: it is not part of the first key.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         let mut config: Config = serde_yaml::from_str(source).map_err(|e| yaml_problem(&e, source, file, 1, KEYS))?;
         config.base_url = normalize_base_url(&config.base_url)
             .map_err(|message| Problem::new(file, message).at(source, key_line(source, "base_url"), 1))?;
@@ -78,7 +80,33 @@ impl Config {
                     .help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", crate::urls::slugify(name))));
             }
         }
+        if let Some(cname) = &mut config.cname {
+            *cname = cname.trim().to_owned();
+            let at = |problem: Problem| problem.at(source, key_line(source, "cname"), 1);
+            if cname.is_empty() || cname.contains(|c: char| c == '/' || c == ':' || c.is_whitespace()) {
+                return Err(at(Problem::new(file, format!("cname `{cname}` is not a domain name")))
+                    .help("write the bare domain GitHub Pages serves the site at, e.g. `cname: psoas.example.org`, with no scheme or path"));
+            }
+        }
+        if let Some(message) = config.cname_mismatch() {
+            return Err(Problem::new(file, message).at(source, key_line(source, "cname"), 1).help(config.cname_help()));
+        }
         Ok(config)
+    }
+
+    /// A `cname` that is not the host of `base_url`: GitHub Pages would serve the site at the custom domain,
+    /// where every link made from the base URL points at the wrong place.
+    pub fn cname_mismatch(&self) -> Option<String> {
+        let cname = self.cname.as_deref()?;
+        let host = self.base_url.split_once("://").map_or("", |(_, rest)| rest.split(['/', ':']).next().unwrap_or(""));
+        (!host.eq_ignore_ascii_case(cname)).then(|| {
+            format!("cname `{cname}` is not the host of base_url `{}`: GitHub Pages would serve the site at https://{cname}/, where its links break", self.base_url)
+        })
+    }
+
+    pub fn cname_help(&self) -> String {
+        let cname = self.cname.as_deref().unwrap_or_default();
+        format!("publish for the custom domain with `base_url: https://{cname}/`, or remove `cname`")
     }
 
     pub fn from_site_root(root: &Path) -> Result<Config, Problem> {
@@ -155,6 +183,24 @@ mod tests {
             problem.to_string(),
             "error: site.yaml:3:1: unknown key `descripton`\n  |\n3 | descripton: x\n  | ^\n  = help: did you mean `description`?\n"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_key() {
+        let config = Config::parse("\u{feff}title: T\nbase_url: https://e.org/\n", "site.yaml").unwrap();
+        assert_eq!(config.title, "T");
+    }
+
+    #[test]
+    fn cname_is_a_bare_domain_and_the_host_of_base_url() {
+        let config = Config::parse("title: T\nbase_url: https://Psoas.example.org/\ncname: psoas.example.org\n", "site.yaml").unwrap();
+        assert_eq!(config.cname.as_deref(), Some("psoas.example.org"));
+        let problem = Config::parse("title: T\nbase_url: https://x.com/\ncname: https://x.com/\n", "site.yaml").unwrap_err();
+        assert_eq!((problem.position.unwrap().line, problem.message.as_str()), (3, "cname `https://x.com/` is not a domain name"));
+        let problem = Config::parse("title: T\nbase_url: https://user.github.io/repo/\ncname: other.org\n", "site.yaml").unwrap_err();
+        assert_eq!(problem.position.unwrap().line, 3);
+        assert!(problem.message.contains("is not the host of base_url `https://user.github.io/repo/`"), "{problem}");
+        assert!(problem.to_string().contains("help: publish for the custom domain with `base_url: https://other.org/`"), "{problem}");
     }
 
     #[test]

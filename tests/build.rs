@@ -113,6 +113,18 @@ fn a_rebuild_removes_outputs_of_deleted_pages() {
     assert!(!site.path().join("public/was-extra").exists());
 }
 
+#[test]
+fn a_custom_domain_is_written_to_cname_and_must_be_the_host_published_for() {
+    let site = site(&[("site.yaml", "title: T\nbase_url: https://psoas.example.org/\ncname: psoas.example.org\n"), ("content/a.md", "---\ntitle: A\n---\n")]);
+    build(site.path(), &args()).unwrap();
+    assert_eq!(fs::read_to_string(site.path().join("public/CNAME")).unwrap(), "psoas.example.org\n");
+    // Published for the project address instead, the custom domain's links would all break.
+    let Err(error) = build(site.path(), &BuildArgs { base_url: Some("https://user.github.io/psoas/".into()), ..args() }) else { panic!("built") };
+    let error = format!("{error:#}");
+    assert!(error.contains("--base-url: cname `psoas.example.org` is not the host of base_url `https://user.github.io/psoas/`"), "{error}");
+    assert_eq!(fs::read_to_string(site.path().join("public/CNAME")).unwrap(), "psoas.example.org\n", "the previous output is kept");
+}
+
 /// Every `href` and `src` in the output, under a subpath base URL, names a file that was written.
 #[test]
 fn every_link_resolves_under_a_subpath() {
@@ -230,7 +242,7 @@ fn the_cli_exits_0_on_success_and_1_on_problems() {
     let ok = run(&["build"]);
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     let stdout = String::from_utf8_lossy(&ok.stdout);
-    assert!(stdout.starts_with("Built 3 pages, 2 sections, 3 terms (20 files) in "), "{stdout}");
+    assert!(stdout.starts_with("Built 3 pages, 2 sections, 3 terms (19 files) in "), "{stdout}");
     write(site.path(), "content/notes/first.md", "---\ntitle: First\nweight: heavy\n---\n");
     let failed = run(&["build"]);
     assert_eq!(failed.status.code(), Some(1));

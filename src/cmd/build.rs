@@ -34,6 +34,10 @@ pub struct Summary {
 pub fn build(root: &Path, args: &BuildArgs) -> Result<Summary> {
     let output = crate::output::check_output_dir(root, &args.output)?;
     let mut site = Site::load(root, args.base_url.as_deref(), args.drafts).map_err(|p| Problems(p).sorted())?;
+    // site.yaml's own base URL was checked against its cname; one given for publishing must match it too.
+    if let Some(message) = args.base_url.as_ref().and_then(|_| site.config.cname_mismatch()) {
+        return Err(Problems(vec![crate::diagnostics::Problem::new("--base-url", message).help(site.config.cname_help())]).into());
+    }
     // Pages go into a staging folder as they are rendered; it replaces the output only if every check passes.
     let staging = crate::output::Staging::new(&output)?;
     let rendered = site.render_into(&staging).map_err(|p| Problems(p).sorted())?;

@@ -106,7 +106,7 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         let (line, column) = if context.is_none() { (yaml_line.saturating_sub(1).max(1), 1) } else { (line, column) };
         return Problem::new(file, format!("{prefix}missing required key `{name}`"))
             .at(source, line, column)
-            .help(format!("add `{name}: ...` to the front matter"));
+            .help(if file.ends_with(".yaml") { format!("add `{name}: ...` to {file}") } else { format!("add `{name}: ...` to the front matter") });
     }
     let help = if detail.contains("invalid date") {
         Some("write the date as YYYY-MM-DD, e.g. `2026-11-21`")
