@@ -118,6 +118,8 @@ pub(crate) struct MarkdownReuse<'a> {
     /// Every content file has the URL it had (so no link target moved).
     urls_unchanged: bool,
     card_template_changed: bool,
+    /// The ids the templates write are as they were: headings' ids step around them.
+    theme_ids_unchanged: bool,
     /// Content files whose text changed (or that appeared or disappeared).
     changed_files: HashSet<&'a str>,
 }
@@ -142,6 +144,7 @@ impl<'a> MarkdownReuse<'a> {
             images_unchanged: old.image_sizes == new.image_sizes,
             urls_unchanged: same_layout || old.urls == new.urls,
             card_template_changed: changed_templates.contains(CARD_TEMPLATE),
+            theme_ids_unchanged: changed_templates.is_empty() || old.templates.literal_ids() == new.templates.literal_ids(),
             changed_files,
         }
     }
@@ -163,6 +166,7 @@ impl<'a> MarkdownReuse<'a> {
         let old_site = self.previous.site;
         (Arc::ptr_eq(old_text, &file.text) || *old_text == file.text)
             && self.images_unchanged
+            && self.theme_ids_unchanged
             && !(old.uses_card && self.card_template_changed)
             && old.links_to.iter().all(|target| {
                 (self.urls_unchanged || old_site.urls.get(target) == self.new.urls.get(target)) && !(old.uses_card && self.changed_files.contains(target.as_str()))

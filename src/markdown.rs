@@ -2,7 +2,7 @@
 //! anchor links and a table of contents, internal links resolved from source paths and recorded for checking,
 //! figures, callouts, and the stretch-card component.
 
-use crate::HashMap;
+use crate::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -23,6 +23,8 @@ pub trait SiteLinks: Sync {
     fn image_size(&self, site_path: &str) -> Option<(u32, u32)>;
     /// Renders the stretch card of the page at `source_path`.
     fn stretch_card(&self, source_path: &str) -> Result<String, String>;
+    /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`).
+    fn theme_uses_id(&self, id: &str) -> bool;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -91,7 +93,7 @@ impl Render<'_> {
         // Events are changed where they are, once looked at (lookahead reads only later ones), and most are
         // left as they are: the list goes to pulldown-cmark's HTML writer in the end.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { ids: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
+        let mut state = State { ids: HashSet::default(), next_suffix: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
@@ -107,7 +109,10 @@ impl Render<'_> {
                     let inner = &events[i + 1..end];
                     let text = plain_text(inner);
                     state.count_words(&text);
-                    let id = state.unique_id(id.as_deref().map_or_else(|| slugify(&text), str::to_owned));
+                    let id = match id {
+                        Some(id) => state.unique_id(id.to_string(), |_| false),
+                        None => state.unique_id(slugify(&text), |id| self.site.theme_uses_id(id)),
+                    };
                     let level_n = heading_number(*level);
                     headings.push((level_n, id.clone(), text.trim().to_owned()));
                     let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
@@ -337,7 +342,10 @@ impl Render<'_> {
 }
 
 struct State {
-    ids: HashMap<String, usize>,
+    /// The headings' ids so far.
+    ids: HashSet<String>,
+    /// For each id made unique, the suffix to try next.
+    next_suffix: HashMap<String, usize>,
     rendered: Rendered,
     problems: Vec<Problem>,
     /// The words of the running text, which may go on from one text event to the next.
@@ -348,15 +356,20 @@ struct State {
 }
 
 impl State {
-    fn unique_id(&mut self, base: String) -> String {
+    /// `base`, or the first of `base-1`, `base-2`... that no earlier heading has and `taken` does not refuse.
+    fn unique_id(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let base = if base.is_empty() { "section".to_owned() } else { base };
-        let count = self.ids.entry(base.clone()).or_insert(0);
-        let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
-        *count += 1;
-        if id != base {
-            self.ids.insert(id.clone(), 1);
+        // A base no heading has yet is tried as it is, even if a suffix of it was made before.
+        let mut n = if self.ids.contains(&base) { self.next_suffix.get(&base).copied().unwrap_or(0) } else { 0 };
+        loop {
+            let id = if n == 0 { base.clone() } else { format!("{base}-{n}") };
+            n += 1;
+            if !self.ids.contains(&id) && !taken(&id) {
+                self.next_suffix.insert(base, n);
+                self.ids.insert(id.clone());
+                return id;
+            }
         }
-        id
     }
 
     /// Counts the words of text that stands alone (a heading, an image's description).
@@ -663,6 +676,9 @@ mod tests {
         fn stretch_card(&self, source_path: &str) -> Result<String, String> {
             Ok(format!("<section class=\"stretch-card\">{source_path}</section>"))
         }
+        fn theme_uses_id(&self, id: &str) -> bool {
+            matches!(id, "main" | "sources")
+        }
     }
 
     fn render(body: &str) -> (Rendered, Vec<Problem>) {
@@ -680,6 +696,15 @@ mod tests {
         let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["steps", "steps-1", "mine"]);
         assert_eq!(out.toc[0].children[0].id, "one");
+    }
+
+    #[test]
+    fn heading_ids_made_from_text_step_around_the_themes_ids() {
+        let (out, problems) = render("## Sources\n\n## Main\n\n## Main\n\n## Own {#sources}\n");
+        assert!(problems.is_empty());
+        let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
+        // An id the author wrote is kept: a clash is the link check's to report.
+        assert_eq!(ids, ["sources-1", "main-1", "main-2", "sources"]);
     }
 
     #[test]

@@ -156,6 +156,8 @@ struct MarkdownLinks<'a> {
     site: &'a Site,
     tera: &'a Tera,
     site_value: &'a Arc<Value>,
+    /// `TemplateSet::literal_ids`.
+    theme_ids: crate::HashSet<String>,
 }
 
 impl SiteLinks for MarkdownLinks<'_> {
@@ -170,6 +172,9 @@ impl SiteLinks for MarkdownLinks<'_> {
     }
     fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
         self.site.image_sizes.get(site_path).copied()
+    }
+    fn theme_uses_id(&self, id: &str) -> bool {
+        self.theme_ids.contains(id)
     }
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
         let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
@@ -218,7 +223,7 @@ impl Site {
     }
 
     fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Arc<Value>) -> MarkdownLinks<'a> {
-        MarkdownLinks { site: self, tera, site_value }
+        MarkdownLinks { site: self, tera, site_value, theme_ids: self.templates.literal_ids() }
     }
 
     fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Summary>>>) -> Arc<SectionData> {

@@ -29,6 +29,26 @@ pub struct TemplateSet {
 }
 
 impl TemplateSet {
+    /// The ids the templates write as they are (`id="main"`, not `id="{{ x }}"`): a heading's id made from
+    /// its text steps around them, so `## Steps` on a page whose theme has `id="steps"` gets `steps-1`.
+    pub fn literal_ids(&self) -> crate::HashSet<String> {
+        let mut ids = crate::HashSet::default();
+        for (_, text) in &self.sources {
+            for (at, _) in text.match_indices("id=") {
+                if at == 0 || !text.as_bytes()[at - 1].is_ascii_whitespace() {
+                    continue;
+                }
+                let rest = &text[at + 3..];
+                let Some(quote) = rest.chars().next().filter(|&c| c == '"' || c == '\'') else { continue };
+                let Some(value) = rest[1..].split(quote).next() else { continue };
+                if !value.is_empty() && rest[1..].len() > value.len() && !value.contains(['{', '}']) && !value.contains(char::is_whitespace) {
+                    ids.insert(value.to_owned());
+                }
+            }
+        }
+        ids
+    }
+
     /// The site's `templates/` folder if it has one, else the embedded theme.
     pub fn load(root: &Path) -> Result<TemplateSet, Vec<Problem>> {
         let dir = root.join(TEMPLATES_DIR);

@@ -427,3 +427,31 @@ fn every_output_shows_the_shared_menu_as_marked_for_it_and_follows_its_edits() {
     same_as_a_clean_build("a new section");
     assert!(header("notes/a/index.html").contains("<a class=\"m\" href=\"/repo/tips/\">Tips</a>"));
 }
+
+/// A heading's id made from its text steps around the ids the templates write: when a template starts or
+/// stops writing one, pages whose Markdown was carried over must take their new ids.
+#[test]
+fn heading_ids_follow_the_ids_the_templates_write() {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    write(site.path(), "content/more/walk.md", "---\ntitle: Walk\n---\n## Walk\n\nSee [below](#walk).\n");
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let page = || fs::read_to_string(output.join("more/walk/index.html")).unwrap();
+    assert!(page().contains("<h2 id=\"walk\">"), "{}", page());
+    let template = fs::read_to_string(site.path().join("templates/page.html")).unwrap();
+    for (text, heading_id) in [(template.replace("<h1>", "<h1 id=\"walk\">"), "walk-1"), (template.clone(), "walk")] {
+        let path = site.path().join("templates/page.html");
+        fs::write(&path, &text).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &path, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+        assert!(page().contains(&format!("<h2 id=\"{heading_id}\">")), "{}", page());
+        let clean = tempfile::tempdir().unwrap();
+        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
+        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
+    }
+}
