@@ -203,7 +203,7 @@ pub fn content_type(path: &Path) -> &'static str {
 /// problems over the page after a failed one.
 fn inject(state: &State, html: &str) -> String {
     let script = format!(
-        r#"<script>(()=>{{const es=new EventSource("{mount}{EVENTS_PATH}");let box;es.addEventListener("reload",()=>location.reload());es.addEventListener("problems",e=>{{if(!box){{box=document.createElement("div");box.id="psoas-problems";box.setAttribute("role","alert");box.style.cssText="position:fixed;inset:0;z-index:2147483647;margin:0;padding:1.5rem;overflow:auto;background:#1b1b1b;color:#f5f5f5;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";document.body.append(box)}}box.textContent="The last change did not build. This page shows the last good build.\n\n"+e.data}})}})();</script>"#,
+        r#"<script>(()=>{{const es=new EventSource("{mount}{EVENTS_PATH}");let box;es.addEventListener("reload",()=>location.reload());es.addEventListener("problems",e=>{{if(!box){{box=document.createElement("div");box.id="psoas-problems";box.setAttribute("role","alert");box.style.cssText="position:fixed;inset:0;z-index:2147483647;margin:0;padding:1.5rem;overflow:auto;background:#1b1b1b;color:#f5f5f5;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";document.body.append(box)}}box.textContent="The last change did not build; the page below is as it was before it.\n\n"+e.data}})}})();</script>"#,
         mount = state.mount
     );
     match html.rfind("</body>") {

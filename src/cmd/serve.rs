@@ -52,16 +52,19 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
     let mut workspace = Workspace::new(root, &output, Some(base_url), args.drafts)?;
 
     let first = workspace.build_all();
-    print_result(&first, None);
+    print_result(&first, None, KEPT);
     announce(&running.state, &first);
     let watcher = watch::watch(root, workspace.output(), DEBOUNCE)?;
     println!("Serving {} at {address} (Ctrl-C to stop)", workspace.output().display());
     if args.open {
         open_browser(&address);
     }
-    rebuild_loop(&mut workspace, &watcher, |result| announce(&running.state, result));
+    rebuild_loop(&mut workspace, &watcher, KEPT, |result| announce(&running.state, result));
     Ok(())
 }
+
+/// What a failed build leaves in `psoas serve`, printed after its problems.
+const KEPT: &str = "(the server goes on serving the site as it was before the change)";
 
 fn announce(state: &serve::State, result: &Result<Report>) {
     match result {

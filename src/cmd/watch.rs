@@ -26,32 +26,36 @@ pub fn run(root: &Path, args: &WatchArgs) -> Result<()> {
     let args = &args.build;
     let mut workspace = Workspace::new(root, &args.output, args.base_url.clone(), args.drafts)?;
     let first = workspace.build_all();
-    print_result(&first, None);
+    print_result(&first, None, KEPT);
     let watcher = watch::watch(root, workspace.output(), DEBOUNCE)?;
     println!("Watching {} for changes (Ctrl-C to stop)", root.display());
-    rebuild_loop(&mut workspace, &watcher, |_| {});
+    rebuild_loop(&mut workspace, &watcher, KEPT, |_| {});
     Ok(())
 }
 
-/// Rebuilds on every batch of changes, printing what happened and passing each result to `after`.
-pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, mut after: impl FnMut(&Result<Report>)) {
+/// What a failed build leaves in `psoas watch`, printed after its problems.
+const KEPT: &str = "(the output folder is left as it was)";
+
+/// Rebuilds on every batch of changes, printing what happened (`kept`: what a failure leaves) and passing
+/// each result to `after`.
+pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, kept: &str, mut after: impl FnMut(&Result<Report>)) {
     while let Ok(mut changes) = watcher.receiver.recv() {
         // Changes that arrived while the previous rebuild ran are built together.
         while let Ok(more) = watcher.receiver.try_recv() {
             changes.merge(&more);
         }
         let result = workspace.rebuild(&changes);
-        print_result(&result, Some(&changes));
+        print_result(&result, Some(&changes), kept);
         after(&result);
     }
 }
 
-/// One line per rebuild: what changed, what was re-rendered, how long it took. Problems in full.
-pub fn print_result(result: &Result<Report>, changes: Option<&Changes>) {
+/// One line per rebuild: what changed, what was re-rendered, how long it took. Problems in full, then `kept`.
+pub fn print_result(result: &Result<Report>, changes: Option<&Changes>, kept: &str) {
     match result {
         Ok(report) => println!("{}", describe(report, changes)),
         Err(error) => match error.downcast_ref::<Problems>() {
-            Some(problems) => eprintln!("{problems}\n(the last good build is still being served)"),
+            Some(problems) => eprintln!("{problems}\n{kept}"),
             None => eprintln!("error: {error:#}"),
         },
     }
