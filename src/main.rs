@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(&cli.root, &args),
-        Command::Init(args) => cmd::init::run(&args),
+        Command::Init(args) => cmd::init::run(&cli.root, &args),
         Command::Watch(args) => cmd::watch::run(&cli.root, &args),
         Command::Serve(args) => cmd::serve::run(&cli.root, &args),
     };

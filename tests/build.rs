@@ -179,7 +179,26 @@ fn init_scaffolds_a_site_that_builds_with_the_default_theme() {
     assert!(page.contains("First article"));
     assert!(site.join("public/style.css").is_file());
     // A second init into the same folder refuses to overwrite it.
-    assert!(psoas::cmd::init::scaffold(&site).is_err());
+    let error = psoas::cmd::init::scaffold(&site).unwrap_err().to_string();
+    assert!(error.contains("already has site.yaml"), "{error}");
+}
+
+#[test]
+fn init_fills_a_freshly_cloned_repository_and_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    write(dir.path(), "README.md", "# My site\n");
+    write(dir.path(), ".gitignore", "/target");
+    psoas::cmd::init::scaffold(dir.path()).unwrap();
+    assert_eq!(fs::read_to_string(dir.path().join("README.md")).unwrap(), "# My site\n");
+    assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "/target\n/public/\n", "the output is ignored too");
+    build(dir.path(), &args()).unwrap();
+    // A folder with content of its own is not a new site.
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), "content/notes.md", "mine");
+    let error = psoas::cmd::init::scaffold(other.path()).unwrap_err().to_string();
+    assert!(error.contains("already has content"), "{error}");
+    assert_eq!(fs::read_to_string(other.path().join("content/notes.md")).unwrap(), "mine");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::templates::embedded;
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
-    /// Folder to create the site in (created if missing; must be empty)
+    /// Folder to create the site in (created if missing; it may hold a cloned repository's files, not a site)
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
@@ -23,22 +23,32 @@ const SECTION: &str = "---\ntitle: Articles\ndescription: Everything written so 
 
 const ARTICLE: &str = "---\ntitle: First article\ndescription: A one-line summary shown under the title and in listings.\ndate: 2026-01-01\nlast_reviewed: 2026-01-01\ntags: [getting started]\n---\n## What this is\n\nWrite Markdown here. Link to other articles by their source path, like [home](@/_index.md).\n\n> [!NOTE]\n> Callouts come in note, tip, caution, warning and red-flag kinds.\n";
 
-pub fn run(args: &InitArgs) -> Result<()> {
-    scaffold(&args.dir)?;
-    println!("Created a new site in {}. Next: cd {} && psoas build", args.dir.display(), args.dir.display());
+/// `root`: the global `--root`, which the folder is taken relative to.
+pub fn run(root: &Path, args: &InitArgs) -> Result<()> {
+    let dir = if root == Path::new(".") { args.dir.clone() } else { root.join(&args.dir) };
+    scaffold(&dir)?;
+    println!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), dir.display());
     Ok(())
 }
 
+/// What a site is made of: a folder that has one of these is not made a new site over it.
+const SITE_PARTS: [&str; 4] = ["site.yaml", "content", "templates", "static"];
+
+/// Writes a new site into `dir`, which may be missing, empty, or a freshly cloned repository (a `.git`, a
+/// README, a licence): nothing in it is overwritten, and a folder that already has a site's parts is refused.
 pub fn scaffold(dir: &Path) -> Result<()> {
-    if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
-        bail!("{} is not empty; choose a new or empty folder", dir.display());
+    if let Some(part) = SITE_PARTS.iter().find(|part| fs::symlink_metadata(dir.join(part)).is_ok()) {
+        bail!("{} already has {part}: choose a new or empty folder, or one without a site in it", dir.display());
     }
+    if dir.exists() {
+        fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    }
+    add_ignore_line(&dir.join(".gitignore"), "/public/")?;
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (dir.join("site.yaml"), SITE_YAML.as_bytes()),
         (dir.join("content/_index.md"), HOME.as_bytes()),
         (dir.join("content/articles/_index.md"), SECTION.as_bytes()),
         (dir.join("content/articles/first-article.md"), ARTICLE.as_bytes()),
-        (dir.join(".gitignore"), b"/public/\n"),
     ];
     files.extend(embedded::TEMPLATES.iter().map(|(name, text)| (dir.join("templates").join(name), text.as_bytes())));
     files.extend(embedded::STATIC_FILES.iter().map(|(name, bytes)| (dir.join("static").join(name), *bytes)));
@@ -48,4 +58,21 @@ pub fn scaffold(dir: &Path) -> Result<()> {
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Adds `line` to the ignore file at `path` unless it has it, creating the file if needed.
+fn add_ignore_line(path: &Path, line: &str) -> Result<()> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if text.lines().any(|l| l.trim() == line) {
+        return Ok(());
+    }
+    let separator = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(path, format!("{text}{separator}{line}\n")).with_context(|| format!("cannot write {}", path.display()))
 }
