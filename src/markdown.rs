@@ -25,6 +25,8 @@ pub trait SiteLinks: Sync {
     fn stretch_card(&self, source_path: &str) -> Result<String, String>;
     /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`).
     fn theme_uses_id(&self, id: &str) -> bool;
+    /// Whether a content file this build left out is a draft (asked only of a link to no page).
+    fn is_draft(&self, source_path: &str) -> bool;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -311,6 +313,13 @@ impl Render<'_> {
                 Some(url) => {
                     state.rendered.links_to.push(source);
                     url.to_owned()
+                }
+                None if self.site.is_draft(&source) => {
+                    state.problems.push(
+                        self.problem(offset, format!("link to `{dest}`: the page is a draft (`draft: true`), left out of this build"))
+                            .help("build with `--drafts` to preview it, and link to it once it is published"),
+                    );
+                    return None;
                 }
                 None => {
                     let paths = self.site.content_paths();
@@ -679,6 +688,9 @@ mod tests {
         fn theme_uses_id(&self, id: &str) -> bool {
             matches!(id, "main" | "sources")
         }
+        fn is_draft(&self, source_path: &str) -> bool {
+            source_path == "stretches/unfinished.md"
+        }
     }
 
     fn render(body: &str) -> (Rendered, Vec<Problem>) {
@@ -717,6 +729,13 @@ mod tests {
         let targets: Vec<_> = out.links.iter().map(|l| (l.target.as_str(), l.fragment.as_deref())).collect();
         assert_eq!(targets, [("stretches/half-kneeling/", Some("steps")), ("safety/red-flags/", None), ("stretches/thomas/", Some("top"))]);
         assert_eq!(out.links_to, ["stretches/half-kneeling.md", "safety/red-flags.md"]);
+    }
+
+    #[test]
+    fn a_link_to_a_draft_says_so() {
+        let (_, problems) = render("See [soon](@/stretches/unfinished.md).\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().contains("the page is a draft (`draft: true`), left out of this build"), "{}", problems[0]);
     }
 
     #[test]

@@ -176,6 +176,9 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn theme_uses_id(&self, id: &str) -> bool {
         self.theme_ids.contains(id)
     }
+    fn is_draft(&self, source_path: &str) -> bool {
+        crate::content::is_draft_file(&self.site.root, source_path)
+    }
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
         let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
         let page = &self.site.pages[i];

@@ -181,6 +181,20 @@ build failed: 1 problem"
 }
 
 #[test]
+fn link_to_a_draft() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n---\nRead [B](@/b.md) first.\n"), ("content/b.md", "---\ntitle: B\ndraft: true\n---\n"), ("content/c.md", "---\ntitle: C\n---\n")]),
+        "error: content/a.md:4:6: link to `@/b.md`: the page is a draft (`draft: true`), left out of this build
+  |
+4 | Read [B](@/b.md) first.
+  |      ^
+  = help: build with `--drafts` to preview it, and link to it once it is published
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
 fn broken_root_relative_link() {
     assert_eq!(
         error_for(&[("content/a.md", "---\ntitle: A\n---\nSee [the picture](/missing.svg).\n")]),

@@ -200,6 +200,12 @@ impl Item {
     }
 }
 
+/// Whether `content/<rel>` under `root` is a page or section marked `draft: true` (for a link's message: a
+/// build without `--drafts` leaves drafts out).
+pub fn is_draft_file(root: &Path, rel: &str) -> bool {
+    read_item(rel, &root.join(CONTENT_DIR).join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft()))
+}
+
 fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Problem> {
     let display = format!("{CONTENT_DIR}/{rel}");
     let bytes = read_shared(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
