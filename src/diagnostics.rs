@@ -12,10 +12,14 @@ pub struct Problem {
     /// 1-based line and column; `None` when the problem concerns the whole file.
     pub position: Option<Position>,
     /// The source line at `position`, shown with a caret.
-    pub source_line: Option<String>,
+    pub source_line: Option<Box<str>>,
     pub message: String,
     /// What the author can do about it.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
+    /// The files being rendered when it happened (a template's mistake shows in every page it renders: the
+    /// same problem from many pages is reported once, naming them).
+    /// (Boxed, as the texts above are: every `Result` that can carry a problem is as large as one.)
+    pub rendering: Option<Box<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,12 +30,12 @@ pub struct Position {
 
 impl Problem {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { file: file.into(), position: None, source_line: None, message: message.into(), help: None }
+        Problem { file: file.into(), position: None, source_line: None, message: message.into(), help: None, rendering: None }
     }
 
     /// Places the problem at a 1-based line and column of `source`, capturing that line for display.
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Problem {
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(Box::from);
         self.position = Some(Position { line, column });
         self
     }
@@ -43,8 +47,18 @@ impl Problem {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Problem {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
+    }
+
+    /// Notes the file being rendered when it happened.
+    pub fn rendering(mut self, file: impl Into<String>) -> Problem {
+        self.rendering.get_or_insert_default().push(file.into());
+        self
+    }
+
+    fn same_but_rendering(&self, other: &Problem) -> bool {
+        (&self.file, self.position, &self.source_line, &self.message, &self.help) == (&other.file, other.position, &other.source_line, &other.message, &other.help)
     }
 
     fn sort_key(&self) -> (&str, Option<Position>, &str) {
@@ -70,9 +84,14 @@ fn floor_char_boundary(s: &str, mut index: usize) -> usize {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rendering = match self.rendering.as_deref().map_or(&[][..], Vec::as_slice) {
+            [] => String::new(),
+            [one] => format!(" (while rendering {one})"),
+            [first, rest @ ..] => format!(" (while rendering {first} and {} other file{})", rest.len(), if rest.len() == 1 { "" } else { "s" }),
+        };
         match self.position {
-            Some(Position { line, column }) => writeln!(f, "error: {}:{line}:{column}: {}", self.file, self.message)?,
-            None => writeln!(f, "error: {}: {}", self.file, self.message)?,
+            Some(Position { line, column }) => writeln!(f, "error: {}:{line}:{column}: {}{rendering}", self.file, self.message)?,
+            None => writeln!(f, "error: {}: {}{rendering}", self.file, self.message)?,
         }
         if let (Some(Position { line, column }), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
@@ -93,10 +112,21 @@ impl fmt::Display for Problem {
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
+    /// In order of file and position, each once: the same problem met while rendering several files is one
+    /// problem naming them.
     pub fn sorted(mut self) -> Problems {
-        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.rendering.cmp(&b.rendering)));
         self.0.dedup();
-        self
+        let mut merged: Vec<Problem> = Vec::with_capacity(self.0.len());
+        for problem in self.0 {
+            match merged.last_mut() {
+                Some(last) if last.rendering.is_some() && problem.rendering.is_some() && last.same_but_rendering(&problem) => {
+                    last.rendering.get_or_insert_default().extend(problem.rendering.into_iter().flat_map(|r| *r));
+                }
+                _ => merged.push(problem),
+            }
+        }
+        Problems(merged)
     }
 }
 

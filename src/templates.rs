@@ -165,22 +165,65 @@ impl TemplateSet {
     /// function, the line where it is used.
     pub fn render_problem(&self, name: &str, error: &tera::Error, while_rendering: &str) -> Problem {
         let chain = error_chain(error);
-        let message = chain.lines().last().unwrap_or(&chain).to_owned();
+        let message = chain.lines().last().unwrap_or(&chain);
+        // Tera names the template it was rendering; the problem names the one with the mistake, and the
+        // page, so that one mistake met through several templates is one problem.
+        let message = message.split(" while rendering '").next().unwrap_or(message).to_owned();
         let failing = chain.split('\'').nth(1).filter(|n| self.source(n).is_some()).unwrap_or(name).to_owned();
         let failing = deepest_template(&chain, self).unwrap_or(failing);
-        let mut problem = Problem::new(self.display_path(&failing), format!("{message} (while rendering {while_rendering})"));
-        if let (Some(needle), Some(text)) = (backticked(&message), self.source(&failing))
-            && let Some((line, column)) = find_in_template(text, needle)
-        {
-            problem = problem.at(text, line, column);
+        // A block a template inherits runs in the child's name: the mistake is in the first template up the
+        // `extends` chain whose text has it.
+        let located = named_in(&message).and_then(|needle| {
+            let mut name = failing.clone();
+            for _ in 0..self.sources.len() {
+                let text = self.source(&name)?;
+                if let Some((line, column)) = find_in_template(text, needle) {
+                    return Some((name, text, line, column));
+                }
+                name = extended(text)?.to_owned();
+            }
+            None
+        });
+        let problem = match located {
+            Some((name, text, line, column)) => Problem::new(self.display_path(&name), message.clone()).at(text, line, column),
+            None => Problem::new(self.display_path(&failing), message.clone()),
         }
-        problem.help("fix the template, or add the missing value to the front matter")
+        .rendering(while_rendering);
+        let help = match backticked(&message) {
+            Some(variable) if message.starts_with("Variable ") => match variable.split_once('.') {
+                Some((object, field)) if matches!(object, "page" | "section") && !field.contains('.') => {
+                    format!("fix the template: a {object} has no `{field}`; a value of your own goes under `extra:` in the front matter, read as `{object}.extra.{field}`")
+                }
+                _ => "fix the template, or give the value it reads".to_owned(),
+            },
+            _ => match (message.split(' ').next(), named_in(&message)) {
+                (Some("Filter"), Some(name)) => format!("fix the template: there is no filter `{name}` (see the Tera documentation for the filters it has)"),
+                (Some("Function"), Some(name)) => format!("fix the template: there is no function `{name}`"),
+                (Some("Template"), Some(name)) => format!("create templates/{name}, or fix the name in the template"),
+                _ => "fix the template".to_owned(),
+            },
+        };
+        problem.help(help)
     }
 }
 
 /// The last template named in Tera's error chain is where the error happened.
 fn deepest_template(chain: &str, set: &TemplateSet) -> Option<String> {
     chain.split('\'').skip(1).step_by(2).filter(|n| set.source(n).is_some()).last().map(str::to_owned)
+}
+
+/// The template a template's text extends (`{% extends "base.html" %}`).
+fn extended(text: &str) -> Option<&str> {
+    let start = text.find("{% extends")? + "{% extends".len();
+    let rest = text[start..].trim_start();
+    let quote = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
+    rest[1..].split(quote).next()
+}
+
+/// The name a render error is about: in backticks (a variable), or else in single quotes (a filter, a
+/// function, an included template, which Tera puts in brackets).
+fn named_in(message: &str) -> Option<&str> {
+    backticked(message).or_else(|| message.split('\'').nth(1).map(|n| n.trim_start_matches('[').trim_end_matches(']')).filter(|n| !n.is_empty()))
 }
 
 fn backticked(message: &str) -> Option<&str> {

@@ -290,12 +290,40 @@ build failed: 1 problem"
 fn template_render_error() {
     let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.titel }}</h1>{% endblock %}";
     assert_eq!(
-        error_for(&[("templates/page.html", page), ("content/b.md", "---\ntitle: B\n---\n")]),
-        "error: templates/page.html:2:8: Variable `page.titel` not found in context while rendering 'page.html' (while rendering content/b.md)
+        error_for(&[("templates/page.html", page), ("content/b.md", "---\ntitle: B\n---\n"), ("content/c.md", "---\ntitle: C\n---\n"), ("content/d.md", "---\ntitle: D\n---\n")]),
+        "error: templates/page.html:2:8: Variable `page.titel` not found in context (while rendering content/b.md and 2 other files)
   |
 2 | <h1>{{ page.titel }}</h1>{% endblock %}
   |        ^
-  = help: fix the template, or add the missing value to the front matter
+  = help: fix the template: a page has no `titel`; a value of your own goes under `extra:` in the front matter, read as `page.extra.titel`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn a_mistake_in_an_inherited_block_is_reported_where_it_is_written() {
+    let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.titel }}</h1>{% endblock %}";
+    let text = error_for(&[
+        ("templates/page.html", page),
+        ("templates/wide.html", "{% extends \"page.html\" %}"),
+        ("content/b.md", "---\ntitle: B\n---\n"),
+        ("content/c.md", "---\ntitle: C\ntemplate: wide.html\n---\n"),
+    ]);
+    assert!(text.starts_with("error: templates/page.html:2:8: Variable `page.titel` not found in context (while rendering content/b.md and 1 other file)\n"), "{text}");
+    assert!(text.ends_with("build failed: 1 problem"), "{text}");
+}
+
+#[test]
+fn an_unknown_filter_is_reported_where_it_is_used_once_for_all_pages() {
+    let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.title | upcase }}</h1>{% endblock %}";
+    assert_eq!(
+        error_for(&[("templates/page.html", page), ("content/b.md", "---\ntitle: B\n---\n"), ("content/c.md", "---\ntitle: C\n---\n")]),
+        "error: templates/page.html:2:21: Filter 'upcase' not found (while rendering content/b.md and 1 other file)
+  |
+2 | <h1>{{ page.title | upcase }}</h1>{% endblock %}
+  |                     ^
+  = help: fix the template: there is no filter `upcase` (see the Tera documentation for the filters it has)
 
 build failed: 1 problem"
     );
