@@ -315,12 +315,31 @@ impl Origin<'_> {
                 }
             }
         }
+        // Not in the theme: raw HTML in the page's own Markdown (its body, where front matter values shown
+        // as links are found too).
+        if let Some(text) = self.source_text() {
+            for needle in search.iter().filter(|n| n.len() > 1) {
+                if let Some(offset) = text.find(needle) {
+                    let text = &text;
+                    let help = if help.contains("url()") { "write links in Markdown as `@/path/to/page.md`, or as a path from the site's root without the base path: it is added for you" } else { help };
+                    return Problem::new(self.source.unwrap_or_default(), message).at_offset(text, offset).help(help);
+                }
+            }
+        }
         let file = match (self.template, self.source) {
             (Some(template), _) => templates.display_path(template),
             (None, Some(source)) => source.to_owned(),
             (None, None) => self.output.to_owned(),
         };
         Problem::new(file, message).help(help)
+    }
+}
+
+impl Origin<'_> {
+    /// The text of the content file the output was rendered from. A build frees each page's text once it is
+    /// rendered: this runs only for a problem, and reads the file again.
+    fn source_text(&self) -> Option<String> {
+        std::fs::read_to_string(self.site.root.join(self.source?)).ok()
     }
 }
 

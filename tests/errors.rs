@@ -330,6 +330,13 @@ build failed: 1 problem"
 }
 
 #[test]
+fn a_broken_link_in_raw_html_is_reported_in_the_content_file() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\nSee <a href=\"/nope/\">this</a>.\n"), ("content/b.md", "---\ntitle: B\n---\n")]);
+    assert!(text.starts_with("error: content/a.md:4:14: broken link `/nope/`: "), "{text}");
+    assert!(text.contains("4 | See <a href=\"/nope/\">this</a>."), "{text}");
+}
+
+#[test]
 fn an_image_needs_alt_text() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\n---\n![](/style.css)\n")]);
     assert!(text.starts_with("error: content/a.md:4:1: image `/style.css` has no alt text\n"), "{text}");
