@@ -17,6 +17,8 @@ use crate::templates::{TemplateSet, embedded};
 use crate::urls::slugify;
 
 pub const STATIC_DIR: &str = "static";
+/// The 404 page's output, which GitHub Pages serves for a missing page.
+pub const NOT_FOUND: &str = "404.html";
 
 #[derive(Debug, Clone)]
 pub enum StaticSource {
@@ -234,7 +236,17 @@ impl Site {
         // Output folder (`a/b/`, for `a/b/index.html`) or file -> who writes it (named only when two collide).
         let mut owners: HashMap<Cow<str>, Cow<str>> = HashMap::with_capacity_and_hasher(self.pages.len() + self.sections.len() + self.static_files.len(), Default::default());
         let mut urls = HashMap::with_capacity_and_hasher(self.pages.len() + self.sections.len(), Default::default());
+        // The files psoas makes for the site as a whole: a static file of the same name replaces one (your own
+        // `robots.txt`), but nothing else may write it, nor the 404 page, which its template writes.
+        for name in self.generated_names() {
+            owners.insert(Cow::Borrowed(name), Cow::Owned(format!("psoas's own `{name}`")));
+        }
+        owners.insert(Cow::Borrowed(NOT_FOUND), Cow::Borrowed("the 404 page (its template)"));
         for file in &self.static_files {
+            if file.path == NOT_FOUND {
+                problems.push(Problem::new(format!("{STATIC_DIR}/{NOT_FOUND}"), "writes `404.html`, which the 404 page also writes").help("remove it, and change the theme's `404.html` template instead"));
+                continue;
+            }
             owners.insert(Cow::Borrowed(file.path.strip_suffix("index.html").unwrap_or(&file.path)), Cow::Owned(format!("{STATIC_DIR}/{}", file.path)));
         }
         for name in &self.config.taxonomies {
@@ -243,7 +255,7 @@ impl Site {
         let items = self.sections.iter().map(|s| (&s.file, &s.path, None)).chain(self.pages.iter().map(|p| (&p.file, &p.path, p.meta.slug.as_ref())));
         for (file, path, slug) in items {
             urls.insert(file.rel_path.clone(), path.clone());
-            if let Some(other) = owners.get(path.as_str()) {
+            if let Some(other) = owners.get(path.as_str()).or_else(|| owners.get(path.trim_end_matches('/')).filter(|_| !path.is_empty())) {
                 let output = format!("{path}index.html");
                 let line = if slug.is_some() { content::find_key_line(&file.text, "slug") } else { 1 };
                 problems.push(
@@ -261,7 +273,8 @@ impl Site {
             for alias in &page.meta.aliases {
                 let output = crate::urls::alias_output(alias);
                 let key = output.strip_suffix("index.html").unwrap_or(&output).to_owned();
-                if let Some(other) = owners.get(key.as_str()) {
+                // `a/index.html` cannot be written where a file `a` is.
+                if let Some(other) = owners.get(key.as_str()).or_else(|| owners.get(key.trim_end_matches('/'))) {
                     problems.push(
                         Problem::new(page.file.display_path(), format!("alias `{alias}` writes `{output}`, which {} also writes", shown_owner(other)))
                             .at(&page.file.text, content::find_key_line(&page.file.text, "aliases"), 1)
@@ -272,6 +285,11 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// The paths of the files psoas makes for the site as a whole (see `render::generated_files`).
+    pub fn generated_names(&self) -> impl Iterator<Item = &'static str> {
+        [crate::feeds::SITEMAP, crate::feeds::FEED, "robots.txt", ".nojekyll"].into_iter().chain(self.config.cname.is_some().then_some("CNAME"))
     }
 
     fn index_taxonomies(&mut self, problems: &mut Vec<Problem>) {

@@ -372,3 +372,13 @@ fn a_build_runs_without_transparent_huge_pages() {
     assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
     assert!(site.path().join("public/index.html").is_file());
 }
+
+#[test]
+fn a_static_file_replaces_the_generated_file_of_its_name() {
+    let site = site(&[("site.yaml", "title: T\nbase_url: https://example.org/\n"), ("content/a.md", "---\ntitle: A\n---\n"), ("static/robots.txt", "User-agent: *\nDisallow: /\n")]);
+    build(site.path(), &args()).unwrap();
+    assert_eq!(fs::read_to_string(site.path().join("public/robots.txt")).unwrap(), "User-agent: *\nDisallow: /\n");
+    fs::remove_file(site.path().join("static/robots.txt")).unwrap();
+    build(site.path(), &args()).unwrap();
+    assert!(fs::read_to_string(site.path().join("public/robots.txt")).unwrap().contains("Sitemap: https://example.org/sitemap.xml"));
+}

@@ -405,3 +405,14 @@ fn a_mistake_in_the_menu_partial_is_reported_in_the_partial() {
     assert!(text.contains("item.titel") && text.contains("the menu"), "{text}");
     assert!(text.contains("help: check the name: the menu sees only `site` and `nav`"), "{text}");
 }
+
+#[test]
+fn nothing_else_may_write_a_file_psoas_makes_for_the_site() {
+    let page = |aliases: &str| format!("---\ntitle: A\naliases: [{aliases}]\n---\n");
+    for (alias, owner) in [("/atom.xml", "psoas's own `atom.xml`"), ("/404.html", "the 404 page (its template)"), ("/style.css", "static/style.css")] {
+        let text = error_for(&[("content/a.md", &page(alias)), ("static/style.css", "body {}")]);
+        assert!(text.contains(&format!("content/a.md:3:1: alias `{alias}` writes `")) && text.contains(&format!("which {owner} also writes")), "{alias}: {text}");
+    }
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\n"), ("static/404.html", "mine")]);
+    assert!(text.starts_with("error: static/404.html: writes `404.html`, which the 404 page also writes\n"), "{text}");
+}

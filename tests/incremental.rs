@@ -455,3 +455,31 @@ fn heading_ids_follow_the_ids_the_templates_write() {
         assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
     }
 }
+
+/// A static file that replaces a generated one (`robots.txt`) takes its place in a rebuild, and gives it
+/// back when it goes.
+#[test]
+fn a_static_file_that_replaces_a_generated_one_comes_and_goes_in_rebuilds() {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let path = site.path().join("static/robots.txt");
+    for add in [true, false] {
+        if add {
+            fs::write(&path, "User-agent: *\nDisallow: /\n").unwrap();
+        } else {
+            fs::remove_file(&path).unwrap();
+        }
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &path, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+        assert_eq!(fs::read_to_string(output.join("robots.txt")).unwrap().contains("Disallow: /"), add);
+        let clean = tempfile::tempdir().unwrap();
+        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
+        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
+    }
+}
