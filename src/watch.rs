@@ -40,8 +40,14 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
         STATIC_DIR if !inner.is_empty() => {
             changes.static_files.insert(inner);
         }
-        // The folders themselves appearing or disappearing (`templates/` switches the theme).
-        CONTENT_DIR | STATIC_DIR => changes.templates = true,
+        // The folders themselves appearing or disappearing (`templates/` switches the theme, above): what
+        // is in them now is found by reading them again.
+        CONTENT_DIR => {
+            changes.content.insert(String::new());
+        }
+        STATIC_DIR => {
+            changes.static_files.insert(String::new());
+        }
         _ => return false,
     }
     true
@@ -55,7 +61,27 @@ fn is_editor_file(name: &str) -> bool {
 /// A running watcher: batches of changes arrive on `receiver`.
 pub struct Watcher {
     pub receiver: mpsc::Receiver<Changes>,
-    _debouncer: notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
+    root: PathBuf,
+    debouncer: std::sync::Mutex<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>>,
+    /// The source folders watched so far.
+    watched: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Watcher {
+    /// Watches the source folders made since the watch began (a site started without `static/`): the event
+    /// of a folder's creation comes from the root, but nothing inside it would. Called before each rebuild,
+    /// which reads the folder's files as they are by then.
+    pub fn watch_new_folders(&self) {
+        let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        // A folder removed since is watched no more: one made again in its place must be watched anew.
+        watched.retain(|path| path.is_dir());
+        for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+            let path = self.root.join(dir);
+            if !watched.contains(&path) && path.is_dir() && self.debouncer.lock().unwrap_or_else(|e| e.into_inner()).watch(&path, RecursiveMode::Recursive).is_ok() {
+                watched.push(path);
+            }
+        }
+    }
 }
 
 /// Watches `site.yaml`, `content/`, `templates/` and `static/` under `root`.
@@ -81,13 +107,15 @@ pub fn watch(root: &Path, output: &Path, debounce: Duration) -> Result<Watcher> 
     .context("cannot start watching files")?;
     // The root itself is watched (not recursively) so that site.yaml and new source folders are seen.
     debouncer.watch(root, RecursiveMode::NonRecursive).with_context(|| format!("cannot watch {}", root.display()))?;
+    let mut watched = Vec::new();
     for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
         let path = root.join(dir);
         if path.is_dir() {
             debouncer.watch(&path, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", path.display()))?;
+            watched.push(path);
         }
     }
-    Ok(Watcher { receiver, _debouncer: debouncer })
+    Ok(Watcher { receiver, root: root.to_owned(), debouncer: std::sync::Mutex::new(debouncer), watched: std::sync::Mutex::new(watched) })
 }
 
 #[cfg(test)]

@@ -189,3 +189,22 @@ fn the_server_runs_without_transparent_huge_pages() {
     assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
     assert_eq!(get(server.port, "/repo/notes/").0, 200, "and serves as usual");
 }
+
+#[test]
+fn a_static_folder_made_after_the_start_is_watched() {
+    let site = fixture_site();
+    let root = site.path().to_owned();
+    std::fs::rename(root.join("static"), root.join("static-later")).unwrap();
+    let server = start(site);
+    let port = server.port;
+    let stream = events(port);
+    // Without its static files the site has broken links; with them back, it builds.
+    assert_eq!(next_event(&stream).0, "problems");
+    std::fs::rename(root.join("static-later"), root.join("static")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/pic.svg").0, 200);
+    edit(&root, "static/hello.txt", "hello");
+    assert_eq!(next_event(&stream).0, "reload");
+    let (status, _, body) = get(port, "/repo/hello.txt");
+    assert_eq!((status, body.as_str()), (200, "hello"), "a file made in the new folder is copied");
+}

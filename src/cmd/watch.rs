@@ -44,6 +44,7 @@ pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, kept: &
         while let Ok(more) = watcher.receiver.try_recv() {
             changes.merge(&more);
         }
+        watcher.watch_new_folders();
         let result = workspace.rebuild(&changes);
         print_result(&result, Some(&changes), kept);
         after(&result);
