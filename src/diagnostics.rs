@@ -95,7 +95,8 @@ impl fmt::Display for Problem {
         }
         if let (Some(Position { line, column }), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
-            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            // A tab is shown as an arrow, one column wide like the tab the caret counts it as.
+            let shown: String = text.chars().map(|c| if c == '\t' { '→' } else { c }).collect();
             writeln!(f, "{:gutter$} |", "")?;
             writeln!(f, "{line} | {shown}")?;
             writeln!(f, "{:gutter$} | {:>column$}", "", "^")?;

@@ -416,3 +416,17 @@ fn nothing_else_may_write_a_file_psoas_makes_for_the_site() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\n---\n"), ("static/404.html", "mine")]);
     assert!(text.starts_with("error: static/404.html: writes `404.html`, which the 404 page also writes\n"), "{text}");
 }
+
+#[test]
+fn a_tab_in_the_indentation_is_shown_and_named() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\ntags:\n\t- x\n---\nText.\n")]),
+        "error: content/a.md:4:1: found character that cannot start any token, while scanning for the next token
+  |
+4 | →- x
+  | ^
+  = help: indent with spaces: YAML does not allow tabs for indentation
+
+build failed: 1 problem"
+    );
+}

@@ -76,11 +76,10 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     if let Some(problem) = scanner_problem(&full, source, file, yaml_line) {
         return problem;
     }
-    // serde_yaml appends " at line L column C"; the position is shown separately.
-    let message = match (error.location(), full.rfind(" at line ")) {
-        (Some(_), Some(i)) => &full[..i],
-        _ => full.as_str(),
-    };
+    // serde_yaml appends " at line L column C", and puts more inside ("..., while scanning a block mapping at
+    // line 2 column 1"), counted from the front matter's first line: the problem's own position replaces them.
+    let without_positions = without_yaml_positions(&full);
+    let message = without_positions.as_str();
     let (line, column) = match error.location() {
         // Errors raised by our own deserializers (dates) carry only the document's start: find the value.
         _ if message.contains("invalid date") => locate_value(source, yaml_line, message).unwrap_or((yaml_line, 1)),
@@ -108,7 +107,9 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
             .at(source, line, column)
             .help(if file.ends_with(".yaml") { format!("add `{name}: ...` to {file}") } else { format!("add `{name}: ...` to the front matter") });
     }
-    let help = if detail.contains("invalid date") {
+    let help = if detail.contains("tab character") || detail.contains("cannot start any token") && source.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t')) {
+        Some("indent with spaces: YAML does not allow tabs for indentation")
+    } else if detail.contains("invalid date") {
         Some("write the date as YYYY-MM-DD, e.g. `2026-11-21`")
     } else if detail.contains("expected a sequence") {
         Some("write a list, e.g. `[first, second]` or one `- item` per line")
@@ -128,6 +129,29 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         Some(help) => problem.help(help),
         None => problem,
     }
+}
+
+/// `message` without the " at line L column C" serde_yaml writes into it.
+fn without_yaml_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let line_len = digits(after);
+        match after[line_len..].strip_prefix(" column ") {
+            Some(col) if line_len > 0 && digits(col) > 0 => {
+                out.push_str(&rest[..i]);
+                rest = &col[digits(col)..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 1]);
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// YAML scanner errors about an unclosed quote: point at the opening quote, which is where the fix goes.
@@ -166,6 +190,13 @@ fn expected_names(detail: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_inside_yaml_messages_are_left_out() {
+        assert_eq!(without_yaml_positions("did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 7"), "did not find expected ',' or ']', while parsing a flow sequence");
+        assert_eq!(without_yaml_positions("a tab at line 4 column 1"), "a tab");
+        assert_eq!(without_yaml_positions("at line x column 2 stays"), "at line x column 2 stays");
+    }
 
     #[test]
     fn splits_at_the_fences() {
