@@ -59,6 +59,8 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// Whether a stretch-card component was rendered (it depends on the card template).
     pub uses_card: bool,
+    /// Destinations the renderer reported a problem for, left in the HTML as written.
+    pub reported_hrefs: Vec<String>,
     /// The ids in `html`, in order, when nothing but headings has any and every link in it is one the page
     /// records in `links`, an external one, or a heading's link to itself: when it holds no raw HTML,
     /// footnote, stretch card or image inside a heading, and every link resolved. An output that
@@ -280,7 +282,18 @@ impl Render<'_> {
     }
 
     /// Resolves an internal link, records it for checking, and returns the href to emit (None: leave as is).
+    /// `rewrite_dest`, noting a destination it reported a problem for: it stays in the HTML as written, and
+    /// the link check must not report it again.
     fn rewrite(&self, state: &mut State, dest: &str, offset: usize) -> Option<String> {
+        let before = state.problems.len();
+        let href = self.rewrite_dest(state, dest, offset);
+        if href.is_none() && state.problems.len() > before {
+            state.rendered.reported_hrefs.push(dest.to_owned());
+        }
+        href
+    }
+
+    fn rewrite_dest(&self, state: &mut State, dest: &str, offset: usize) -> Option<String> {
         if is_external(dest) || dest.is_empty() {
             return None;
         }

@@ -275,7 +275,7 @@ impl Site {
         };
         // Scanned around its content, an output has none of the content's links to leave out.
         let markdown_hrefs = match (&scan, markdown) {
-            (None, Some(m)) => m.links.iter().map(|l| l.href.clone()).collect(),
+            (None, Some(m)) => m.links.iter().map(|l| &l.href).chain(&m.reported_hrefs).cloned().collect(),
             _ => Vec::new(),
         };
         let body = Body::Html { text: Held::new(text), template: Some(deps.template.clone()), source, markdown_hrefs };
@@ -445,13 +445,27 @@ impl Site {
         for (k, result) in rest {
             results[k] = Some(result);
         }
+        let before = problems.len();
         let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.expect("every task ran in one of the waves")), &mut problems);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
+        let every_task_rendered = problems.len() == before;
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let (outputs, order) = self.all_outputs(&task_outputs, &generated, None);
-        Ok(RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
+        let rendered = RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats };
+        if !problems.is_empty() {
+            return Err(self.with_link_problems(&rendered, problems, every_task_rendered));
+        }
+        Ok(rendered)
+    }
+
+    /// A build's problems so far, and the link check's when every output was rendered (problems in the
+    /// Markdown leave a page's bad link or image out, but the page is there): all of them are reported in one
+    /// go, where the author would otherwise fix them in rounds. With an output missing, its links would be
+    /// reported as broken for nothing.
+    fn with_link_problems(&self, rendered: &RenderedSite, mut problems: Vec<Problem>, every_task_rendered: bool) -> Vec<Problem> {
+        if every_task_rendered {
+            problems.extend(crate::check::check_links(self, rendered));
+        }
+        problems
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
@@ -583,12 +597,15 @@ impl Site {
                 stats.outputs_reused += 1;
             }
         }
+        let before = problems.len();
         let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.map(|(output, _)| output)), &mut problems);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
+        let every_task_rendered = problems.len() == before;
         let (outputs, order) = self.all_outputs(&task_outputs, &generated, previous);
-        Ok(RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats })
+        let rendered = RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats };
+        if !problems.is_empty() {
+            return Err(self.with_link_problems(&rendered, problems, every_task_rendered));
+        }
+        Ok(rendered)
     }
 
     /// `red_flags_page` and `disclaimer_page` in site.yaml must name real content.

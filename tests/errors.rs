@@ -430,3 +430,14 @@ fn a_tab_in_the_indentation_is_shown_and_named() {
 build failed: 1 problem"
     );
 }
+
+#[test]
+fn problems_in_the_markdown_come_with_the_link_checks() {
+    let text = error_for(&[
+        ("content/a.md", "---\ntitle: A\n---\nSee [x](@/nope.md).\n"),
+        ("content/b.md", "---\ntitle: B\n---\nSee [y](@/a.md#nowhere).\n"),
+    ]);
+    assert!(text.contains("error: content/a.md:4:5: link to `@/nope.md`: no such content file"), "{text}");
+    assert!(text.contains("error: content/b.md:4:5: broken link"), "{text}");
+    assert!(text.ends_with("build failed: 2 problems"), "{text}");
+}
