@@ -41,7 +41,7 @@ build failed: 1 problem"
 fn wrong_type() {
     assert_eq!(
         error_for(&[("content/a.md", "---\ntitle: A\nweight: heavy\n---\n")]),
-        "error: content/a.md:3:9: in `weight`: invalid type: string \"heavy\", expected i64
+        "error: content/a.md:3:9: in `weight`: invalid type: string \"heavy\", expected a whole number
   |
 3 | weight: heavy
   |         ^
@@ -160,7 +160,7 @@ fn a_slug_cannot_leave_the_output_folder() {
   |
 3 | slug: ../../x
   | ^
-  = help: use lowercase letters, digits and hyphens only, e.g. `slug: x`
+  = help: use lowercase letters, digits, hyphens and underscores, e.g. `slug: x`
 
 build failed: 1 problem"
     );
@@ -370,7 +370,7 @@ fn every_problem_of_a_build_is_reported_together_in_file_order() {
         headlines,
         [
             "error: content/a.md:2:1: unknown key `titel`",
-            "error: content/b.md:3:9: in `weight`: invalid type: string \"x\", expected i64",
+            "error: content/b.md:3:9: in `weight`: invalid type: string \"x\", expected a whole number",
             "error: content/c.md:1:1: front matter is not closed",
         ]
     );
@@ -440,4 +440,22 @@ fn problems_in_the_markdown_come_with_the_link_checks() {
     assert!(text.contains("error: content/a.md:4:5: link to `@/nope.md`: no such content file"), "{text}");
     assert!(text.contains("error: content/b.md:4:5: broken link"), "{text}");
     assert!(text.ends_with("build failed: 2 problems"), "{text}");
+}
+
+#[test]
+fn a_null_title_is_no_title() {
+    for value in ["null", "~"] {
+        let text = error_for(&[("content/a.md", &format!("---\ntitle: {value}\n---\nText.\n"))]);
+        assert!(text.starts_with("error: content/a.md:2:1: `title` is empty\n"), "{value}: {text}");
+    }
+    // Quoted, it is the word.
+    let site = site(&[("content/a.md", "---\ntitle: \"null\"\n---\nText.\n")]);
+    psoas::cmd::build::build(site.path(), &psoas::cmd::build::BuildArgs { base_url: None, output: "public".into(), drafts: false }).unwrap();
+}
+
+#[test]
+fn type_mistakes_are_said_in_words() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nstretch:\n  reps: -2\n---\nText.\n")]);
+    assert!(text.contains("content/a.md:4:9: in `stretch.reps`: invalid type: integer `-2`, expected a whole number of 0 or more"), "{text}");
+    assert!(text.contains("help: write a whole number of 0 or more, e.g. `10`") && !text.contains("u32"), "{text}");
 }

@@ -107,13 +107,17 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
             .at(source, line, column)
             .help(if file.ends_with(".yaml") { format!("add `{name}: ...` to {file}") } else { format!("add `{name}: ...` to the front matter") });
     }
+    let plain = in_words(detail);
+    let detail = plain.as_str();
     let help = if detail.contains("tab character") || detail.contains("cannot start any token") && source.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t')) {
         Some("indent with spaces: YAML does not allow tabs for indentation")
     } else if detail.contains("invalid date") {
         Some("write the date as YYYY-MM-DD, e.g. `2026-11-21`")
     } else if detail.contains("expected a sequence") {
         Some("write a list, e.g. `[first, second]` or one `- item` per line")
-    } else if detail.contains("expected u") || detail.contains("expected i") {
+    } else if detail.contains("expected a whole number of 0 or more") {
+        Some("write a whole number of 0 or more, e.g. `10`")
+    } else if detail.contains("expected a whole number") {
         Some("write a whole number, e.g. `10`")
     } else if detail.contains("expected a boolean") {
         Some("write `true` or `false`")
@@ -129,6 +133,28 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         Some(help) => problem.help(help),
         None => problem,
     }
+}
+
+/// serde's message with the names of Rust types said in words.
+fn in_words(detail: &str) -> String {
+    let mut text = detail.replace("a YAML mapping", "`key: value` lines").replace("unit value", "no value (`null` or `~`)");
+    for (name, words) in [
+        ("usize", "a whole number of 0 or more"),
+        ("u64", "a whole number of 0 or more"),
+        ("u32", "a whole number of 0 or more"),
+        ("u16", "a whole number of 0 or more"),
+        ("u8", "a whole number of 0 or more"),
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("f64", "a number"),
+    ] {
+        if let Some(at) = text.rfind(&format!("expected {name}"))
+            && text[at + "expected ".len() + name.len()..].chars().next().is_none_or(|c| !c.is_ascii_alphanumeric())
+        {
+            text.replace_range(at + "expected ".len()..at + "expected ".len() + name.len(), words);
+        }
+    }
+    text
 }
 
 /// `message` without the " at line L column C" serde_yaml writes into it.

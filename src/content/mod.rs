@@ -318,10 +318,13 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
         && !is_valid_slug(slug)
     {
         return Err(at_key("slug", Problem::new(display, format!("slug `{slug}` is not a single URL segment")))
-            .help(format!("use lowercase letters, digits and hyphens only, e.g. `slug: {}`", slugify(slug))));
+            .help(match slugify(slug) {
+                example if example.is_empty() => "use lowercase letters, digits, hyphens and underscores, e.g. `slug: my-page`".to_owned(),
+                example => format!("use lowercase letters, digits, hyphens and underscores, e.g. `slug: {example}`"),
+            }));
     }
-    if meta.title.trim().is_empty() {
-        return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title"));
+    if meta.title.trim().is_empty() || written_as_null(text, "title") {
+        return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title (in YAML, `null` and `~` mean no value: quote them to mean the word)"));
     }
     for alias in &meta.aliases {
         let clean = crate::urls::normalize(alias.trim_start_matches('/'));
@@ -346,6 +349,14 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
 }
 
 /// 1-based line of a front matter key; `a.b` finds `b:` nested after `a:`. Falls back to line 2.
+/// Whether the top-level `key` is written as YAML's null (`null`, `~`), which serde reads into text as the
+/// word itself.
+fn written_as_null(text: &str, key: &str) -> bool {
+    text.lines().nth(find_key_line(text, key) - 1).and_then(|line| line.split_once(':')).is_some_and(|(name, value)| {
+        name.trim() == key && matches!(value.split(" #").next().unwrap_or_default().trim(), "null" | "Null" | "NULL" | "~")
+    })
+}
+
 pub fn find_key_line(text: &str, key_path: &str) -> usize {
     let mut from = 0;
     let mut found = None;
