@@ -381,7 +381,7 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
     let dir = root.join(STATIC_DIR);
     let mut problems = Vec::new();
     if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -389,7 +389,7 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
                     files.insert(path, StaticSource::Disk(entry.into_path()));
                 }
                 Ok(_) => {}
-                Err(e) => problems.push(Problem::new(STATIC_DIR, format!("cannot read: {e}"))),
+                Err(e) => problems.push(content::walk_problem(&dir, STATIC_DIR, &e)),
             }
         }
     }

@@ -58,11 +58,11 @@ impl TemplateSet {
         }
         let mut sources = Vec::new();
         let mut problems = Vec::new();
-        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| !crate::content::is_ignored(e.file_name())) {
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !crate::content::is_ignored(e.file_name())) {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
-                    problems.push(Problem::new(TEMPLATES_DIR, format!("cannot read: {e}")));
+                    problems.push(crate::content::walk_problem(&dir, TEMPLATES_DIR, &e));
                     continue;
                 }
             };

@@ -382,3 +382,23 @@ fn a_static_file_replaces_the_generated_file_of_its_name() {
     build(site.path(), &args()).unwrap();
     assert!(fs::read_to_string(site.path().join("public/robots.txt")).unwrap().contains("Sitemap: https://example.org/sitemap.xml"));
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_the_sources_are_followed_and_a_broken_one_is_reported() {
+    use std::os::unix::fs::symlink;
+    let shared = tempfile::tempdir().unwrap();
+    write(shared.path(), "notes/kept.md", "---\ntitle: Kept elsewhere\n---\nText.\n");
+    write(shared.path(), "logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"></svg>");
+    let site = site(&[("site.yaml", "title: T\nbase_url: https://example.org/\n"), ("content/a.md", "---\ntitle: A\n---\n[kept](@/notes/kept.md) ![logo](/logo.svg)\n")]);
+    symlink(shared.path().join("notes"), site.path().join("content/notes")).unwrap();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    symlink(shared.path().join("logo.svg"), site.path().join("static/logo.svg")).unwrap();
+    build(site.path(), &args()).unwrap();
+    assert!(fs::read_to_string(site.path().join("public/notes/kept/index.html")).unwrap().contains("Kept elsewhere"));
+    assert!(fs::symlink_metadata(site.path().join("public/logo.svg")).unwrap().is_file(), "the file is copied, not linked");
+    symlink(shared.path().join("gone.png"), site.path().join("static/gone.png")).unwrap();
+    let Err(error) = build(site.path(), &args()) else { panic!("built") };
+    let error = format!("{error:#}");
+    assert!(error.contains("error: static/gone.png: a symbolic link to `") && error.contains("gone.png`, which does not exist"), "{error}");
+}

@@ -96,12 +96,12 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
     let mut problems = Vec::new();
-    for entry in WalkDir::new(&content_dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
+    for entry in WalkDir::new(&content_dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
         match entry {
             Ok(entry) if entry.file_type().is_dir() => dirs.push(rel_path(&content_dir, entry.path())),
             Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "md") => files.push((rel_path(&content_dir, entry.path()), entry.into_path())),
             Ok(_) => {}
-            Err(e) => problems.push(Problem::new(CONTENT_DIR, format!("cannot read: {e}"))),
+            Err(e) => problems.push(walk_problem(&content_dir, CONTENT_DIR, &e)),
         }
     }
     let previous: std::collections::HashMap<&str, Item> = match &reuse {
@@ -197,6 +197,25 @@ impl Item {
             Item::Page(page) => page.meta.draft,
             Item::Section(section) => section.meta.draft && !section.dir.is_empty(),
         }
+    }
+}
+
+/// A problem reading the folder `name` (under `root`, at `dir`) while walking it: links are followed, so one
+/// that points at nothing or back up its own tree is named with where it points.
+pub fn walk_problem(dir: &Path, name: &str, error: &walkdir::Error) -> Problem {
+    let shown = |path: &Path| match path.strip_prefix(dir) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{name}/{}", rel.to_string_lossy().replace('\\', "/")),
+        _ => name.to_owned(),
+    };
+    let file = error.path().map_or_else(|| name.to_owned(), shown);
+    if let Some(ancestor) = error.loop_ancestor() {
+        return Problem::new(file, format!("a symbolic link here leads back to {}", shown(ancestor))).help("remove the link: a folder cannot hold itself");
+    }
+    match error.path().and_then(|p| std::fs::read_link(p).ok()) {
+        Some(target) if error.io_error().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {
+            Problem::new(file, format!("a symbolic link to `{}`, which does not exist", target.display())).help("remove the link, or make what it points at")
+        }
+        _ => Problem::new(file, format!("cannot read: {}", error.io_error().map_or_else(|| error.to_string(), ToString::to_string))),
     }
 }
 
