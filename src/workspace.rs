@@ -102,8 +102,22 @@ impl Workspace {
         let pending = self.pending.clone();
         match &self.last {
             Some(_) if !pending.config => self.rebuild_incrementally(&pending),
-            _ => self.build_all(),
+            Some(_) => self.rebuild_everything(&pending),
+            None => self.build_all(),
         }
+    }
+
+    /// Renders everything again (site.yaml changed: anything may), and writes only the files whose bytes
+    /// changed, as an incremental rebuild does: a change that renders the same site writes nothing.
+    fn rebuild_everything(&mut self, changes: &Changes) -> Result<Report> {
+        let start = Instant::now();
+        let last = self.last.as_ref().expect("checked by the caller");
+        let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
+        let rendered = site.render().map_err(|p| Problems(p).sorted())?;
+        check(&site, &rendered, None)?;
+        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
+        self.pending = Changes::default();
+        Ok(self.finish(site, rendered, true, written, removed, start))
     }
 
     fn rebuild_incrementally(&mut self, changes: &Changes) -> Result<Report> {

@@ -483,3 +483,31 @@ fn a_static_file_that_replaces_a_generated_one_comes_and_goes_in_rebuilds() {
         assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
     }
 }
+
+/// A change to site.yaml renders everything again, but writes only what changed: saved as it was, nothing.
+#[test]
+fn a_site_yaml_change_writes_only_the_files_it_changes() {
+    let site = tempfile::tempdir().unwrap();
+    for (path, bytes) in snapshot_tree(&fixture("basic")) {
+        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
+    }
+    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
+    workspace.build_all().unwrap();
+    let output = workspace.output().to_owned();
+    let path = site.path().join("site.yaml");
+    let yaml = fs::read_to_string(&path).unwrap();
+    let mut rebuild = |text: &str| {
+        fs::write(&path, text).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &path, &mut changes);
+        let report = workspace.rebuild(&changes).unwrap();
+        let clean = tempfile::tempdir().unwrap();
+        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
+        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
+        report
+    };
+    let report = rebuild(&yaml);
+    assert_eq!((report.full, report.written, report.removed), (true, 0, 0), "{report:?}");
+    let report = rebuild(&yaml.replace("description: A site for tests.", "description: Another description."));
+    assert!(report.written > 0 && report.written < tree(&output).len(), "{report:?}");
+}
