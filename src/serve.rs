@@ -34,6 +34,11 @@ pub struct State {
 }
 
 impl State {
+    /// Whether open pages show problems now.
+    pub fn shows_problems(&self) -> bool {
+        self.last_problems.lock().expect("not poisoned").is_some()
+    }
+
     /// Tells every open page about a build result.
     pub fn broadcast(&self, event: Event) {
         *self.last_problems.lock().expect("not poisoned") = match &event {

@@ -208,3 +208,17 @@ fn a_static_folder_made_after_the_start_is_watched() {
     let (status, _, body) = get(port, "/repo/hello.txt");
     assert_eq!((status, body.as_str()), (200, "hello"), "a file made in the new folder is copied");
 }
+
+#[test]
+fn a_rebuild_that_writes_nothing_leaves_open_pages_alone() {
+    let site = fixture_site();
+    let root = site.path().to_owned();
+    let server = start(site);
+    let stream = events(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    edit(&root, "site.yaml", &yaml);
+    assert!(stream.recv_timeout(Duration::from_millis(1500)).is_err(), "no reload for a site that did not change");
+    edit(&root, "site.yaml", &yaml.replace("description: A site for tests.", "description: Changed."));
+    assert_eq!(next_event(&stream).0, "reload");
+}

@@ -68,6 +68,8 @@ const KEPT: &str = "(the server goes on serving the site as it was before the ch
 
 fn announce(state: &serve::State, result: &Result<Report>) {
     match result {
+        // Nothing written and no problems to clear: open pages are left as they are (scrolled, half-read).
+        Ok(report) if report.written == 0 && report.removed == 0 && !state.shows_problems() => {}
         Ok(_) => state.broadcast(Event::Reload),
         Err(error) => state.broadcast(Event::Problems(match error.downcast_ref::<Problems>() {
             Some(problems) => problems.to_string(),
