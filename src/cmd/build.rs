@@ -64,13 +64,18 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
     let start = Instant::now();
     let summary = build(root, args)?;
     println!(
-        "Built {} pages, {} sections, {} terms ({} files) in {} ms -> {}",
-        summary.pages,
-        summary.sections,
-        summary.terms,
-        summary.files,
+        "Built {}, {}, {} ({}) in {} ms -> {}",
+        counted(summary.pages, "page"),
+        counted(summary.sections, "section"),
+        counted(summary.terms, "term"),
+        counted(summary.files, "file"),
         start.elapsed().as_millis(),
         args.output.display()
     );
     Ok(())
+}
+
+/// `1 page`, `2 pages`.
+pub fn counted(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
