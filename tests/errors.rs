@@ -459,3 +459,17 @@ fn type_mistakes_are_said_in_words() {
     assert!(text.contains("content/a.md:4:9: in `stretch.reps`: invalid type: integer `-2`, expected a whole number of 0 or more"), "{text}");
     assert!(text.contains("help: write a whole number of 0 or more, e.g. `10`") && !text.contains("u32"), "{text}");
 }
+
+#[test]
+fn a_key_written_twice_is_reported_where_it_is_written_again() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\ndescription: a\nweight: 1\ndescription: b\n---\nText.\n")]),
+        "error: content/a.md:5:1: a key written twice: `description`
+  |
+5 | description: b
+  | ^
+  = help: keep one of the two: a key can be written once
+
+build failed: 1 problem"
+    );
+}

@@ -83,6 +83,10 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     let (line, column) = match error.location() {
         // Errors raised by our own deserializers (dates) carry only the document's start: find the value.
         _ if message.contains("invalid date") => locate_value(source, yaml_line, message).unwrap_or((yaml_line, 1)),
+        // serde points at the mapping's start: the key written twice is the fix's place.
+        Some(l) if message.contains("duplicate field `") => between(message, "duplicate field `", "`")
+            .and_then(|key| second_key_line(source, yaml_line + l.line() - 1, key))
+            .map_or((yaml_line + l.line() - 1, l.column()), |line| (line, 1 + source.lines().nth(line - 1).map_or(0, |t| t.len() - t.trim_start().len()))),
         Some(l) => (yaml_line + l.line() - 1, l.column()),
         None => (yaml_line, 1),
     };
@@ -111,6 +115,8 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     let detail = plain.as_str();
     let help = if detail.contains("tab character") || detail.contains("cannot start any token") && source.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t')) {
         Some("indent with spaces: YAML does not allow tabs for indentation")
+    } else if detail.contains("a key written twice") {
+        Some("keep one of the two: a key can be written once")
     } else if detail.contains("invalid date") {
         Some("write the date as YYYY-MM-DD, e.g. `2026-11-21`")
     } else if detail.contains("expected a sequence") {
@@ -135,9 +141,26 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     }
 }
 
+/// The line, from `from` on, where `key:` is written a second time at the indentation of its first.
+fn second_key_line(source: &str, from: usize, key: &str) -> Option<usize> {
+    let mut first_indent = None;
+    for (i, line) in source.lines().enumerate().skip(from - 1) {
+        let trimmed = line.trim_start();
+        if trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            let indent = line.len() - trimmed.len();
+            match first_indent {
+                None => first_indent = Some(indent),
+                Some(first) if first == indent => return Some(i + 1),
+                Some(_) => {}
+            }
+        }
+    }
+    None
+}
+
 /// serde's message with the names of Rust types said in words.
 fn in_words(detail: &str) -> String {
-    let mut text = detail.replace("a YAML mapping", "`key: value` lines").replace("unit value", "no value (`null` or `~`)");
+    let mut text = detail.replace("duplicate field ", "a key written twice: ").replace("a YAML mapping", "`key: value` lines").replace("unit value", "no value (`null` or `~`)");
     for (name, words) in [
         ("usize", "a whole number of 0 or more"),
         ("u64", "a whole number of 0 or more"),
