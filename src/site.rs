@@ -136,7 +136,32 @@ impl Site {
             page_index: Arc::default(),
         };
         site.index(&mut problems);
+        site.check_template_names(&mut problems);
         if problems.is_empty() { Ok(site) } else { Err(problems) }
+    }
+
+    /// A `template` or `page_template` in front matter must name a template: reported at its line, where
+    /// rendering would report only the template missing.
+    fn check_template_names(&self, problems: &mut Vec<Problem>) {
+        let names = || self.templates.sources.iter().map(|(n, _)| n.as_str()).filter(|n| !n.starts_with("partials/"));
+        let named = self.pages.iter().flat_map(|p| [(&p.file, "template", &p.meta.template)]).chain(self.sections.iter().flat_map(|s| [(&s.file, "template", &s.meta.template), (&s.file, "page_template", &s.meta.page_template)]));
+        for (file, key, value) in named {
+            let Some(name) = value else { continue };
+            if self.templates.source(name).is_some() {
+                continue;
+            }
+            let help = match crate::diagnostics::did_you_mean(name, names()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("name one of the templates: {}", names().collect::<Vec<_>>().join(", ")),
+            };
+            let line = content::find_key_line(&file.text, key);
+            let column = file.text.lines().nth(line - 1).and_then(|l| l.find(name.as_str())).map_or(1, |c| c + 1);
+            let place = match &self.templates.dir {
+                Some(dir) => format!("in {dir}/"),
+                None => "in the default theme".to_owned(),
+            };
+            problems.push(Problem::new(file.display_path(), format!("`{key}: {name}`: there is no such template {place}")).at(&file.text, line, column).help(help));
+        }
     }
 
     /// Whether `content` has the same files as this site and no page changed a field that names or groups it:

@@ -473,3 +473,10 @@ fn a_key_written_twice_is_reported_where_it_is_written_again() {
 build failed: 1 problem"
     );
 }
+
+#[test]
+fn a_template_named_in_front_matter_must_exist() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\ntemplate: pgae.html\n---\nText.\n")]);
+    assert!(text.starts_with("error: content/a.md:3:11: `template: pgae.html`: there is no such template in templates/\n"), "{text}");
+    assert!(text.contains("help: did you mean `page.html`?"), "{text}");
+}
