@@ -326,6 +326,14 @@ impl Origin<'_> {
                 }
             }
         }
+        // A page named in site.yaml with an anchor (`red_flags_page: safety/red-flags.md#urgent`), which the
+        // theme links to.
+        if let Some((_, fragment)) = needle.split_once('#').filter(|(_, f)| !f.is_empty())
+            && let Ok(text) = std::fs::read_to_string(self.site.root.join(crate::config::CONFIG_FILE))
+            && let Some(offset) = text.find(&format!(".md#{fragment}"))
+        {
+            return Problem::new(crate::config::CONFIG_FILE, message).at_offset(&text, offset + ".md".len()).help(help);
+        }
         let file = match (self.template, self.source) {
             (Some(template), _) => templates.display_path(template),
             (None, Some(source)) => source.to_owned(),

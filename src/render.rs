@@ -615,11 +615,12 @@ impl Site {
                 && self.config_url(value).is_none()
             {
                 let source = std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-                problems.push(
-                    Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: no content file `{value}`"))
-                        .at(&source, crate::config::key_line(&source, key), 1)
-                        .help("write a path under content/, e.g. `safety/red-flags.md` or `about.md#disclaimer`"),
-                );
+                let path = value.trim_start_matches("@/").split('#').next().unwrap_or_default();
+                let help = match crate::diagnostics::did_you_mean(path, self.urls.keys().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "write the path of a file under content/, with an optional `#anchor`, e.g. `about.md#disclaimer`".to_owned(),
+                };
+                problems.push(Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: no content file `{value}`")).at(&source, crate::config::key_line(&source, key), 1).help(help));
             }
         }
     }

@@ -480,3 +480,14 @@ fn a_template_named_in_front_matter_must_exist() {
     assert!(text.starts_with("error: content/a.md:3:11: `template: pgae.html`: there is no such template in templates/\n"), "{text}");
     assert!(text.contains("help: did you mean `page.html`?"), "{text}");
 }
+
+#[test]
+fn a_missing_anchor_in_a_page_named_in_site_yaml_is_reported_there() {
+    let text = error_for(&[
+        ("site.yaml", "title: T\nbase_url: https://example.org/\nred_flags_page: flags.md#urgent\n"),
+        ("content/flags.md", "---\ntitle: Flags\n---\n## Call now\n"),
+        ("templates/page.html", "{% extends \"base.html\" %}{% block main %}<a href=\"{{ red_flags_url }}\">Red flags</a>{% endblock %}"),
+    ]);
+    assert!(text.starts_with("error: site.yaml:3:25: broken link `/flags/#urgent`: "), "{text}");
+    assert!(text.ends_with("build failed: 1 problem"), "{text}");
+}
