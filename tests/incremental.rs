@@ -428,31 +428,46 @@ fn every_output_shows_the_shared_menu_as_marked_for_it_and_follows_its_edits() {
     assert!(header("notes/a/index.html").contains("<a class=\"m\" href=\"/repo/tips/\">Tips</a>"));
 }
 
-/// A heading's id made from its text steps around the ids the templates write: when a template starts or
-/// stops writing one, pages whose Markdown was carried over must take their new ids.
-#[test]
-fn heading_ids_follow_the_ids_the_templates_write() {
+/// The basic fixture with `extra` files, built in watch mode: the site's folder, its workspace and its output
+/// folder.
+fn watched_fixture(extra: &[(&str, &str)]) -> (tempfile::TempDir, Workspace, PathBuf) {
     let site = tempfile::tempdir().unwrap();
     for (path, bytes) in snapshot_tree(&fixture("basic")) {
         write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
     }
-    write(site.path(), "content/more/walk.md", "---\ntitle: Walk\n---\n## Walk\n\nSee [below](#walk).\n");
+    for (path, text) in extra {
+        write(site.path(), path, text);
+    }
     let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
     workspace.build_all().unwrap();
     let output = workspace.output().to_owned();
+    (site, workspace, output)
+}
+
+/// Rebuilds after a change to `path`, and checks that the output is what a clean build gives.
+fn rebuild_after(site: &Path, workspace: &mut Workspace, output: &Path, path: &Path) -> psoas::workspace::Report {
+    let mut changes = Changes::default();
+    classify(site, output, path, &mut changes);
+    let report = workspace.rebuild(&changes).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    build(site, &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
+    assert_eq!(tree(output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
+    report
+}
+
+/// A heading's id made from its text steps around the ids the templates write: when a template starts or
+/// stops writing one, pages whose Markdown was carried over must take their new ids.
+#[test]
+fn heading_ids_follow_the_ids_the_templates_write() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/more/walk.md", "---\ntitle: Walk\n---\n## Walk\n\nSee [below](#walk).\n")]);
     let page = || fs::read_to_string(output.join("more/walk/index.html")).unwrap();
     assert!(page().contains("<h2 id=\"walk\">"), "{}", page());
-    let template = fs::read_to_string(site.path().join("templates/page.html")).unwrap();
+    let path = site.path().join("templates/page.html");
+    let template = fs::read_to_string(&path).unwrap();
     for (text, heading_id) in [(template.replace("<h1>", "<h1 id=\"walk\">"), "walk-1"), (template.clone(), "walk")] {
-        let path = site.path().join("templates/page.html");
         fs::write(&path, &text).unwrap();
-        let mut changes = Changes::default();
-        classify(site.path(), &output, &path, &mut changes);
-        workspace.rebuild(&changes).unwrap();
+        rebuild_after(site.path(), &mut workspace, &output, &path);
         assert!(page().contains(&format!("<h2 id=\"{heading_id}\">")), "{}", page());
-        let clean = tempfile::tempdir().unwrap();
-        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
-        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
     }
 }
 
@@ -460,13 +475,7 @@ fn heading_ids_follow_the_ids_the_templates_write() {
 /// back when it goes.
 #[test]
 fn a_static_file_that_replaces_a_generated_one_comes_and_goes_in_rebuilds() {
-    let site = tempfile::tempdir().unwrap();
-    for (path, bytes) in snapshot_tree(&fixture("basic")) {
-        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
-    }
-    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
-    workspace.build_all().unwrap();
-    let output = workspace.output().to_owned();
+    let (site, mut workspace, output) = watched_fixture(&[]);
     let path = site.path().join("static/robots.txt");
     for add in [true, false] {
         if add {
@@ -474,40 +483,21 @@ fn a_static_file_that_replaces_a_generated_one_comes_and_goes_in_rebuilds() {
         } else {
             fs::remove_file(&path).unwrap();
         }
-        let mut changes = Changes::default();
-        classify(site.path(), &output, &path, &mut changes);
-        workspace.rebuild(&changes).unwrap();
+        rebuild_after(site.path(), &mut workspace, &output, &path);
         assert_eq!(fs::read_to_string(output.join("robots.txt")).unwrap().contains("Disallow: /"), add);
-        let clean = tempfile::tempdir().unwrap();
-        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
-        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
     }
 }
 
 /// A change to site.yaml renders everything again, but writes only what changed: saved as it was, nothing.
 #[test]
 fn a_site_yaml_change_writes_only_the_files_it_changes() {
-    let site = tempfile::tempdir().unwrap();
-    for (path, bytes) in snapshot_tree(&fixture("basic")) {
-        write(site.path(), &path, std::str::from_utf8(&bytes).unwrap());
-    }
-    let mut workspace = Workspace::new(site.path(), Path::new("public"), None, false).unwrap();
-    workspace.build_all().unwrap();
-    let output = workspace.output().to_owned();
+    let (site, mut workspace, output) = watched_fixture(&[]);
     let path = site.path().join("site.yaml");
     let yaml = fs::read_to_string(&path).unwrap();
-    let mut rebuild = |text: &str| {
-        fs::write(&path, text).unwrap();
-        let mut changes = Changes::default();
-        classify(site.path(), &output, &path, &mut changes);
-        let report = workspace.rebuild(&changes).unwrap();
-        let clean = tempfile::tempdir().unwrap();
-        build(site.path(), &BuildArgs { base_url: None, output: clean.path().join("out"), drafts: false }).unwrap();
-        assert_eq!(tree(&output), tree(&clean.path().join("out")), "the rebuild gives what a clean build gives");
-        report
-    };
-    let report = rebuild(&yaml);
+    fs::write(&path, &yaml).unwrap();
+    let report = rebuild_after(site.path(), &mut workspace, &output, &path);
     assert_eq!((report.full, report.written, report.removed), (true, 0, 0), "{report:?}");
-    let report = rebuild(&yaml.replace("description: A site for tests.", "description: Another description."));
+    fs::write(&path, yaml.replace("description: A site for tests.", "description: Another description.")).unwrap();
+    let report = rebuild_after(site.path(), &mut workspace, &output, &path);
     assert!(report.written > 0 && report.written < tree(&output).len(), "{report:?}");
 }
