@@ -491,3 +491,10 @@ fn a_missing_anchor_in_a_page_named_in_site_yaml_is_reported_there() {
     assert!(text.starts_with("error: site.yaml:3:25: broken link `/flags/#urgent`: "), "{text}");
     assert!(text.ends_with("build failed: 1 problem"), "{text}");
 }
+
+#[test]
+fn a_missing_nested_key_is_reported_at_the_mapping_that_lacks_it() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nstretch:\n  kind: stretch\n  image: /x.svg\n  steps:\n    - one\n---\nText.\n")]);
+    assert!(text.starts_with("error: content/a.md:3:1: in `stretch`: missing required key `"), "{text}");
+    assert!(text.contains("under `stretch:`"), "{text}");
+}

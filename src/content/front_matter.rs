@@ -106,10 +106,20 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         return Problem::new(file, format!("{prefix}unknown key `{name}`")).at(source, line, column).help(help);
     }
     if let Some(name) = between(detail, "missing field `", "`") {
-        let (line, column) = if context.is_none() { (yaml_line.saturating_sub(1).max(1), 1) } else { (line, column) };
-        return Problem::new(file, format!("{prefix}missing required key `{name}`"))
-            .at(source, line, column)
-            .help(if file.ends_with(".yaml") { format!("add `{name}: ...` to {file}") } else { format!("add `{name}: ...` to the front matter") });
+        // At the mapping that lacks it (`stretch:`), where serde points at the mapping's first key.
+        let (line, column) = match context {
+            None => (yaml_line.saturating_sub(1).max(1), 1),
+            Some(path) => {
+                let line = crate::content::find_key_line(source, path);
+                (line, 1 + source.lines().nth(line - 1).map_or(0, |t| t.len() - t.trim_start().len()))
+            }
+        };
+        let help = match context {
+            Some(path) => format!("add `{name}: ...` under `{path}:`"),
+            None if file.ends_with(".yaml") => format!("add `{name}: ...` to {file}"),
+            None => format!("add `{name}: ...` to the front matter"),
+        };
+        return Problem::new(file, format!("{prefix}missing required key `{name}`")).at(source, line, column).help(help);
     }
     let plain = in_words(detail);
     let detail = plain.as_str();

@@ -376,6 +376,7 @@ fn written_as_null(text: &str, key: &str) -> bool {
     })
 }
 
+/// 1-based line of `key_path` (`stretch.image_alt`) in a file's front matter.
 pub fn find_key_line(text: &str, key_path: &str) -> usize {
     let mut from = 0;
     let mut found = None;
@@ -386,7 +387,9 @@ pub fn find_key_line(text: &str, key_path: &str) -> usize {
         });
         match found {
             Some((i, _)) => from = i + 1,
-            None => return 2,
+            // A key that is missing is reported at the mapping that should hold it (`stretch:`), or at the
+            // front matter's first line.
+            None => return if from > 0 { from } else { 2 },
         }
     }
     found.map_or(2, |(i, _)| i + 1)
