@@ -154,6 +154,12 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                     }
                     continue;
                 }
+                // The Markdown renderer resolves `@/` links; one left in the output was written in raw HTML.
+                if href.starts_with("@/") {
+                    let message = format!("broken link `{href}`: a `@/` path is resolved in Markdown links, not in HTML");
+                    found.push((origin().problem(href, message, "write it as a Markdown link, `[text](@/page.md)`, or give the page's URL from the site's root"), output.path.as_str()));
+                    continue;
+                }
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
                     Resolved::External => continue,
                     Resolved::OutsideBase => Err((format!("broken link `{href}`: outside the site's base path `{base_path}`"), "build URLs with the `url()` template function, which adds the base path".to_owned())),

@@ -498,3 +498,10 @@ fn a_missing_nested_key_is_reported_at_the_mapping_that_lacks_it() {
     assert!(text.starts_with("error: content/a.md:3:1: in `stretch`: missing required key `"), "{text}");
     assert!(text.contains("under `stretch:`"), "{text}");
 }
+
+#[test]
+fn a_content_path_in_raw_html_says_it_is_resolved_only_in_markdown() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\nSee <a href=\"@/b.md\">B</a>.\n"), ("content/b.md", "---\ntitle: B\n---\n")]);
+    assert!(text.starts_with("error: content/a.md:4:14: broken link `@/b.md`: a `@/` path is resolved in Markdown links, not in HTML"), "{text}");
+    assert!(text.contains("help: write it as a Markdown link, `[text](@/page.md)`"), "{text}");
+}
