@@ -163,7 +163,7 @@ impl TemplateSet {
 
     /// Turns a render error into a problem naming the template file and, where the error names a variable or
     /// function, the line where it is used.
-    pub fn render_problem(&self, name: &str, error: &tera::Error, while_rendering: &str) -> Problem {
+    pub fn render_problem(&self, tera: &Tera, name: &str, error: &tera::Error, while_rendering: &str) -> Problem {
         let chain = error_chain(error);
         let message = chain.lines().last().unwrap_or(&chain);
         // Tera names the template it was rendering; the problem names the one with the mistake, and the
@@ -173,19 +173,15 @@ impl TemplateSet {
         let failing = deepest_template(&chain, self).unwrap_or(failing);
         // A block a template inherits runs in the child's name: the mistake is in the first template up the
         // `extends` chain whose text has it.
+        let parents = tera.get_template(&failing).map_or(&[][..], |t| t.parents.as_slice());
         let located = named_in(&message).and_then(|needle| {
-            let mut name = failing.clone();
-            for _ in 0..self.sources.len() {
-                let text = self.source(&name)?;
-                if let Some((line, column)) = find_in_template(text, needle) {
-                    return Some((name, text, line, column));
-                }
-                name = extended(text)?.to_owned();
-            }
-            None
+            std::iter::once(&failing).chain(parents).find_map(|name| {
+                let text = self.source(name)?;
+                find_in_template(text, needle).map(|(line, column)| (name, text, line, column))
+            })
         });
         let problem = match located {
-            Some((name, text, line, column)) => Problem::new(self.display_path(&name), message.clone()).at(text, line, column),
+            Some((name, text, line, column)) => Problem::new(self.display_path(name), message.clone()).at(text, line, column),
             None => Problem::new(self.display_path(&failing), message.clone()),
         }
         .rendering(while_rendering);
@@ -210,14 +206,6 @@ impl TemplateSet {
 /// The last template named in Tera's error chain is where the error happened.
 fn deepest_template(chain: &str, set: &TemplateSet) -> Option<String> {
     chain.split('\'').skip(1).step_by(2).filter(|n| set.source(n).is_some()).last().map(str::to_owned)
-}
-
-/// The template a template's text extends (`{% extends "base.html" %}`).
-fn extended(text: &str) -> Option<&str> {
-    let start = text.find("{% extends")? + "{% extends".len();
-    let rest = text[start..].trim_start();
-    let quote = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
-    rest[1..].split(quote).next()
 }
 
 /// The name a render error is about: in backticks (a variable), or else in single quotes (a filter, a
@@ -402,7 +390,7 @@ pub fn render(tera: &Tera, set: &TemplateSet, name: &str, context: &Context, whi
         return Err(Problem::new(set.display_path(name), format!("template `{name}` does not exist (needed for {while_rendering})"))
             .help("create it, or fix the `template`/`page_template` front matter"));
     }
-    tera.render_with_capacity(name, context, capacity).map_err(|error| set.render_problem(name, &error, while_rendering))
+    tera.render_with_capacity(name, context, capacity).map_err(|error| set.render_problem(tera, name, &error, while_rendering))
 }
 
 #[cfg(test)]

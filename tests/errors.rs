@@ -306,7 +306,7 @@ fn a_mistake_in_an_inherited_block_is_reported_where_it_is_written() {
     let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.titel }}</h1>{% endblock %}";
     let text = error_for(&[
         ("templates/page.html", page),
-        ("templates/wide.html", "{% extends \"page.html\" %}"),
+        ("templates/wide.html", "{%- extends \"page.html\" -%}"),
         ("content/b.md", "---\ntitle: B\n---\n"),
         ("content/c.md", "---\ntitle: C\ntemplate: wide.html\n---\n"),
     ]);
