@@ -2,7 +2,7 @@
 //! anchor links and a table of contents, internal links resolved from source paths and recorded for checking,
 //! figures, callouts, and the stretch-card component.
 
-use crate::{HashMap, HashSet};
+use crate::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -97,7 +97,7 @@ impl Render<'_> {
         // Events are changed where they are, once looked at (lookahead reads only later ones), and most are
         // left as they are: the list goes to pulldown-cmark's HTML writer in the end.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { ids: HashSet::default(), next_suffix: HashMap::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
+        let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
@@ -366,8 +366,6 @@ impl Render<'_> {
 struct State {
     /// The headings' ids so far.
     ids: HashSet<String>,
-    /// For each id made unique, the suffix to try next.
-    next_suffix: HashMap<String, usize>,
     rendered: Rendered,
     problems: Vec<Problem>,
     /// The words of the running text, which may go on from one text event to the next.
@@ -381,17 +379,12 @@ impl State {
     /// `base`, or the first of `base-1`, `base-2`... that no earlier heading has and `taken` does not refuse.
     fn unique_id(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let base = if base.is_empty() { "section".to_owned() } else { base };
-        // A base no heading has yet is tried as it is, even if a suffix of it was made before.
-        let mut n = if self.ids.contains(&base) { self.next_suffix.get(&base).copied().unwrap_or(0) } else { 0 };
-        loop {
-            let id = if n == 0 { base.clone() } else { format!("{base}-{n}") };
-            n += 1;
-            if !self.ids.contains(&id) && !taken(&id) {
-                self.next_suffix.insert(base, n);
-                self.ids.insert(id.clone());
-                return id;
-            }
-        }
+        let id = (0..)
+            .map(|n| if n == 0 { base.clone() } else { format!("{base}-{n}") })
+            .find(|id| !self.ids.contains(id) && !taken(id))
+            .expect("some suffix is free");
+        self.ids.insert(id.clone());
+        id
     }
 
     /// Counts the words of text that stands alone (a heading, an image's description).
