@@ -310,6 +310,12 @@ struct Origin<'a> {
 }
 
 impl Origin<'_> {
+    /// The text of the content file the output was rendered from. A build frees each page's text once it is
+    /// rendered: this runs only for a problem, and reads the file again.
+    fn source_text(&self) -> Option<String> {
+        std::fs::read_to_string(self.site.root.join(self.source?)).ok()
+    }
+
     fn problem(&self, needle: &str, message: String, help: &str) -> Problem {
         let templates = &self.site.templates;
         // Find the template (or a template it includes or extends) that contains the offending text.
@@ -326,9 +332,8 @@ impl Origin<'_> {
         if let Some(text) = self.source_text() {
             for needle in search.iter().filter(|n| n.len() > 1) {
                 if let Some(offset) = text.find(needle) {
-                    let text = &text;
                     let help = if help.contains("url()") { "write links in Markdown as `@/path/to/page.md`, or as a path from the site's root without the base path: it is added for you" } else { help };
-                    return Problem::new(self.source.unwrap_or_default(), message).at_offset(text, offset).help(help);
+                    return Problem::new(self.source.unwrap_or_default(), message).at_offset(&text, offset).help(help);
                 }
             }
         }
@@ -346,14 +351,6 @@ impl Origin<'_> {
             (None, None) => self.output.to_owned(),
         };
         Problem::new(file, message).help(help)
-    }
-}
-
-impl Origin<'_> {
-    /// The text of the content file the output was rendered from. A build frees each page's text once it is
-    /// rendered: this runs only for a problem, and reads the file again.
-    fn source_text(&self) -> Option<String> {
-        std::fs::read_to_string(self.site.root.join(self.source?)).ok()
     }
 }
 

@@ -701,7 +701,7 @@ impl Site {
             outputs.push(Output::new("CNAME".into(), Body::Text(format!("{}\n", cname.trim()))));
         }
         // A static file of the same name replaces one (see `Site::index_urls`).
-        outputs.retain(|o| !self.static_files.iter().any(|f| f.path == o.path));
+        outputs.retain(|o| !self.has_static_file(&o.path));
         for page in &self.pages {
             for alias in &page.meta.aliases {
                 let path = crate::urls::alias_output(alias);
@@ -715,9 +715,8 @@ impl Site {
     /// The previous build's generated files, with the sitemap and the feed made again if what they show
     /// changed; the rest follows from the layout, which is the same (see `Layout`).
     fn regenerated_files(&self, previous: &Previous) -> Vec<Arc<Output>> {
-        let has_static = |site: &Site, path: &str| site.static_files.iter().any(|f| f.path == path);
         // A static file that replaces one came or went.
-        if previous.site.generated_names().chain(self.generated_names()).any(|name| has_static(previous.site, name) != has_static(self, name)) {
+        if previous.site.generated_names().chain(self.generated_names()).any(|name| previous.site.has_static_file(name) != self.has_static_file(name)) {
             return self.generated_files().into_iter().map(Arc::new).collect();
         }
         let mut outputs = previous.rendered.generated.clone();

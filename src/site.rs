@@ -312,6 +312,11 @@ impl Site {
         }
     }
 
+    /// Whether `static/` (or the theme) has a file at this output path.
+    pub fn has_static_file(&self, path: &str) -> bool {
+        self.static_files.iter().any(|f| f.path == path)
+    }
+
     /// The paths of the files psoas makes for the site as a whole (see `render::generated_files`).
     pub fn generated_names(&self) -> impl Iterator<Item = &'static str> {
         [crate::feeds::SITEMAP, crate::feeds::FEED, "robots.txt", ".nojekyll"].into_iter().chain(self.config.cname.is_some().then_some("CNAME"))

@@ -86,7 +86,7 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         // serde points at the mapping's start: the key written twice is the fix's place.
         Some(l) if message.contains("duplicate field `") => between(message, "duplicate field `", "`")
             .and_then(|key| second_key_line(source, yaml_line + l.line() - 1, key))
-            .map_or((yaml_line + l.line() - 1, l.column()), |line| (line, 1 + source.lines().nth(line - 1).map_or(0, |t| t.len() - t.trim_start().len()))),
+            .map_or((yaml_line + l.line() - 1, l.column()), |line| (line, indent_column(source, line))),
         Some(l) => (yaml_line + l.line() - 1, l.column()),
         None => (yaml_line, 1),
     };
@@ -111,7 +111,7 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
             None => (yaml_line.saturating_sub(1).max(1), 1),
             Some(path) => {
                 let line = crate::content::find_key_line(source, path);
-                (line, 1 + source.lines().nth(line - 1).map_or(0, |t| t.len() - t.trim_start().len()))
+                (line, indent_column(source, line))
             }
         };
         let help = match context {
@@ -149,6 +149,11 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         Some(help) => problem.help(help),
         None => problem,
     }
+}
+
+/// The column of the first character of a 1-based line that is not a space: where its key starts.
+fn indent_column(source: &str, line: usize) -> usize {
+    1 + source.lines().nth(line - 1).map_or(0, |t| t.len() - t.trim_start().len())
 }
 
 /// The line, from `from` on, where `key:` is written a second time at the indentation of its first.
