@@ -9,7 +9,7 @@ use crate::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::content::{SourceFile, find_key_line};
+use crate::content::SourceFile;
 use crate::diagnostics::{Problem, did_you_mean};
 use crate::markdown::LinkRecord;
 use crate::render::{Body, Output, RenderedSite};
@@ -109,7 +109,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                 let text = site.source_text(&page.file);
                 problems.push(
                     Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
-                        .at(&text, find_key_line(&text, "stretch.image"), 1)
+                        .at_key(&text, "stretch.image")
                         .help("put the file under static/ and write its site path, e.g. `/illustrations/name.svg`"),
                 );
             }

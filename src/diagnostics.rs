@@ -40,6 +40,12 @@ impl Problem {
         self
     }
 
+    /// Places the problem at `key_path` (`stretch.image`) in the front matter of `source`.
+    pub fn at_key(self, source: &str, key_path: &str) -> Problem {
+        let (line, column) = crate::content::find_key_position(source, key_path);
+        self.at(source, line, column)
+    }
+
     /// Places the problem at a byte offset of `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Problem {
         let (line, column) = line_column(source, offset);

@@ -302,7 +302,7 @@ impl Site {
                 if let Some(other) = owners.get(key.as_str()).or_else(|| owners.get(key.trim_end_matches('/'))) {
                     problems.push(
                         Problem::new(page.file.display_path(), format!("alias `{alias}` writes `{output}`, which {} also writes", shown_owner(other)))
-                            .at(&page.file.text, content::find_key_line(&page.file.text, "aliases"), 1)
+                            .at_key(&page.file.text, "aliases")
                             .help("remove the alias, or point it at a URL nothing else uses"),
                     );
                 } else {
@@ -332,8 +332,10 @@ impl Site {
             let page = &self.pages[i];
             let used = std::iter::once(("tags", &page.meta.tags)).filter(|(_, t)| !t.is_empty()).chain(page.meta.taxonomies.iter().map(|(n, t)| (n.as_str(), t)));
             for (name, terms) in used {
+                // `tags:` is a key of its own; other taxonomies are keys of `taxonomies:`, which may be written
+                // on one line (`taxonomies: {topics: [a]}`): a key not found is reported at its mapping.
+                let key = if name == "tags" && !page.meta.taxonomies.contains_key("tags") { "tags".to_owned() } else { format!("taxonomies.{name}") };
                 let Some(taxonomy) = by_name.get_mut(name) else {
-                    let key = if name == "tags" && !page.meta.taxonomies.contains_key("tags") { "tags" } else { name };
                     let known = self.config.taxonomies.iter().map(String::as_str);
                     let help = match crate::diagnostics::did_you_mean(name, known) {
                         Some(near) => format!("did you mean `{near}`? Taxonomies are declared under `taxonomies:` in site.yaml"),
@@ -341,7 +343,7 @@ impl Site {
                     };
                     problems.push(
                         Problem::new(page.file.display_path(), format!("taxonomy `{name}` is not declared in site.yaml"))
-                            .at(&page.file.text, content::find_key_line(&page.file.text, key), 1)
+                            .at_key(&page.file.text, &key)
                             .help(help),
                     );
                     continue;
@@ -349,7 +351,7 @@ impl Site {
                 for term in terms {
                     let slug = slugs.entry(term.as_str()).or_insert_with(|| slugify(term)).clone();
                     if slug.is_empty() {
-                        problems.push(Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL")).at(&page.file.text, content::find_key_line(&page.file.text, name), 1));
+                        problems.push(Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL")).at_key(&page.file.text, &key));
                         continue;
                     }
                     let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });

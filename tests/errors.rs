@@ -505,3 +505,14 @@ fn a_content_path_in_raw_html_says_it_is_resolved_only_in_markdown() {
     assert!(text.starts_with("error: content/a.md:4:14: broken link `@/b.md`: a `@/` path is resolved in Markdown links, not in HTML"), "{text}");
     assert!(text.contains("help: write it as a Markdown link, `[text](@/page.md)`"), "{text}");
 }
+
+#[test]
+fn an_undeclared_taxonomy_is_reported_at_its_key_in_either_yaml_style() {
+    let block = error_for(&[("content/a.md", "---\ntitle: A\ntaxonomies:\n  topic: [hips]\n---\nText.\n")]);
+    assert!(block.starts_with("error: content/a.md:4:3: taxonomy `topic` is not declared in site.yaml"), "{block}");
+    assert!(block.contains("help: declare it in site.yaml: `taxonomies: [topic]`"), "{block}");
+    // On one line, the key shares the line of `taxonomies:`.
+    let flow = error_for(&[("content/a.md", "---\ntitle: A\ndescription: B\ntaxonomies: {tagz: [hips]}\n---\nText.\n")]);
+    assert!(flow.starts_with("error: content/a.md:4:14: taxonomy `tagz` is not declared in site.yaml"), "{flow}");
+    assert!(flow.contains("help: did you mean `tags`?"), "{flow}");
+}

@@ -395,6 +395,20 @@ pub fn find_key_line(text: &str, key_path: &str) -> usize {
     found.map_or(2, |(i, _)| i + 1)
 }
 
+/// 1-based line and column of `key_path` in a file's front matter: the column of the key itself, also in a
+/// mapping written on one line (`taxonomies: {topics: [a]}`), else of the line's first character.
+pub fn find_key_position(text: &str, key_path: &str) -> (usize, usize) {
+    let line = find_key_line(text, key_path);
+    let key = key_path.rsplit('.').next().unwrap_or(key_path);
+    let source = text.lines().nth(line - 1).unwrap_or_default();
+    let at_key = source.match_indices(key).find(|&(i, _)| {
+        let before = source[..i].chars().next_back();
+        before.is_none_or(|c| c == ' ' || c == '{' || c == ',') && source[i + key.len()..].trim_start().starts_with(':')
+    });
+    let byte = at_key.map_or(source.len() - source.trim_start().len(), |(i, _)| i);
+    (line, 1 + source[..byte].chars().count())
+}
+
 fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
     for dir in dirs {
         if content.sections.iter().any(|s| &s.dir == dir) {
