@@ -18,6 +18,27 @@
     } catch (e) { /* optional */ }
   }
 
+  // The screen stays on while any hold runs: a phone set down beside the mat would otherwise dim and lock
+  // before a 30-second hold ends. The browser lets go of the lock when the page is hidden; it is asked for
+  // again when the page shows. Refusals (battery saver, no support) leave the timer as it was.
+  var running = 0, lock = null, asking = false;
+  function stayAwake() {
+    if (!running || lock || asking || document.hidden || !navigator.wakeLock) return;
+    asking = true;
+    navigator.wakeLock.request("screen").then(function (l) {
+      asking = false;
+      if (!running) { l.release(); return; }
+      lock = l;
+      l.addEventListener("release", function () { if (lock === l) lock = null; });
+    }, function () { asking = false; });
+  }
+  function countRunning(change) {
+    running += change;
+    if (running > 0) stayAwake();
+    else if (lock) { var l = lock; lock = null; l.release(); }
+  }
+  document.addEventListener("visibilitychange", stayAwake);
+
   function setup(el) {
     function q(s) { return el.querySelector(s); }
     function b(a) { return q('[data-action="' + a + '"]'); }
@@ -45,6 +66,7 @@
 
     function set(next, focus) {
       var had = el.contains(document.activeElement);
+      if ((state === "running") !== (next === "running")) countRunning(next === "running" ? 1 : -1);
       state = next;
       bStart.disabled = state === "running";
       bPause.disabled = state !== "running";

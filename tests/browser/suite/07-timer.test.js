@@ -11,9 +11,10 @@ const ctx = useSiteAndBrowser({ before, after });
 const STRETCH = "stretches/half-kneeling/";
 
 /** A page of a new context (closed with it), with console errors collected. */
-async function open(options, path, { clock = false } = {}) {
+async function open(options, path, { clock = false, init = null } = {}) {
   const context = await ctx.browser.newContext(options);
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   const errors = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
@@ -215,5 +216,70 @@ test("holds of 10 s or more get a timer (and its script), shorter holds do not",
     assert.ok(withTimer >= 4 && without >= 2, `${withTimer} stretches with a timer, ${without} without`);
   } finally {
     await context.close();
+  }
+});
+
+/** A screen wake lock that records what the page asks of it (`window.wakeLog`), and can be let go of by the
+ * "system" (`window.systemRelease()`), as a browser does when the page is hidden. */
+function fakeWakeLock() {
+  const log = (window.wakeLog = []);
+  let held = null;
+  window.systemRelease = () => {
+    const l = held;
+    held = null;
+    l?.dispatchEvent(new Event("release"));
+    log.push("system release");
+  };
+  const wakeLock = {
+    request(type) {
+      log.push("request " + type);
+      const l = new EventTarget();
+      l.release = () => {
+        if (held === l) held = null;
+        log.push("release");
+        l.dispatchEvent(new Event("release"));
+        return Promise.resolve();
+      };
+      held = l;
+      return Promise.resolve(l);
+    },
+  };
+  Object.defineProperty(Navigator.prototype, "wakeLock", { configurable: true, get: () => wakeLock });
+}
+
+test("the screen is kept on while a hold runs, and let go of when none does", async () => {
+  const { page, context, errors } = await open({}, "stretches/daily-routine/", { clock: true, init: fakeWakeLock });
+  try {
+    const timers = page.locator(".hold-timer");
+    const log = () => page.evaluate(() => window.wakeLog.join(", "));
+    assert.equal(await log(), "", "nothing is asked before a timer starts");
+    await click(page, timers.nth(0), "Start");
+    await page.clock.runFor(100);
+    assert.equal(await log(), "request screen");
+    await click(page, timers.nth(1), "Start");
+    await page.clock.runFor(100);
+    assert.equal(await log(), "request screen", "one lock for two running timers");
+    await click(page, timers.nth(0), "Pause");
+    await page.clock.runFor(100);
+    assert.equal(await log(), "request screen", "kept while the second one runs");
+    // Hidden, the page loses the lock; shown again with a timer running, it asks again.
+    await page.evaluate(() => {
+      window.systemRelease();
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await page.clock.runFor(100);
+    assert.equal(await log(), "request screen, system release, request screen");
+    await click(page, timers.nth(1), "Reset");
+    await page.clock.runFor(100);
+    assert.equal(await log(), "request screen, system release, request screen, release", "let go once no timer runs");
+    // A hold that ends lets go of the screen too.
+    await click(page, timers.nth(0), "Resume");
+    const seconds = Number(await timers.nth(0).getAttribute("data-seconds"));
+    await page.clock.runFor(seconds * 1000 + 500);
+    assert.equal((await state(timers.nth(0))).done, true);
+    assert.equal(await log(), "request screen, system release, request screen, release, request screen, release");
+    assertNone(errors, "console errors");
+  } finally {
+    await close(page, context);
   }
 });
