@@ -169,6 +169,25 @@ fn drafts_are_built_only_when_asked() {
 }
 
 #[test]
+fn a_draft_section_is_left_out_with_everything_in_its_folder() {
+    let site = fixture_copy("basic");
+    write(site.path(), "content/secret/_index.md", "---\ntitle: Secret\ndraft: true\n---\n");
+    write(site.path(), "content/secret/plan.md", "---\ntitle: Plan\n---\nNot yet.\n");
+    write(site.path(), "content/secret/deeper/more.md", "---\ntitle: More\n---\nNor this.\n");
+    build(site.path(), &args()).unwrap();
+    let public = site.path().join("public");
+    assert!(!public.join("secret").exists(), "no section of its own, and no folder made in its place");
+    for file in ["sitemap.xml", "index.html", "atom.xml"] {
+        let text = fs::read_to_string(public.join(file)).unwrap();
+        assert!(!text.contains("secret") && !text.contains("Plan"), "{file} shows the draft section:\n{text}");
+    }
+    build(site.path(), &BuildArgs { drafts: true, ..args() }).unwrap();
+    for page in ["secret/index.html", "secret/plan/index.html", "secret/deeper/more/index.html"] {
+        assert!(public.join(page).is_file(), "{page} with --drafts");
+    }
+}
+
+#[test]
 fn init_scaffolds_a_site_that_builds_with_the_default_theme() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("new-site");

@@ -471,6 +471,28 @@ fn heading_ids_follow_the_ids_the_templates_write() {
     }
 }
 
+/// A page edited or made in a draft section stays out, as does the section when its `_index.md` is made a
+/// draft in watch mode; published again, it comes back with its pages.
+#[test]
+fn a_draft_section_keeps_its_pages_out_of_rebuilds() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/secret/_index.md", "---\ntitle: Secret\ndraft: true\n---\n"), ("content/secret/plan.md", "---\ntitle: Plan\n---\nOne.\n")]);
+    assert!(!output.join("secret").exists());
+    let page = site.path().join("content/secret/plan.md");
+    fs::write(&page, "---\ntitle: Plan\n---\nTwo.\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    let new = site.path().join("content/secret/new.md");
+    fs::write(&new, "---\ntitle: New\n---\nThree.\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &new);
+    assert!(!output.join("secret").exists());
+    let index = site.path().join("content/secret/_index.md");
+    fs::write(&index, "---\ntitle: Secret\n---\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &index);
+    assert!(output.join("secret/plan/index.html").is_file() && output.join("secret/new/index.html").is_file());
+    fs::write(&index, "---\ntitle: Secret\ndraft: true\n---\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &index);
+    assert!(!output.join("secret").exists());
+}
+
 /// A static file that replaces a generated one (`robots.txt`) takes its place in a rebuild, and gives it
 /// back when it goes.
 #[test]

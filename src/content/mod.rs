@@ -68,7 +68,7 @@ pub struct Content {
 }
 
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
-/// `drafts` is set. Sections without an `_index.md` get an implicit one named after the folder.
+/// `drafts` is set, and a draft section with everything in its folder. Sections without an `_index.md` get an implicit one named after the folder.
 pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
     load_reusing(root, drafts, None)
 }
@@ -90,6 +90,8 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     if let Some(reuse) = &reuse
         && !reuse.changed.is_empty()
         && reuse.changed.iter().all(|path| path.ends_with(".md"))
+        // A section's `_index.md` may make it a draft or no longer one, and its pages with it.
+        && !reuse.changed.iter().any(|path| path.rsplit('/').next() == Some("_index.md"))
     {
         return reload_files(&content_dir, drafts, reuse);
     }
@@ -118,22 +120,53 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
         .with_max_len(crate::BATCH)
         .map(|(rel, path)| match previous.get(rel.as_str()) {
             Some(item) => Ok(Some(item.clone())),
-            None => read_item(rel, path).map(|item| item.filter(|i| drafts || !i.is_draft())),
+            None => read_item(rel, path),
         })
         .collect();
     let mut content = Content::default();
+    // Folders whose `_index.md` is a draft: everything in them is left out with it.
+    let mut draft_dirs: Vec<String> = Vec::new();
     for result in parsed {
         match result {
+            Ok(Some(item)) if !drafts && item.is_draft() => {
+                if let Item::Section(section) = item {
+                    draft_dirs.push(section.dir);
+                }
+            }
             Ok(Some(Item::Page(page))) => content.pages.push(page),
             Ok(Some(Item::Section(section))) => content.sections.push(*section),
             Ok(None) => {}
             Err(problem) => problems.push(problem),
         }
     }
+    if !draft_dirs.is_empty() {
+        let drafted = |path: &str| draft_dirs.iter().any(|dir| is_inside(path, dir));
+        content.pages.retain(|page| !drafted(&page.file.rel_path));
+        content.sections.retain(|section| !drafted(&section.dir));
+        dirs.retain(|dir| !drafted(dir));
+    }
     add_implicit_sections(&mut content, &dirs);
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
     if problems.is_empty() { Ok(content) } else { Err(problems) }
+}
+
+/// Whether `path` (relative to `content/`) is the folder `dir` or inside it.
+fn is_inside(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether a folder holding `rel` (relative to `content/`) has an `_index.md` marked `draft: true`.
+fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
+    let mut dir = rel;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        let index = format!("{parent}/_index.md");
+        if read_item(&index, &content_dir.join(&index)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
+            return true;
+        }
+        dir = parent;
+    }
+    false
 }
 
 /// When only Markdown files changed: the previous content with just those files read again (or dropped),
@@ -150,7 +183,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
     sorted.sort();
     for rel in sorted {
         let path = content_dir.join(rel);
-        if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) {
+        if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || (!drafts && in_draft_section(content_dir, rel)) {
             continue;
         }
         let mut dir = rel.as_str();
@@ -222,7 +255,8 @@ pub fn walk_problem(dir: &Path, name: &str, error: &walkdir::Error) -> Problem {
 /// Whether `content/<rel>` under `root` is a page or section marked `draft: true` (for a link's message: a
 /// build without `--drafts` leaves drafts out).
 pub fn is_draft_file(root: &Path, rel: &str) -> bool {
-    read_item(rel, &root.join(CONTENT_DIR).join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft()))
+    let content_dir = root.join(CONTENT_DIR);
+    read_item(rel, &content_dir.join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) || in_draft_section(&content_dir, rel)
 }
 
 fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Problem> {
