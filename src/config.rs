@@ -148,8 +148,12 @@ fn normalize_base_url(url: &str) -> Result<String, String> {
     if url.contains(['?', '#', ' ']) {
         return Err(format!("base_url `{url}` must not contain a query, a fragment or spaces"));
     }
-    let mut url = url.to_owned();
-    if !url.ends_with('/') {
+    // Slashes doubled in the path (`${BASE}/` with a BASE that ends in one) would make every link
+    // protocol-relative (`//style.css`, another host) or a folder that does not exist: they are one slash.
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut url = format!("{scheme}://{host}/");
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        url.push_str(segment);
         url.push('/');
     }
     Ok(url)
@@ -174,6 +178,18 @@ mod tests {
         assert_eq!(config.taxonomies, ["tags"]);
         let config = Config::parse("title: T\nbase_url: http://localhost:8080/docs/v2/", "site.yaml").unwrap();
         assert_eq!(config.base_path(), "/docs/v2/");
+    }
+
+    #[test]
+    fn doubled_slashes_in_the_base_url_are_one() {
+        for (written, url, path) in [
+            ("https://example.org//", "https://example.org/", "/"),
+            ("https://user.github.io/repo//", "https://user.github.io/repo/", "/repo/"),
+            ("https://user.github.io//docs///v2", "https://user.github.io/docs/v2/", "/docs/v2/"),
+        ] {
+            let config = Config::parse(&format!("title: T\nbase_url: {written}\n"), "site.yaml").unwrap();
+            assert_eq!((config.base_url.as_str(), config.base_path()), (url, path), "{written}");
+        }
     }
 
     #[test]
