@@ -153,7 +153,22 @@ impl Render<'_> {
                         Some(kind) => (Some(callout_kind(*kind)), 0),
                         None => match red_flag_marker(&events, i) {
                             Some(skip) => (Some(("red-flag", "Red flag")), skip),
-                            None => (None, 0),
+                            None => {
+                                if let Some((marker, known)) = callout_marker_not_taken(&events, i) {
+                                    let problem = if known {
+                                        self.problem(offset, format!("callout marker `[!{marker}]` with text after it on its line: it would show as a plain quote"))
+                                            .help(format!("put `[!{marker}]` on a line of its own, and the text on the next line, after `> `"))
+                                    } else {
+                                        let help = match crate::diagnostics::did_you_mean(&marker.to_ascii_uppercase(), CALLOUT_KINDS) {
+                                            Some(near) => format!("did you mean `[!{near}]`? The kinds are {}", CALLOUT_KINDS.join(", ")),
+                                            None => format!("the kinds are {}; without a marker it is a plain quote", CALLOUT_KINDS.join(", ")),
+                                        };
+                                        self.problem(offset, format!("unknown callout kind `[!{marker}]`: it would show as a plain quote")).help(help)
+                                    };
+                                    state.problems.push(problem);
+                                }
+                                (None, 0)
+                            }
                         },
                     };
                     callouts.push(kind.is_some());
@@ -546,6 +561,28 @@ fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// The callout markers a block quote may start with.
+const CALLOUT_KINDS: [&str; 6] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION", "RED-FLAG"];
+
+/// For a plain block quote at `start` that begins with what looks like a callout's marker, the word in it,
+/// and whether it is of a kind there is (then with text after it on its line, where a marker must stand
+/// alone): `[!WARN]` gives ("WARN", false), `[!NOTE] Rest` ("NOTE", true).
+fn callout_marker_not_taken(events: &[(Event, Range<usize>)], start: usize) -> Option<(String, bool)> {
+    if !matches!(events.get(start + 1), Some((Event::Start(Tag::Paragraph), _))) {
+        return None;
+    }
+    let mut line = String::new();
+    for (event, _) in &events[start + 2..] {
+        match event {
+            Event::Text(text) => line.push_str(text),
+            _ => break,
+        }
+    }
+    let (word, _) = line.strip_prefix("[!")?.split_once(']')?;
+    let is_marker = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    is_marker.then(|| (word.to_owned(), CALLOUT_KINDS.contains(&word.to_ascii_uppercase().as_str())))
+}
+
 /// For a plain block quote at `start` whose first paragraph begins with `[!RED-FLAG]`, how many events after
 /// the paragraph's start hold the marker (and the line break after it).
 fn red_flag_marker(events: &[(Event, Range<usize>)], start: usize) -> Option<usize> {
@@ -735,6 +772,24 @@ mod tests {
         let targets: Vec<_> = out.links.iter().map(|l| (l.target.as_str(), l.fragment.as_deref())).collect();
         assert_eq!(targets, [("stretches/half-kneeling/", Some("steps")), ("safety/red-flags/", None), ("stretches/thomas/", Some("top"))]);
         assert_eq!(out.links_to, ["stretches/half-kneeling.md", "safety/red-flags.md"]);
+    }
+
+    #[test]
+    fn a_callout_marker_that_would_not_be_taken_is_reported() {
+        let (rendered, problems) = render("Intro.\n\n> [!RED_FLAG]\n> Stop.\n");
+        assert!(rendered.html.contains("<blockquote>"), "{}", rendered.html);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "unknown callout kind `[!RED_FLAG]`: it would show as a plain quote");
+        assert_eq!(problems[0].position.map(|p| (p.line, p.column)), Some((6, 1)));
+        assert!(problems[0].to_string().contains("did you mean `[!RED-FLAG]`?"), "{}", problems[0]);
+        let (_, problems) = render("> [!NOTE] All on one line.\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().contains("put `[!NOTE]` on a line of its own"), "{}", problems[0]);
+        // Markers that are taken, and quotes that only start with a bracket, are fine.
+        for fine in ["> [!WARNING]\n> Careful.\n", "> [!red-flag]\n> Stop.\n", "> [1] A footnote-like quote.\n", "> [!] Nothing.\n"] {
+            let (_, problems) = render(fine);
+            assert!(problems.is_empty(), "{fine:?}: {problems:?}");
+        }
     }
 
     #[test]
