@@ -114,7 +114,19 @@ impl Render<'_> {
                     let text = plain_text(inner);
                     state.count_words(&text);
                     let id = match id {
-                        Some(id) => state.unique_id(id.to_string(), |_| false),
+                        Some(id) => {
+                            let wanted = id.to_string();
+                            let theirs = self.site.theme_uses_id(&wanted);
+                            if theirs || state.ids.contains(&wanted) {
+                                let holder = if theirs { "the theme gives it to an element of every page" } else { "an earlier heading of this page has it" };
+                                state.problems.push(
+                                    self.problem(offset, format!("heading id `{wanted}` is taken: {holder}"))
+                                        .help("give this heading another id, `{#another-name}`, or none, to have one made from its text"),
+                                );
+                            }
+                            // Reported, and kept apart in the HTML, so that the link check does not report it again.
+                            state.unique_id(wanted, |id| self.site.theme_uses_id(id))
+                        }
                         None => state.unique_id(slugify(&text), |id| self.site.theme_uses_id(id)),
                     };
                     let level_n = heading_number(*level);
@@ -755,11 +767,15 @@ mod tests {
 
     #[test]
     fn heading_ids_made_from_text_step_around_the_themes_ids() {
-        let (out, problems) = render("## Sources\n\n## Main\n\n## Main\n\n## Own {#sources}\n");
+        let (out, problems) = render("## Sources\n\n## Main\n\n## Main\n\n## Own {#mine}\n");
         assert!(problems.is_empty());
         let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
-        // An id the author wrote is kept: a clash is the link check's to report.
-        assert_eq!(ids, ["sources-1", "main-1", "main-2", "sources"]);
+        assert_eq!(ids, ["sources-1", "main-1", "main-2", "mine"]);
+        // An id the author wrote that the theme uses is reported in the page, where it is written.
+        let (out, problems) = render("## Own {#sources}\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "heading id `sources` is taken: the theme gives it to an element of every page");
+        assert_eq!(out.toc[0].id, "sources-1");
     }
 
     #[test]
@@ -790,6 +806,18 @@ mod tests {
             let (_, problems) = render(fine);
             assert!(problems.is_empty(), "{fine:?}: {problems:?}");
         }
+    }
+
+    #[test]
+    fn a_custom_heading_id_that_is_taken_is_reported() {
+        let (_, problems) = render("## One {#x}\n\n## Two {#x}\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "heading id `x` is taken: an earlier heading of this page has it");
+        assert_eq!(problems[0].position.map(|p| p.line), Some(6));
+        let (_, problems) = render("## Intro\n\n## Later {#intro}\n");
+        assert_eq!(problems.len(), 1, "an id made from an earlier heading's text counts: {problems:?}");
+        let (rendered, problems) = render("## One {#x}\n\n## One\n");
+        assert!(problems.is_empty() && rendered.html.contains("id=\"one\""), "{problems:?}");
     }
 
     #[test]
