@@ -101,8 +101,7 @@ impl fmt::Display for Problem {
         }
         if let (Some(Position { line, column }), Some(text)) = (self.position, &self.source_line) {
             let gutter = line.to_string().len();
-            // A tab is shown as an arrow, one column wide like the tab the caret counts it as.
-            let shown: String = text.chars().map(|c| if c == '\t' { '→' } else { c }).collect();
+            let (shown, column) = shown_line(text, column);
             writeln!(f, "{:gutter$} |", "")?;
             writeln!(f, "{line} | {shown}")?;
             writeln!(f, "{:gutter$} | {:>column$}", "", "^")?;
@@ -112,6 +111,26 @@ impl fmt::Display for Problem {
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown around the caret: a paragraph written on one line may be thousands.
+const SHOWN_CHARS: usize = 120;
+
+/// A source line as shown, with the caret's column in it: a tab as an arrow, one column wide like the tab the
+/// caret counts it as; a long line cut to `SHOWN_CHARS` around the caret, with `…` where it goes on.
+fn shown_line(text: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().map(|c| if c == '\t' { '→' } else { c }).collect();
+    if chars.len() <= SHOWN_CHARS {
+        return (chars.into_iter().collect(), column);
+    }
+    let start = column.saturating_sub(1 + SHOWN_CHARS / 2).min(chars.len() - SHOWN_CHARS);
+    let end = start + SHOWN_CHARS;
+    let mut shown = String::from(if start > 0 { "…" } else { "" });
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 /// All the problems of one build; the build fails when there is at least one.
@@ -171,6 +190,25 @@ mod tests {
             problem.to_string(),
             "error: content/a.md:3:9: `weight` must be a whole number\n  |\n3 | weight: heavy\n  |         ^\n  = help: write e.g. `weight: 10`\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_caret() {
+        let words: String = (0..3000).map(|i| format!("w{i} ")).collect();
+        let source = format!("---\ntitle: x\n---\n{words}[broken](@/nope.md) and more {words}\n");
+        let offset = source.find("[broken]").unwrap();
+        let text = Problem::new("content/a.md", "broken link").at_offset(&source, offset).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let (shown, caret) = (lines[2].split_once(" | ").unwrap().1, lines[3].split_once(" | ").unwrap().1);
+        assert!(shown.starts_with('…') && shown.ends_with('…') && shown.chars().count() == SHOWN_CHARS + 2, "{shown}");
+        let at = caret.len() - 1;
+        assert_eq!(shown.chars().nth(at), Some('['), "the caret is under the link:\n{shown}\n{caret}");
+        assert!(shown.chars().skip(at).collect::<String>().starts_with("[broken](@/nope.md)"));
+        // Near either end, the window stops at the line's end.
+        let (start, column) = shown_line(&words, 1);
+        assert!(start.starts_with("w0 w1 ") && start.ends_with('…') && column == 1);
+        let (end, column) = shown_line(&words, words.chars().count());
+        assert!(end.starts_with('…') && !end.ends_with('…') && column == SHOWN_CHARS + 1, "{end} {column}");
     }
 
     #[test]
