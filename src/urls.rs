@@ -3,12 +3,13 @@
 
 use std::borrow::Cow;
 
-/// Lowercase ASCII letters and digits, other runs of characters folded to single hyphens.
+/// Lowercase ASCII letters and digits, other runs of characters folded to single hyphens. Letters of other
+/// scripts are written in ASCII first (`é` as `e`, `Спина` as `Spina`, `日本` as `Ri Ben`), so that a title,
+/// tag or heading in any language gives a URL or id, as it reads.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_hyphen = false;
-    for c in text.chars() {
-        let c = fold_accent(c);
+    let mut push = |c: char, slug: &mut String| {
         if c.is_ascii_alphanumeric() {
             if pending_hyphen && !slug.is_empty() {
                 slug.push('-');
@@ -20,21 +21,15 @@ pub fn slugify(text: &str) -> String {
         } else {
             pending_hyphen = true;
         }
+    };
+    for c in text.chars() {
+        match c {
+            '’' => push(c, &mut slug),
+            c if c.is_ascii() => push(c, &mut slug),
+            c => deunicode::deunicode_char(c).unwrap_or(" ").chars().for_each(|c| push(c, &mut slug)),
+        }
     }
     slug
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        _ => c,
-    }
 }
 
 /// Whether `slug` can be used as one URL segment as it is.
@@ -120,6 +115,10 @@ mod tests {
         assert_eq!(slugify("  Don't bounce! (ever)  "), "dont-bounce-ever");
         assert_eq!(slugify("Hüft-Beuger"), "huft-beuger");
         assert_eq!(slugify("T12–L5"), "t12-l5");
+        assert_eq!(slugify("Привет мир"), "privet-mir");
+        assert_eq!(slugify("Спина"), "spina");
+        assert_eq!(slugify("Œuvre à São Paulo, straße"), "oeuvre-a-sao-paulo-strasse");
+        assert_eq!(slugify("腰痛"), "yao-tong");
         assert!(is_valid_slug("half-kneeling"));
         assert!(!is_valid_slug("../../x"));
     }
