@@ -30,14 +30,19 @@ impl Drop for Server {
 #[allow(clippy::zombie_processes)] // the returned Server kills and reaps it when dropped
 fn start(site: tempfile::TempDir) -> Server {
     let output = site.path().join("served");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_psoas"))
-        .args(["serve", "--port", "0", "--output"])
-        .arg(&output)
-        .current_dir(site.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (child, port, _) = spawn(site.path(), &["--output".as_ref(), output.as_os_str()], None);
+    Server { child, port, _site: site }
+}
+
+/// `psoas serve --port 0` in `root` with `args`, and `TMPDIR` set to `temp`: the process, its port and the
+/// folder it serves, once it says so.
+fn spawn(root: &Path, args: &[&std::ffi::OsStr], temp: Option<&Path>) -> (Child, u16, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_psoas"));
+    command.args(["serve", "--port", "0"]).args(args).current_dir(root).stdout(Stdio::piped()).stderr(Stdio::null());
+    if let Some(temp) = temp {
+        command.env("TMPDIR", temp);
+    }
+    let mut child = command.spawn().unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
@@ -48,9 +53,9 @@ fn start(site: tempfile::TempDir) -> Server {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let line = receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("the server announces its address");
-        if let Some(rest) = line.split_once(" at http://127.0.0.1:").map(|(_, r)| r) {
+        if let Some((before, rest)) = line.split_once(" at http://127.0.0.1:") {
             let port = rest.split('/').next().unwrap().parse().unwrap();
-            return Server { child, port, _site: site };
+            return (child, port, before.trim_start_matches("Serving ").to_owned());
         }
     }
 }
@@ -221,4 +226,32 @@ fn a_rebuild_that_writes_nothing_leaves_open_pages_alone() {
     assert!(stream.recv_timeout(Duration::from_millis(1500)).is_err(), "no reload for a site that did not change");
     edit(&root, "site.yaml", &yaml.replace("description: A site for tests.", "description: Changed."));
     assert_eq!(next_event(&stream).0, "reload");
+}
+
+/// Without `--output`, a server builds in a folder of the system's temporary directory, kept for the next
+/// run; a second server of the same site at the same time takes another folder, and each serves its own
+/// build (here one under the site's /repo/, one at the root).
+#[test]
+fn two_servers_of_one_site_build_in_folders_of_their_own() {
+    let site = fixture_site();
+    let temp = tempfile::tempdir().unwrap();
+    let (first, first_port, first_folder) = spawn(site.path(), &[], Some(temp.path()));
+    let first = Server { child: first, port: first_port, _site: site };
+    let (second, second_port, second_folder) = spawn(first._site.path(), &["--base-url".as_ref(), "http://127.0.0.1:1/".as_ref()], Some(temp.path()));
+    let second = Server { child: second, port: second_port, _site: tempfile::tempdir().unwrap() };
+    assert!(first_folder.starts_with(temp.path().to_str().unwrap()), "{first_folder}");
+    assert_ne!(first_folder, second_folder);
+    let (status, _, home) = get(first.port, "/repo/");
+    assert_eq!(status, 200);
+    assert!(home.contains("href=\"/repo/style.css\""), "the first server's pages are its own: {home}");
+    let (status, _, home) = get(second.port, "/");
+    assert_eq!(status, 200);
+    assert!(home.contains("href=\"/style.css\""), "{home}");
+    // Stopped and started again, a server takes the first folder back.
+    let root = first._site.path().to_owned();
+    drop(second);
+    let (again, again_port, again_folder) = spawn(&root, &[], Some(temp.path()));
+    let _again = Server { child: again, port: again_port, _site: tempfile::tempdir().unwrap() };
+    drop(first);
+    assert_eq!(again_folder, second_folder, "the folder let go of is taken again");
 }

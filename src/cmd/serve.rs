@@ -42,7 +42,11 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
         config.set_base_url(url).map_err(anyhow::Error::msg)?;
     }
     let mount = config.base_path().to_owned();
-    let output = args.output.clone().unwrap_or_else(|| default_output(root));
+    // Held while the server runs: the lock on the default folder, which keeps a second server of the site away.
+    let (output, _lock) = match &args.output {
+        Some(output) => (output.clone(), None),
+        None => default_output(root).map(|(output, lock)| (output, Some(lock)))?,
+    };
     // Check the output folder before the server creates it.
     let output = crate::output::check_output_dir(root, &output)?;
     let running = serve::start(&args.bind, args.port, &output, &mount)?;
@@ -78,12 +82,26 @@ fn announce(state: &serve::State, result: &Result<Report>) {
     }
 }
 
-/// One folder per site, reused across runs.
-fn default_output(root: &Path) -> PathBuf {
+/// A folder for the site in the system's temporary directory, reused from one run to the next, and the lock
+/// (on `<folder>.lock`) that makes it this run's: a second server of the same site running at the same time
+/// takes the next folder (`-2`, `-3`...), where it would build over the first one's pages.
+fn default_output(root: &Path) -> Result<(PathBuf, std::fs::File)> {
+    use anyhow::Context as _;
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned()).hash(&mut hasher);
-    std::env::temp_dir().join(format!("psoas-serve-{:016x}", hasher.finish()))
+    let name = format!("psoas-serve-{:016x}", hasher.finish());
+    for n in 1..=100 {
+        let folder = std::env::temp_dir().join(if n == 1 { name.clone() } else { format!("{name}-{n}") });
+        let lock_path = folder.with_extension("lock");
+        let lock = std::fs::File::options().create(true).truncate(false).write(true).open(&lock_path).with_context(|| format!("cannot create {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => return Ok((folder, lock)),
+            Err(std::fs::TryLockError::WouldBlock) => continue,
+            Err(std::fs::TryLockError::Error(error)) => return Err(error).with_context(|| format!("cannot lock {}", lock_path.display())),
+        }
+    }
+    anyhow::bail!("100 servers of this site are running; stop one, or give this one its own folder with --output")
 }
 
 fn open_browser(url: &str) {
