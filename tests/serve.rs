@@ -27,7 +27,6 @@ impl Drop for Server {
     }
 }
 
-#[allow(clippy::zombie_processes)] // the returned Server kills and reaps it when dropped
 fn start(site: tempfile::TempDir) -> Server {
     let output = site.path().join("served");
     let (child, port, _) = spawn(site.path(), &["--output".as_ref(), output.as_os_str()], None);
@@ -36,6 +35,7 @@ fn start(site: tempfile::TempDir) -> Server {
 
 /// `psoas serve --port 0` in `root` with `args`, and `TMPDIR` set to `temp`: the process, its port and the
 /// folder it serves, once it says so.
+#[allow(clippy::zombie_processes)] // callers wrap the child in a Server, which kills and reaps it when dropped
 fn spawn(root: &Path, args: &[&std::ffi::OsStr], temp: Option<&Path>) -> (Child, u16, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_psoas"));
     command.args(["serve", "--port", "0"]).args(args).current_dir(root).stdout(Stdio::piped()).stderr(Stdio::null());
