@@ -101,6 +101,9 @@ impl Workspace {
         self.pending.merge(changes);
         let pending = self.pending.clone();
         match &self.last {
+            // The output folder removed (or its marker) since the last build: a rebuild would write only what
+            // changed into an empty folder.
+            Some(_) if !self.output.join(output::MARKER).is_file() => self.build_all(),
             Some(_) if !pending.config => self.rebuild_incrementally(&pending),
             Some(_) => self.rebuild_everything(&pending),
             None => self.build_all(),

@@ -493,6 +493,18 @@ fn a_draft_section_keeps_its_pages_out_of_rebuilds() {
     assert!(!output.join("secret").exists());
 }
 
+/// The output folder removed while watching: the next rebuild builds the whole site again.
+#[test]
+fn a_removed_output_folder_is_built_again_in_full() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    fs::remove_dir_all(&output).unwrap();
+    let page = site.path().join("content/notes/first.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
+    let report = rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(report.full, "{report:?}");
+}
+
 /// A static file that replaces a generated one (`robots.txt`) takes its place in a rebuild, and gives it
 /// back when it goes.
 #[test]
