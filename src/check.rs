@@ -318,22 +318,30 @@ impl Origin<'_> {
 
     fn problem(&self, needle: &str, message: String, help: &str) -> Problem {
         let templates = &self.site.templates;
-        // Find the template (or a template it includes or extends) that contains the offending text.
         let search = [needle, needle.trim_start_matches(self.site.config.base_path()), needle.rsplit('#').next().unwrap_or(needle)];
-        for (name, text) in &templates.sources {
-            for needle in search.iter().filter(|n| n.len() > 1) {
-                if let Some(offset) = text.find(needle) {
-                    return Problem::new(templates.display_path(name), message).at_offset(text, offset).help(help);
+        let source = self.source_text();
+        // The template (or a template it includes or extends) or the page's own Markdown (raw HTML in its body,
+        // or front matter values shown as links) that holds the offending text: first written as an
+        // attribute's value (`href="/x"`), then anywhere (`url(path='/x')`), the theme before the page.
+        for find in [find_as_attribute, |text: &str, needle: &str| text.find(needle)] {
+            for (name, text) in &templates.sources {
+                for needle in search.iter().filter(|n| n.len() > 1) {
+                    if let Some(offset) = find(text, needle) {
+                        return Problem::new(templates.display_path(name), message).at_offset(text, offset).help(help);
+                    }
                 }
             }
-        }
-        // Not in the theme: raw HTML in the page's own Markdown (its body, where front matter values shown
-        // as links are found too).
-        if let Some(text) = self.source_text() {
-            for needle in search.iter().filter(|n| n.len() > 1) {
-                if let Some(offset) = text.find(needle) {
-                    let help = if help.contains("url()") { "write links in Markdown as `@/path/to/page.md`, or as a path from the site's root without the base path: it is added for you" } else { help };
-                    return Problem::new(self.source.unwrap_or_default(), message).at_offset(&text, offset).help(help);
+            if let Some(text) = &source {
+                for needle in search.iter().filter(|n| n.len() > 1) {
+                    if let Some(offset) = find(text, needle) {
+                        let base_path = self.site.config.base_path();
+                        let help = if help.contains("url()") {
+                            &format!("raw HTML is written as it is: write it as a Markdown link or image (`[text](/path)`, `![alt](/path)`), where the base path is added for you, or begin the path with the base path, `{base_path}`")
+                        } else {
+                            help
+                        };
+                        return Problem::new(self.source.unwrap_or_default(), message).at_offset(text, offset).help(help);
+                    }
                 }
             }
         }
@@ -352,6 +360,18 @@ impl Origin<'_> {
         };
         Problem::new(file, message).help(help)
     }
+}
+
+/// Where `needle` is written as the whole value of an HTML attribute (`href="needle"`, `src='needle'`) in
+/// `text`: not an argument of a template function (`url(path='needle')`).
+fn find_as_attribute(text: &str, needle: &str) -> Option<usize> {
+    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let (before, after) = (&text[..i], &text[i + needle.len()..]);
+        let Some(quote) = before.chars().next_back().filter(|q| matches!(q, '"' | '\'')) else { return false };
+        let Some(name_end) = before[..before.len() - 1].trim_end().strip_suffix('=').map(str::trim_end) else { return false };
+        let name = name_end.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == ':');
+        after.starts_with(quote) && name.len() < name_end.len() && name.ends_with(char::is_whitespace)
+    })
 }
 
 enum Resolved {

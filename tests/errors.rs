@@ -517,3 +517,13 @@ fn an_undeclared_taxonomy_is_reported_at_its_key_in_either_yaml_style() {
     assert!(flow.starts_with("error: content/a.md:4:14: taxonomy `tagz` is not declared in site.yaml"), "{flow}");
     assert!(flow.contains("help: did you mean `tags`?"), "{flow}");
 }
+
+/// A path from the root in raw HTML is written as it is, without the base path. It is reported in the page
+/// where it is written, though the theme builds a link to the same file with `url()`.
+#[test]
+fn a_root_path_in_raw_html_on_a_subpath_is_reported_in_the_page() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\nLook: <img src=\"/style.css\" alt=\"x\">.\n")]);
+    assert!(text.starts_with("error: content/a.md:4:17: broken link `/style.css`: outside the site's base path `/repo/`"), "{text}");
+    assert!(text.contains("help: raw HTML is written as it is: write it as a Markdown link or image"), "{text}");
+    assert!(text.contains("or begin the path with the base path, `/repo/`"), "{text}");
+}
