@@ -91,6 +91,16 @@ impl Config {
         if let Some(message) = config.cname_mismatch() {
             return Err(Problem::new(file, message).at(source, key_line(source, "cname"), 1).help(config.cname_help()));
         }
+        if let Some(repository) = &mut config.repository {
+            *repository = repository.trim().to_owned();
+            // The theme links to it from every page: a mistake here would be a broken link on each of them.
+            let host = ["https://", "http://"].iter().find_map(|scheme| repository.strip_prefix(scheme));
+            if host.is_none_or(|rest| rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace)) {
+                return Err(Problem::new(file, format!("repository `{repository}` is not a web address"))
+                    .at(source, key_line(source, "repository"), 1)
+                    .help("write the address of the site's public source, e.g. `repository: https://github.com/user/repo`"));
+            }
+        }
         Ok(config)
     }
 
@@ -199,6 +209,16 @@ mod tests {
             problem.to_string(),
             "error: site.yaml:3:1: unknown key `descripton`\n  |\n3 | descripton: x\n  | ^\n  = help: did you mean `description`?\n"
         );
+    }
+
+    #[test]
+    fn the_repository_is_a_web_address() {
+        let config = Config::parse("title: T\nbase_url: https://e.org/\nrepository: ' https://github.com/u/r '\n", "site.yaml").unwrap();
+        assert_eq!(config.repository.as_deref(), Some("https://github.com/u/r"));
+        for wrong in ["not a url", "github.com/u/r", "https://", "ftp://x.org/r"] {
+            let problem = Config::parse(&format!("title: T\nbase_url: https://e.org/\nrepository: {wrong}\n"), "site.yaml").unwrap_err();
+            assert_eq!((problem.position.unwrap().line, problem.message.as_str()), (3, format!("repository `{wrong}` is not a web address").as_str()));
+        }
     }
 
     #[test]
