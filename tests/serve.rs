@@ -255,3 +255,40 @@ fn two_servers_of_one_site_build_in_folders_of_their_own() {
     drop(first);
     assert_eq!(again_folder, second_folder, "the folder let go of is taken again");
 }
+
+/// A new path in site.yaml's base_url cannot move a running server: it says so, and the site goes on being
+/// served where it was.
+#[test]
+fn a_new_base_url_path_asks_for_a_restart() {
+    let site = fixture_site();
+    let output = site.path().join("served");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoas"))
+        .args(["serve", "--port", "0", "--output"])
+        .arg(&output)
+        .current_dir(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (sender, receiver) = mpsc::channel();
+    for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+    }
+    let _server = Server { child, port: 0, _site: tempfile::tempdir().unwrap() };
+    let wait_for = |needle: &str| loop {
+        let line = receiver.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("no line with {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
+    };
+    wait_for("Serving ");
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap();
+    edit(site.path(), "site.yaml", &yaml.replace("https://example.org/repo/", "https://example.org/docs/"));
+    let note = wait_for("note: ");
+    assert_eq!(note, "note: base_url's path is now `/docs/`, but the site is still served at `/repo/`: restart `psoas serve` to serve it there");
+}

@@ -63,7 +63,23 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
     if args.open {
         open_browser(&address);
     }
-    rebuild_loop(&mut workspace, &watcher, KEPT, |result| announce(&running.state, result));
+    // The server stays mounted where it started: a new path in site.yaml's base_url needs a new server.
+    let mut told = mount.clone();
+    rebuild_loop(&mut workspace, &watcher, KEPT, |result| {
+        announce(&running.state, result);
+        if args.base_url.is_none()
+            && let Ok(config) = Config::from_site_root(root)
+            && config.base_path() != told
+        {
+            told = config.base_path().to_owned();
+            let note = if told == mount {
+                format!("base_url's path is back to `{mount}`, where the site is served")
+            } else {
+                format!("base_url's path is now `{told}`, but the site is still served at `{mount}`: restart `psoas serve` to serve it there")
+            };
+            eprintln!("note: {note}");
+        }
+    });
     Ok(())
 }
 
