@@ -174,8 +174,20 @@ impl TemplateSet {
         // A block a template inherits runs in the child's name: the mistake is in the first template up the
         // `extends` chain whose text has it.
         let parents = tera.get_template(&failing).map_or(&[][..], |t| t.parents.as_slice());
+        // Then the templates they include or import, and so on: Tera names the including template for a
+        // mistake in a partial.
+        let mut candidates: Vec<&str> = std::iter::once(failing.as_str()).chain(parents.iter().map(String::as_str)).collect();
+        let mut k = 0;
+        while let Some(&name) = candidates.get(k) {
+            for used in self.source(name).into_iter().flat_map(referenced_templates) {
+                if !candidates.contains(&used) {
+                    candidates.push(used);
+                }
+            }
+            k += 1;
+        }
         let located = named_in(&message).and_then(|needle| {
-            std::iter::once(&failing).chain(parents).find_map(|name| {
+            candidates.iter().find_map(|&name| {
                 let text = self.source(name)?;
                 find_in_template(text, needle).map(|(line, column)| (name, text, line, column))
             })

@@ -527,3 +527,18 @@ fn a_root_path_in_raw_html_on_a_subpath_is_reported_in_the_page() {
     assert!(text.contains("help: raw HTML is written as it is: write it as a Markdown link or image"), "{text}");
     assert!(text.contains("or begin the path with the base path, `/repo/`"), "{text}");
 }
+
+/// Tera names the template that includes a partial for a mistake in the partial: it is reported in the
+/// partial, once for every template that includes it.
+#[test]
+fn a_mistake_in_an_included_partial_is_reported_in_the_partial() {
+    let include = "{% include \"partials/list.html\" %}";
+    let text = error_for(&[
+        ("templates/partials/list.html", "<ul>\n  <li>{{ \"x\" | nofilter }}</li>\n</ul>\n"),
+        ("templates/section.html", &format!("{{% extends \"base.html\" %}}{{% block main %}}{include}{{% endblock %}}")),
+        ("templates/taxonomy_term.html", &format!("{{% extends \"base.html\" %}}{{% block main %}}{include}{{% endblock %}}")),
+        ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+    ]);
+    assert!(text.starts_with("error: templates/partials/list.html:2:16: Filter 'nofilter' not found (while rendering "), "{text}");
+    assert!(text.ends_with("build failed: 1 problem"), "{text}");
+}
