@@ -363,7 +363,13 @@ impl Render<'_> {
                 }
                 None => {
                     let paths = self.site.content_paths();
-                    let help = match crate::diagnostics::did_you_mean(&source, paths.iter().copied()) {
+                    // A folder (`@/stretches/` or `@/stretches`) is linked to by its section's `_index.md`.
+                    let section = format!("{}{}_index.md", source, if source.is_empty() || source.ends_with('/') { "" } else { "/" });
+                    let near = match paths.iter().find(|&&p| p == section) {
+                        Some(&path) => Some(path),
+                        None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
+                    };
+                    let help = match near {
                         Some(near) => format!("did you mean `@/{near}`?"),
                         None => "link to a file under content/ by its path, e.g. `@/stretches/half-kneeling.md`".to_owned(),
                     };
@@ -729,7 +735,7 @@ mod tests {
             }
         }
         fn content_paths(&self) -> Vec<&str> {
-            vec!["stretches/half-kneeling.md", "safety/red-flags.md"]
+            vec!["stretches/half-kneeling.md", "stretches/_index.md", "safety/red-flags.md"]
         }
         fn base_path(&self) -> &str {
             "/repo/"
@@ -835,6 +841,15 @@ mod tests {
         assert_eq!(problem.message, "link to `@/stretches/half-kneelin.md`: no such content file");
         assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((6, 5)));
         assert_eq!(problem.help.as_deref(), Some("did you mean `@/stretches/half-kneeling.md`?"));
+    }
+
+    #[test]
+    fn a_link_to_a_folder_suggests_its_section_file() {
+        for written in ["@/stretches/", "@/stretches"] {
+            let (_, problems) = render(&format!("See [all]({written}).\n"));
+            assert_eq!(problems.len(), 1, "{written}: {problems:?}");
+            assert_eq!(problems[0].help.as_deref(), Some("did you mean `@/stretches/_index.md`?"), "{written}");
+        }
     }
 
     #[test]
