@@ -542,3 +542,13 @@ fn a_mistake_in_an_included_partial_is_reported_in_the_partial() {
     assert!(text.starts_with("error: templates/partials/list.html:2:16: Filter 'nofilter' not found (while rendering "), "{text}");
     assert!(text.ends_with("build failed: 1 problem"), "{text}");
 }
+
+/// Every unknown key of a file's front matter is reported at once, each where it is written.
+#[test]
+fn every_unknown_key_of_a_file_is_reported_together() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\ndescripton: x\ntgas: [a]\nweight: 2\nweigth: 3\n---\nText.\n")]);
+    let found: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(found, ["error: content/a.md:3:1: unknown key `descripton`", "error: content/a.md:4:1: unknown key `tgas`", "error: content/a.md:6:1: unknown key `weigth`"], "{text}");
+    assert!(text.contains("help: did you mean `description`?") && text.contains("help: did you mean `tags`?"), "{text}");
+    assert!(text.ends_with("build failed: 3 problems"), "{text}");
+}

@@ -99,11 +99,7 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     if let Some(name) = between(detail, "unknown field `", "`") {
         let expected = expected_names(detail);
         let candidates: Vec<&str> = if context.is_none() && !keys.is_empty() { keys.to_vec() } else { expected.clone() };
-        let help = match did_you_mean(name, candidates.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("valid keys here are: {}", candidates.join(", ")),
-        };
-        return Problem::new(file, format!("{prefix}unknown key `{name}`")).at(source, line, column).help(help);
+        return unknown_key(file, &prefix, name, &candidates).at(source, line, column);
     }
     if let Some(name) = between(detail, "missing field `", "`") {
         // At the mapping that lacks it (`stretch:`), where serde points at the mapping's first key.
@@ -149,6 +145,34 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
         Some(help) => problem.help(help),
         None => problem,
     }
+}
+
+fn unknown_key(file: &str, prefix: &str, name: &str, candidates: &[&str]) -> Problem {
+    let help = match did_you_mean(name, candidates.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("valid keys here are: {}", candidates.join(", ")),
+    };
+    Problem::new(file, format!("{prefix}unknown key `{name}`")).help(help)
+}
+
+/// Every top-level key of the front matter that is not one of `keys`, each a problem at its line: serde
+/// stops at the first, and an author would fix one a build.
+pub fn unknown_keys(split: &Split, source: &str, file: &str, keys: &[&str]) -> Vec<Problem> {
+    let Ok(serde_yaml::Value::Mapping(mapping)) = serde_yaml::from_str(split.yaml) else { return Vec::new() };
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    mapping
+        .keys()
+        .filter_map(serde_yaml::Value::as_str)
+        .filter(|key| !keys.contains(key))
+        .map(|key| {
+            let at = lines.iter().position(|line| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')));
+            let problem = unknown_key(file, "", key, keys);
+            match at {
+                Some(i) => problem.at(source, split.yaml_line + i, 1),
+                None => problem,
+            }
+        })
+        .collect()
 }
 
 /// The column of the first character of a 1-based line that is not a space: where its key starts.

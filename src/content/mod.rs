@@ -115,7 +115,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
         None => Default::default(),
     };
 
-    let parsed: Vec<Result<Option<Item>, Problem>> = files
+    let parsed: Vec<Result<Option<Item>, Vec<Problem>>> = files
         .par_iter()
         .with_max_len(crate::BATCH)
         .map(|(rel, path)| match previous.get(rel.as_str()) {
@@ -136,7 +136,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
             Ok(Some(Item::Page(page))) => content.pages.push(page),
             Ok(Some(Item::Section(section))) => content.sections.push(*section),
             Ok(None) => {}
-            Err(problem) => problems.push(problem),
+            Err(found) => problems.extend(found),
         }
     }
     if !draft_dirs.is_empty() {
@@ -197,7 +197,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
                 Item::Section(section) => content.sections.push(*section),
             },
             Ok(_) => {}
-            Err(problem) => problems.push(problem),
+            Err(found) => problems.extend(found),
         }
     }
     dirs.sort();
@@ -259,10 +259,10 @@ pub fn is_draft_file(root: &Path, rel: &str) -> bool {
     read_item(rel, &content_dir.join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) || in_draft_section(&content_dir, rel)
 }
 
-fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Problem> {
+fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Vec<Problem>> {
     let display = format!("{CONTENT_DIR}/{rel}");
-    let bytes = read_shared(path).map_err(|e| Problem::new(&display, format!("cannot read file: {e}")))?;
-    let text = shared_utf8(bytes, &display)?;
+    let bytes = read_shared(path).map_err(|e| vec![Problem::new(&display, format!("cannot read file: {e}"))])?;
+    let text = shared_utf8(bytes, &display).map_err(|p| vec![p])?;
     parse_item(rel.to_owned(), display, text).map(Some)
 }
 
@@ -315,7 +315,21 @@ fn utf8_problem(bytes: &[u8], valid: usize, display: &str) -> Problem {
         .help("save the file as UTF-8 in your editor")
 }
 
-fn parse_item(rel_path: String, display: String, text: Arc<str>) -> Result<Item, Problem> {
+/// The page or section in `text`, or its problems: each unknown key of the front matter, where there are
+/// several, else the first problem found.
+fn parse_item(rel_path: String, display: String, text: Arc<str>) -> Result<Item, Vec<Problem>> {
+    let is_section = rel_path.rsplit('/').next() == Some("_index.md");
+    parse_one(rel_path, display.clone(), Arc::clone(&text)).map_err(|problem| {
+        let keys = if is_section { schema::SECTION_KEYS } else { schema::PAGE_KEYS };
+        let all = match front_matter::split(&text, &display) {
+            Ok(split) if problem.message.starts_with("unknown key `") => front_matter::unknown_keys(&split, &text, &display, keys),
+            _ => Vec::new(),
+        };
+        if all.len() > 1 { all } else { vec![problem] }
+    })
+}
+
+fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, Problem> {
     let split = front_matter::split(&text, &display)?;
     let body_offset = split.body_offset;
     let file_name = rel_path.rsplit('/').next().unwrap_or(&rel_path);
