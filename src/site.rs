@@ -288,6 +288,9 @@ impl Site {
                         .at(&file.text, line, 1)
                         .help("give one of them a different `slug`, or rename the file"),
                 );
+            } else if file.text.is_empty() && file.rel_path.ends_with("_index.md") {
+                // A folder without an `_index.md` is a section of its own: named by the folder, as no file is there.
+                owners.insert(Cow::Borrowed(path), Cow::Owned(format!("the folder {}/{} (a section, though it has no _index.md)", content::CONTENT_DIR, file.rel_path.trim_end_matches("_index.md"))));
             } else {
                 owners.insert(Cow::Borrowed(path), Cow::Borrowed(&file.rel_path));
             }

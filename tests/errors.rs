@@ -552,3 +552,14 @@ fn every_unknown_key_of_a_file_is_reported_together() {
     assert!(text.contains("help: did you mean `description`?") && text.contains("help: did you mean `tags`?"), "{text}");
     assert!(text.ends_with("build failed: 3 problems"), "{text}");
 }
+
+/// A page whose URL is that of a folder beside it, which is a section though it has no `_index.md`: the
+/// folder is named, not a file that does not exist.
+#[test]
+fn a_page_clashing_with_a_folder_names_the_folder() {
+    let text = error_for(&[("content/notes/first.md", "---\ntitle: A\n---\n"), ("content/notes/first/other.md", "---\ntitle: B\n---\n")]);
+    assert!(
+        text.starts_with("error: content/notes/first.md:1:1: writes `notes/first/index.html`, which the folder content/notes/first/ (a section, though it has no _index.md) also writes"),
+        "{text}"
+    );
+}
