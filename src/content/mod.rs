@@ -68,7 +68,8 @@ pub struct Content {
 }
 
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
-/// `drafts` is set, and a draft section with everything in its folder. Sections without an `_index.md` get an implicit one named after the folder.
+/// `drafts` is set, and a draft section with everything in its folder. Sections without an `_index.md` get
+/// an implicit one named after the folder.
 pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
     load_reusing(root, drafts, None)
 }
