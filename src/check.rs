@@ -319,7 +319,8 @@ impl Origin<'_> {
     fn problem(&self, needle: &str, message: String, help: &str) -> Problem {
         let templates = &self.site.templates;
         let search = [needle, needle.trim_start_matches(self.site.config.base_path()), needle.rsplit('#').next().unwrap_or(needle)];
-        let source = self.source_text();
+        // Read only when the theme does not hold it: an output's problems may all be found there.
+        let source = std::cell::OnceCell::new();
         // The template (or a template it includes or extends) or the page's own Markdown (raw HTML in its body,
         // or front matter values shown as links) that holds the offending text: first written as an
         // attribute's value (`href="/x"`), then anywhere (`url(path='/x')`), the theme before the page.
@@ -331,7 +332,7 @@ impl Origin<'_> {
                     }
                 }
             }
-            if let Some(text) = &source {
+            if let Some(text) = source.get_or_init(|| self.source_text()) {
                 for needle in search.iter().filter(|n| n.len() > 1) {
                     if let Some(offset) = find(text, needle) {
                         let base_path = self.site.config.base_path();

@@ -113,7 +113,7 @@ impl Render<'_> {
                     let inner = &events[i + 1..end];
                     let text = plain_text(inner);
                     state.count_words(&text);
-                    let id = match id {
+                    let base = match id {
                         Some(id) => {
                             let wanted = id.to_string();
                             let theirs = self.site.theme_uses_id(&wanted);
@@ -124,11 +124,13 @@ impl Render<'_> {
                                         .help("give this heading another id, `{#another-name}`, or none, to have one made from its text"),
                                 );
                             }
-                            // Reported, and kept apart in the HTML, so that the link check does not report it again.
-                            state.unique_id(wanted, |id| self.site.theme_uses_id(id))
+                            wanted
                         }
-                        None => state.unique_id(slugify(&text), |id| self.site.theme_uses_id(id)),
+                        None => slugify(&text),
                     };
+                    // A taken id the author gave is reported, and kept apart in the HTML like one made from the
+                    // text, so that the link check does not report it again.
+                    let id = state.unique_id(base, |id| self.site.theme_uses_id(id));
                     let level_n = heading_number(*level);
                     headings.push((level_n, id.clone(), text.trim().to_owned()));
                     let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };

@@ -67,7 +67,9 @@ pub fn run(root: &Path, args: &ServeArgs) -> Result<()> {
     let mut told = mount.clone();
     rebuild_loop(&mut workspace, &watcher, KEPT, |result| {
         announce(&running.state, result);
+        // A change to site.yaml renders everything again (a full rebuild): only then is it read again here.
         if args.base_url.is_none()
+            && result.as_ref().is_ok_and(|report| report.full)
             && let Ok(config) = Config::from_site_root(root)
             && config.base_path() != told
         {
