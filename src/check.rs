@@ -178,7 +178,59 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
         .flatten_iter()
         .collect();
     problems.extend(merge_by_page(template_problems));
+    problems.extend(check_stylesheets(site, &rendered.outputs, &index));
     problems
+}
+
+/// The `url()` and `@import` references of the site's own stylesheets. A stylesheet's relative URLs work
+/// under any base path; a root path (`/images/a.png`) leaves a project site's (`/repo/`), so it is reported
+/// with the relative path to write instead.
+fn check_stylesheets(site: &Site, outputs: &[std::sync::Arc<Output>], index: &Index) -> Vec<Problem> {
+    let base_path = site.config.base_path();
+    let stylesheets = outputs.iter().filter_map(|o| match &o.body {
+        Body::Static(crate::site::StaticSource::Disk(file)) if o.path.ends_with(".css") => Some((o.path.as_str(), file)),
+        _ => None,
+    });
+    let mut problems = Vec::new();
+    for (path, file) in stylesheets {
+        let Ok(bytes) = std::fs::read(file) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        let shown = file.strip_prefix(&site.root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        for reference in crate::css::references(&text) {
+            let url = reference.url;
+            if url.is_empty() || url.starts_with('#') {
+                continue;
+            }
+            let problem = |message: String, help: String| Problem::new(&shown, message).at_offset(&text, reference.offset).help(help);
+            match resolve_href(url, path, &site.config.base_url, base_path) {
+                Resolved::External => {}
+                Resolved::OutsideBase if url.starts_with('/') => {
+                    let target = url.trim_start_matches('/');
+                    problems.push(problem(
+                        format!("`{url}` in a stylesheet is outside the site's base path `{base_path}`"),
+                        format!("a stylesheet's URLs are relative to it: write `{}`", relative_url(path, target)),
+                    ));
+                }
+                Resolved::OutsideBase => problems.push(problem(format!("`{url}` climbs above the site's root"), format!("it is relative to the stylesheet, `/{path}`"))),
+                Resolved::Local(target, _) if index.resolve(&target).is_none() => {
+                    problems.push(problem(format!("`{url}` in a stylesheet: no file at `/{target}`"), format!("it is relative to the stylesheet, `/{path}`; put the file under static/")));
+                }
+                Resolved::Local(..) => {}
+            }
+        }
+    }
+    problems
+}
+
+/// The relative URL from the file at site path `from` to site path `to`: `css/a.css` to `img/b.png` is
+/// `../img/b.png`.
+fn relative_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map_or(Vec::new(), |(_, dirs)| dirs.to_vec());
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count().min(to_parts.len() - 1);
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
 }
 
 /// A template mistake shows up in every page the template renders: report it once, naming the pages.
@@ -726,6 +778,15 @@ mod tests {
             let (message, help) = index.check("", Some("how-to-strech")).unwrap_err();
             assert_eq!((message.as_str(), help.as_str()), ("no anchor `#how-to-strech` in `index.html`", "did you mean `#how-to-stretch`?"));
         }
+    }
+
+    #[test]
+    fn relative_urls_climb_only_out_of_the_folders_not_shared() {
+        assert_eq!(relative_url("css/site.css", "images/a.png"), "../images/a.png");
+        assert_eq!(relative_url("style.css", "images/a.png"), "images/a.png");
+        assert_eq!(relative_url("css/site.css", "css/fonts/a.woff2"), "fonts/a.woff2");
+        assert_eq!(relative_url("a/b/c.css", "a/x.png"), "../x.png");
+        assert_eq!(relative_url("a/b.css", "a"), "../a");
     }
 
     #[test]

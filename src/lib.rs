@@ -8,6 +8,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod css;
 pub mod context;
 pub mod diagnostics;
 pub mod feeds;

@@ -563,3 +563,35 @@ fn a_page_clashing_with_a_folder_names_the_folder() {
         "{text}"
     );
 }
+
+#[test]
+fn a_stylesheet_root_path_on_a_project_site_is_reported_with_the_relative_path_to_write() {
+    let css = "body { color: red; }\n.hero { background: url(\"/images/hero.png\") no-repeat; }\n";
+    assert_eq!(
+        error_for(&[("static/css/site.css", css), ("static/images/hero.png", "png")]),
+        "error: static/css/site.css:2:26: `/images/hero.png` in a stylesheet is outside the site's base path `/repo/`
+  |
+2 | .hero { background: url(\"/images/hero.png\") no-repeat; }
+  |                          ^
+  = help: a stylesheet's URLs are relative to it: write `../images/hero.png`
+
+build failed: 1 problem"
+    );
+}
+
+#[test]
+fn a_stylesheet_url_to_a_missing_file_is_reported_and_good_ones_pass() {
+    let css = "/* url(not-checked.png) */\n@import 'base.css';\na { background: url(../img/a.svg), url(data:image/png;base64,AA), url(https://example.com/x.png), url(#clip); }\nb { mask: url(../img/mising.svg); }\n";
+    assert_eq!(
+        error_for(&[("static/css/site.css", css), ("static/css/base.css", "i{}"), ("static/img/a.svg", "<svg/>")]),
+        "error: static/css/site.css:4:15: `../img/mising.svg` in a stylesheet: no file at `/img/mising.svg`
+  |
+4 | b { mask: url(../img/mising.svg); }
+  |               ^
+  = help: it is relative to the stylesheet, `/css/site.css`; put the file under static/
+
+build failed: 1 problem"
+    );
+    let good = site(&[("static/css/site.css", &css.replace("mising", "a")), ("static/css/base.css", "i{}"), ("static/img/a.svg", "<svg/>")]);
+    try_build(good.path()).unwrap();
+}
