@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
-use crate::HashMap;
+use crate::{HashMap, HashSet};
 use crate::config::Config;
 use crate::content::{self, Page, Section};
 use crate::diagnostics::Problem;
@@ -331,6 +331,7 @@ impl Site {
         let mut order: Vec<usize> = (0..self.pages.len()).collect();
         order.sort_by(|&a, &b| newest_first(&self.pages, a, b));
         let mut slugs: HashMap<&str, String> = HashMap::default();
+        let mut clashes_reported: HashSet<(&str, &str)> = HashSet::default();
         for &i in &order {
             let page = &self.pages[i];
             let used = std::iter::once(("tags", &page.meta.tags)).filter(|(_, t)| !t.is_empty()).chain(page.meta.taxonomies.iter().map(|(n, t)| (n.as_str(), t)));
@@ -358,6 +359,19 @@ impl Site {
                         continue;
                     }
                     let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });
+                    // `C++` and `c` would share `tags/c/` and show one name for both: only spellings that
+                    // differ in case, spaces, hyphens or underscores are one term.
+                    if entry.name != *term && same_term_key(&entry.name) != same_term_key(term) && clashes_reported.insert((name, term.as_str())) {
+                        let first = self.pages[entry.pages[0]].file.display_path();
+                        let apart = spelled_apart(term);
+                        let other = if apart == *term { "give it a name of its own".to_owned() } else { format!("name it apart, e.g. `{apart}`") };
+                        problems.push(
+                            Problem::new(page.file.display_path(), format!("{name} term `{term}` would share the URL `/{name}/{}/` with `{}` ({first})", entry.slug, entry.name))
+                                .at_key(&page.file.text, &key)
+                                .help(format!("a term's URL keeps only letters and digits: write `{}` if it is the same term, or {other}", entry.name)),
+                        );
+                        continue;
+                    }
                     // Pages arrive in order, so a page listing a term twice is the last one added.
                     if entry.pages.last() != Some(&i) {
                         entry.pages.push(i);
@@ -381,6 +395,35 @@ impl Site {
     pub fn root_section(&self) -> usize {
         self.sections.iter().position(|s| s.dir.is_empty()).unwrap_or(0)
     }
+}
+
+/// What makes two spellings of a term one term: `Low back`, `low-back` and `Low_Back` are one; `C++` and `C`,
+/// which slugify alike, are not.
+fn same_term_key(term: &str) -> String {
+    term.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect()
+}
+
+/// A suggestion for a term whose symbols the URL drops: `C++` -> `C plus plus`, `C#` -> `C sharp`.
+fn spelled_apart(term: &str) -> String {
+    let mut out = String::new();
+    for c in term.chars() {
+        let word = match c {
+            '+' => "plus",
+            '#' => "sharp",
+            '&' => "and",
+            '@' => "at",
+            '%' => "percent",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// An owner recorded by its content path is shown as `content/PATH`.

@@ -595,3 +595,29 @@ build failed: 1 problem"
     let good = site(&[("static/css/site.css", &css.replace("mising", "a")), ("static/css/base.css", "i{}"), ("static/img/a.svg", "<svg/>")]);
     try_build(good.path()).unwrap();
 }
+
+#[test]
+fn terms_whose_urls_clash_are_reported_and_spellings_of_one_term_merge() {
+    let error = error_for(&[
+        ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntags: [c, Low back]\n---\n"),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [C++, low-back]\n---\n"),
+        ("content/c.md", "---\ntitle: C\ndate: 2025-12-31\ntags: [C++]\n---\n"),
+    ]);
+    assert_eq!(
+        error,
+        "error: content/b.md:4:1: tags term `C++` would share the URL `/tags/c/` with `c` (content/a.md)
+  |
+4 | tags: [C++, low-back]
+  | ^
+  = help: a term's URL keeps only letters and digits: write `c` if it is the same term, or name it apart, e.g. `C plus plus`
+
+build failed: 1 problem"
+    );
+    let fixed = site(&[
+        ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntags: [c, Low back]\n---\n"),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [C plus plus, low-back]\n---\n"),
+    ]);
+    try_build(fixed.path()).unwrap();
+    assert!(fixed.path().join("public/tags/c-plus-plus/index.html").is_file());
+    assert!(fixed.path().join("public/tags/low-back/index.html").is_file());
+}
