@@ -70,7 +70,7 @@ impl Config {
     pub fn parse(source: &str, file: &str) -> Result<Config, Problem> {
         // Some editors start a file with a byte-order mark: it is not part of the first key.
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-        let mut config: Config = serde_yaml::from_str(source).map_err(|e| yaml_problem(&e, source, file, 1, KEYS))?;
+        let mut config: Config = serde_yaml::from_str(source).map_err(|e| yaml_problem(&e, source, source, file, 1, KEYS))?;
         config.base_url = normalize_base_url(&config.base_url)
             .map_err(|message| Problem::new(file, message).at(source, key_line(source, "base_url"), 1))?;
         for name in &config.taxonomies {

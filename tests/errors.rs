@@ -496,8 +496,19 @@ fn a_missing_anchor_in_a_page_named_in_site_yaml_is_reported_there() {
 #[test]
 fn a_missing_nested_key_is_reported_at_the_mapping_that_lacks_it() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\nstretch:\n  kind: stretch\n  image: /x.svg\n  steps:\n    - one\n---\nText.\n")]);
-    assert!(text.starts_with("error: content/a.md:3:1: in `stretch`: missing required key `"), "{text}");
-    assert!(text.contains("under `stretch:`"), "{text}");
+    assert_eq!(
+        text,
+        "error: content/a.md:3:1: in `stretch`: missing required keys `sides`, `frequency`, `difficulty` and `image_alt`
+  |
+3 | stretch:
+  | ^
+  = help: add `sides: ...`, `frequency: ...`, `difficulty: ...` and `image_alt: ...` under `stretch:`
+
+build failed: 1 problem"
+    );
+    let one = error_for(&[("content/a.md", "---\ntitle: A\nstretch:\n  kind: stretch\n  sides: each\n  frequency: Daily\n  difficulty: easy\n  image: /x.svg\n  steps: [one]\n---\n")]);
+    assert!(one.starts_with("error: content/a.md:3:1: in `stretch`: missing required key `image_alt`\n"), "{one}");
+    assert!(one.contains("help: add `image_alt: ...` under `stretch:`"), "{one}");
 }
 
 #[test]

@@ -66,12 +66,12 @@ pub fn parse<T: DeserializeOwned>(split: &Split, source: &str, file: &str, keys:
     {
         return Ok(parsed);
     }
-    serde_yaml::from_str(yaml).map_err(|e| yaml_problem(&e, source, file, split.yaml_line, keys))
+    serde_yaml::from_str(yaml).map_err(|e| yaml_problem(&e, yaml, source, file, split.yaml_line, keys))
 }
 
-/// Turns a serde_yaml error into a problem. `yaml_line` is the file line where the YAML text starts; `keys`
-/// are the valid top-level keys, for suggestions.
-pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_line: usize, keys: &[&str]) -> Problem {
+/// Turns a serde_yaml error into a problem. `yaml` is the YAML text, which starts at line `yaml_line` of the
+/// file's `source`; `keys` are the valid top-level keys, for suggestions.
+pub fn yaml_problem(error: &serde_yaml::Error, yaml: &str, source: &str, file: &str, yaml_line: usize, keys: &[&str]) -> Problem {
     let full = error.to_string();
     if let Some(problem) = scanner_problem(&full, source, file, yaml_line) {
         return problem;
@@ -110,12 +110,20 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
                 (line, indent_column(source, line))
             }
         };
+        // serde names the first missing key only: the others are added to it, so that one build lists them all.
+        let mut missing = context.map(|path| missing_keys(yaml, path)).unwrap_or_default();
+        if !missing.contains(&name) {
+            missing = vec![name];
+        }
+        let keys = listed(missing.iter().map(|k| format!("`{k}`")));
+        let additions = listed(missing.iter().map(|k| format!("`{k}: ...`")));
         let help = match context {
-            Some(path) => format!("add `{name}: ...` under `{path}:`"),
-            None if file.ends_with(".yaml") => format!("add `{name}: ...` to {file}"),
-            None => format!("add `{name}: ...` to the front matter"),
+            Some(path) => format!("add {additions} under `{path}:`"),
+            None if file.ends_with(".yaml") => format!("add {additions} to {file}"),
+            None => format!("add {additions} to the front matter"),
         };
-        return Problem::new(file, format!("{prefix}missing required key `{name}`")).at(source, line, column).help(help);
+        let plural = if missing.len() > 1 { "s" } else { "" };
+        return Problem::new(file, format!("{prefix}missing required key{plural} {keys}")).at(source, line, column).help(help);
     }
     let plain = in_words(detail);
     let detail = plain.as_str();
@@ -144,6 +152,24 @@ pub fn yaml_problem(error: &serde_yaml::Error, source: &str, file: &str, yaml_li
     match help {
         Some(help) => problem.help(help),
         None => problem,
+    }
+}
+
+/// The required keys (see `schema::REQUIRED_KEYS`) that the mapping at `path` (`stretch`) does not have.
+fn missing_keys(yaml: &str, path: &str) -> Vec<&'static str> {
+    let Some(&(_, required)) = super::schema::REQUIRED_KEYS.iter().find(|(p, _)| *p == path) else { return Vec::new() };
+    let Ok(serde_yaml::Value::Mapping(top)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else { return Vec::new() };
+    let Some(serde_yaml::Value::Mapping(mapping)) = top.get(path) else { return Vec::new() };
+    required.iter().copied().filter(|key| !mapping.contains_key(*key)).collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
     }
 }
 

@@ -186,6 +186,10 @@ pub struct Stretch {
     pub steps: Vec<String>,
 }
 
+/// The keys a mapping of the front matter must have, by its path, for reporting all that are missing at once
+/// (serde names the first). A test checks them against the types.
+pub const REQUIRED_KEYS: &[(&str, &[&str])] = &[("stretch", &["kind", "sides", "frequency", "difficulty", "image", "image_alt", "steps"])];
+
 fn one() -> u32 {
     1
 }
@@ -277,5 +281,20 @@ mod tests {
         assert_eq!(stretch.dose(), "Hold 30 s · 2 times each side");
         assert_eq!(iso_duration(stretch.total_seconds()), "PT2M");
         assert_eq!(iso_duration(150), "PT2M30S");
+    }
+
+    #[test]
+    fn the_required_keys_of_a_stretch_are_those_its_type_requires() {
+        let (_, required) = REQUIRED_KEYS.iter().find(|(path, _)| *path == "stretch").unwrap();
+        let values = [("kind", "stretch"), ("sides", "each"), ("frequency", "Daily"), ("difficulty", "easy"), ("image", "/a.svg"), ("image_alt", "A"), ("steps", "[x]")];
+        assert_eq!(values.map(|(k, _)| k).as_slice(), *required);
+        let yaml = |without: Option<&str>| values.iter().filter(|(k, _)| Some(*k) != without).map(|(k, v)| format!("{k}: {v}\n")).collect::<String>();
+        // Those keys are enough: every other key has a default.
+        serde_yaml::from_str::<Stretch>(&yaml(None)).unwrap();
+        // And each is needed.
+        for key in *required {
+            let error = serde_yaml::from_str::<Stretch>(&yaml(Some(key))).unwrap_err().to_string();
+            assert!(error.contains(&format!("missing field `{key}`")), "{key}: {error}");
+        }
     }
 }
