@@ -182,6 +182,11 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
         let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
         let page = &self.site.pages[i];
+        // A page standing in for one whose front matter has a problem has no card to show; that problem is
+        // reported.
+        if self.site.stand_ins.iter().any(|s| s == source_path) {
+            return Ok(String::new());
+        }
         if page.meta.stretch.is_none() {
             return Err(format!("stretch-card: `content/{source_path}` has no `stretch` front matter"));
         }

@@ -69,6 +69,9 @@ pub struct Site {
     pub page_index: Arc<HashMap<String, usize>>,
     /// Intrinsic sizes of static images by site path.
     pub image_sizes: HashMap<String, (u32, u32)>,
+    /// Files whose front matter has a problem, standing in as plain pages so that the rest can be checked
+    /// (`content::load_standing_in`); such a site is never written.
+    pub stand_ins: Vec<String>,
 }
 
 impl Site {
@@ -78,12 +81,19 @@ impl Site {
         if let Some(url) = base_url {
             config.set_base_url(url).map_err(|message| vec![Problem::new("--base-url", message)])?;
         }
-        let (content, templates) = rayon::join(|| content::load(root, drafts), || TemplateSet::load(root));
-        let mut problems = Vec::new();
-        let content = content.unwrap_or_else(|mut p| {
-            problems.append(&mut p);
-            content::Content::default()
-        });
+        let (content, templates) = rayon::join(|| content::load_standing_in(root, drafts), || TemplateSet::load(root));
+        let mut problems;
+        let content = match content {
+            Ok((content, found)) => {
+                problems = found;
+                content
+            }
+            Err(found) => {
+                problems = found;
+                content::Content::default()
+            }
+        };
+        let content_problems = problems.len();
         let templates = templates.unwrap_or_else(|mut p| {
             problems.append(&mut p);
             TemplateSet { sources: Vec::new(), dir: None }
@@ -92,11 +102,28 @@ impl Site {
             problems.append(&mut p);
             Vec::new()
         });
-        if !problems.is_empty() {
+        // Stand-ins go on to render only in a site whose templates and static files are as they should be.
+        let standing_in = !content.stand_ins.is_empty() && problems.len() == content_problems;
+        if !problems.is_empty() && !standing_in {
             return Err(problems);
         }
         let sizes = image_sizes(&static_files, None);
-        Site::assemble(root, config, content, templates, static_files, sizes)
+        let site = Site::assemble(root, config, content, templates, static_files, sizes);
+        if problems.is_empty() {
+            return site;
+        }
+        // Files whose front matter has a problem stand in as plain pages: the rest of the site is rendered and
+        // its links checked, so that one build reports everything. What goes wrong only because a page stands
+        // in (a template rendering it) is not reported.
+        let stood_in = |site: &Site, p: &Problem| p.rendering.as_ref().is_some_and(|files| files.iter().all(|f| site.stand_ins.iter().any(|s| f.strip_prefix("content/") == Some(s))));
+        match site {
+            Err(mut found) => problems.append(&mut found),
+            Ok(site) => match site.render() {
+                Ok(rendered) => problems.extend(crate::check::check_links(&site, &rendered)),
+                Err(found) => problems.extend(found.into_iter().filter(|p| !stood_in(&site, p))),
+            },
+        }
+        Err(problems)
     }
 
     /// A source file's text, read again from disk when a streaming build has released it (for the position
@@ -134,6 +161,7 @@ impl Site {
             templates,
             urls: Arc::default(),
             page_index: Arc::default(),
+            stand_ins: content.stand_ins,
         };
         site.index(&mut problems);
         site.check_template_names(&mut problems);
@@ -209,6 +237,7 @@ impl Site {
             urls: self.urls.clone(),
             page_index: self.page_index.clone(),
             image_sizes,
+            stand_ins: content.stand_ins,
         }
     }
 

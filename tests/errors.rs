@@ -632,3 +632,28 @@ build failed: 1 problem"
     assert!(fixed.path().join("public/tags/c-plus-plus/index.html").is_file());
     assert!(fixed.path().join("public/tags/low-back/index.html").is_file());
 }
+
+/// A file whose front matter has a problem stands in as a plain page: links to it are good, its own Markdown
+/// is checked, and the rest of the site's problems come in the same build.
+#[test]
+fn a_front_matter_problem_does_not_hide_the_rest_of_the_sites_problems() {
+    let text = error_for(&[
+        ("content/a.md", "---\ntitel: A\n---\n## Section\n\nSee [nothing](@/nope.md).\n"),
+        ("content/b.md", "---\ntitle: B\n---\nSee [A](@/a.md), [its section](@/a.md#section) and [C](@/c.md).\n\n```stretch-card\n@/a.md\n```\n"),
+        ("content/c.md", "---\ntitle: C\n"),
+        ("content/d.md", "---\ntitle: D\n---\nSee [A's missing part](@/a.md#elsewhere) and [gone](@/missing.md).\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/a.md:2:1: unknown key `titel`",
+            "error: content/a.md:6:5: link to `@/nope.md`: no such content file",
+            "error: content/c.md:1:1: front matter is not closed",
+            "error: content/d.md:4:5: broken link: no anchor `#elsewhere` in `a/index.html`",
+            "error: content/d.md:4:46: link to `@/missing.md`: no such content file",
+        ],
+        "{text}"
+    );
+    assert!(text.ends_with("build failed: 5 problems"), "{text}");
+}

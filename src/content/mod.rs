@@ -65,6 +65,9 @@ pub struct Content {
     /// Shared, so a rebuild keeps unchanged pages without copying them.
     pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
+    /// The files (relative to `content/`) whose front matter has a problem, each standing in as a plain page
+    /// or section (see `load_standing_in`); empty in any build that can succeed.
+    pub stand_ins: Vec<String>,
 }
 
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
@@ -84,6 +87,21 @@ pub struct Reuse<'a> {
 
 /// Like `load`, but takes unchanged files from a previous load instead of reading them again.
 pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<Content, Vec<Problem>> {
+    match load_all(root, drafts, reuse, false)? {
+        (content, problems) if problems.is_empty() => Ok(content),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like `load`, for a build that goes on past files whose front matter has a problem: each stands in as a page
+/// (or section) with a title from its file name and its Markdown body, so that the rest of the site, and that
+/// file's Markdown, are checked in the same build. The build must fail with the problems returned beside the
+/// content; `Err` when some problem leaves no file to stand in (a file that cannot be read, say).
+pub fn load_standing_in(root: &Path, drafts: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+    load_all(root, drafts, None, true)
+}
+
+fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![Problem::new(CONTENT_DIR, "the content folder does not exist").help("create content/_index.md for the home page")]);
@@ -94,7 +112,7 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
         // A section's `_index.md` may make it a draft or no longer one, and its pages with it.
         && !reuse.changed.iter().any(|path| path.rsplit('/').next() == Some("_index.md"))
     {
-        return reload_files(&content_dir, drafts, reuse);
+        return reload_files(&content_dir, drafts, reuse).map(|content| (content, Vec::new()));
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
@@ -127,7 +145,8 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     let mut content = Content::default();
     // Folders whose `_index.md` is a draft: everything in them is left out with it.
     let mut draft_dirs: Vec<String> = Vec::new();
-    for result in parsed {
+    let mut all_stand_in = problems.is_empty();
+    for ((rel, path), result) in files.iter().zip(parsed) {
         match result {
             Ok(Some(item)) if !drafts && item.is_draft() => {
                 if let Item::Section(section) = item {
@@ -137,8 +156,20 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
             Ok(Some(Item::Page(page))) => content.pages.push(page),
             Ok(Some(Item::Section(section))) => content.sections.push(*section),
             Ok(None) => {}
-            Err(found) => problems.extend(found),
+            Err(found) => {
+                problems.extend(found);
+                match stand_ins.then(|| stand_in(rel, path)).flatten() {
+                    Some(Item::Page(page)) => content.pages.push(page),
+                    Some(Item::Section(section)) => content.sections.push(*section),
+                    None => all_stand_in = false,
+                }
+                content.stand_ins.push(rel.clone());
+            }
         }
+    }
+    let stood_in = stand_ins && all_stand_in;
+    if !problems.is_empty() && !stood_in {
+        return Err(problems);
     }
     if !draft_dirs.is_empty() {
         let drafted = |path: &str| draft_dirs.iter().any(|dir| is_inside(path, dir));
@@ -149,7 +180,35 @@ pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<C
     add_implicit_sections(&mut content, &dirs);
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
-    if problems.is_empty() { Ok(content) } else { Err(problems) }
+    Ok((content, problems))
+}
+
+/// A plain page or section for a file whose front matter has a problem: titled after its file (or folder)
+/// name, at the URL its name gives, with the Markdown after the front matter (all of the file when it has
+/// none, nothing when it never closes or the file is not text). None when the name gives no URL.
+fn stand_in(rel: &str, path: &Path) -> Option<Item> {
+    let text: Arc<str> = Arc::from(std::fs::read_to_string(path).unwrap_or_default());
+    let body_offset = match front_matter::split(&text, rel) {
+        Ok(split) => split.body_offset,
+        Err(_) if !text.trim_start_matches('\u{feff}').starts_with("---") => 0,
+        Err(_) => text.len(),
+    };
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let file = SourceFile { rel_path: rel.to_owned(), text, body_offset };
+    if name == "_index.md" {
+        let title = dir.rsplit('/').next().filter(|d| !d.is_empty()).unwrap_or("Home").to_owned();
+        let path = section_path(dir, "", rel).ok()?;
+        let meta = SectionMeta { title, ..SectionMeta::default() };
+        return Some(Item::Section(Box::new(Section { file, meta, path, dir: dir.to_owned() })));
+    }
+    let stem = name.trim_end_matches(".md");
+    let slug = slugify(stem);
+    if slug.is_empty() {
+        return None;
+    }
+    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
+    let meta = PageMeta { title: stem.to_owned(), ..PageMeta::default() };
+    Some(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
 /// Whether `path` (relative to `content/`) is the folder `dir` or inside it.
@@ -177,6 +236,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
     let mut content = Content {
         pages: reuse.pages.iter().filter(|p| !changed.contains(&p.file.rel_path)).cloned().collect(),
         sections: reuse.sections.iter().filter(|s| !changed.contains(&s.file.rel_path) && !s.file.text.is_empty()).cloned().collect(),
+        stand_ins: Vec::new(),
     };
     let mut dirs: Vec<String> = reuse.sections.iter().map(|s| s.dir.clone()).collect();
     let mut problems = Vec::new();
