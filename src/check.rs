@@ -91,14 +91,18 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     // again, which is never wrong).
     let old = previous.filter(|_| fresh.is_some());
     let carried = |new: &std::sync::Arc<crate::markdown::Rendered>, old: Option<&std::sync::Arc<crate::markdown::Rendered>>| old.is_some_and(|o| std::sync::Arc::ptr_eq(o, new));
-    let pages = site.pages.iter().zip(&rendered.pages).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.pages.get(*i)))).map(|(_, (p, r))| (&p.file, r));
-    let sections = site.sections.iter().zip(&rendered.sections).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.sections.get(*i)))).map(|(_, (s, r))| (&s.file, r));
+    let pages = site.pages.iter().zip(&rendered.pages).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.pages.get(*i)))).map(|(_, (p, r))| (&p.file, p.path.as_str(), r));
+    let sections = site.sections.iter().zip(&rendered.sections).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.sections.get(*i)))).map(|(_, (s, r))| (&s.file, s.path.as_str(), r));
     let markdown: Vec<_> = pages.chain(sections).collect();
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
         .with_max_len(crate::BATCH)
-        .flat_map_iter(|(file, result)| {
-            result.links.iter().filter_map(|link| index.check(&link.target, link.fragment.as_deref()).err().map(|(message, help)| source_problem(site, file, link, message, help)))
+        .flat_map_iter(|(file, own_path, result)| {
+            result.links.iter().filter_map(|link| {
+                let (message, help) = index.check(&link.target, link.fragment.as_deref()).err()?;
+                let help = unpublished_file(site, file, own_path, &link.target).map_or(help, |path| move_to_static_help(&path));
+                Some(source_problem(site, file, link, message, help))
+            })
         })
         .collect();
     problems.extend(markdown_problems);
@@ -339,6 +343,24 @@ impl<'a> Index<'a> {
         }
         self.file(&target).or_else(|| self.folder(&target))
     }
+}
+
+/// The file under content/ (its path there) that a link to the missing site path `target`, written in
+/// `file` (at `own_path`), most likely meant: content/ publishes only Markdown, so an image put beside a page
+/// is not in the site. Written relative to the page's file (`photo.png` beside `content/a/b.md`, which
+/// resolves to `a/b/photo.png` from its pretty URL), or from the site's root.
+fn unpublished_file(site: &Site, file: &SourceFile, own_path: &str, target: &str) -> Option<String> {
+    if target.is_empty() || target.ends_with('/') {
+        return None;
+    }
+    let beside = target.strip_prefix(own_path).and_then(|rest| normalize(&format!("{}/{rest}", file.dir())));
+    let content = site.root.join(crate::content::CONTENT_DIR);
+    beside.into_iter().chain(normalize(target)).find(|path| !path.is_empty() && content.join(path).is_file())
+}
+
+/// What to do about a file under content/ (`path` relative to it) that a link needs: static/ is published.
+pub fn move_to_static_help(path: &str) -> String {
+    format!("content/{path} is not published, as content/ holds only Markdown: move it to static/{path} and link to `/{path}`")
 }
 
 /// What to do about a link to an id that a page does not have.

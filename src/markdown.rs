@@ -371,7 +371,10 @@ impl Render<'_> {
                         Some(&path) => Some(path),
                         None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
                     };
+                    let is_other_file = source.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.ends_with(".md"));
                     let help = match near {
+                        // An image or other file: content/ publishes Markdown only.
+                        _ if is_other_file => format!("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/{source}`"),
                         Some(near) => format!("did you mean `@/{near}`?"),
                         None => "link to a file under content/ by its path, e.g. `@/stretches/half-kneeling.md`".to_owned(),
                     };
@@ -843,6 +846,17 @@ mod tests {
         assert_eq!(problem.message, "link to `@/stretches/half-kneelin.md`: no such content file");
         assert_eq!(problem.position.map(|p| (p.line, p.column)), Some((6, 5)));
         assert_eq!(problem.help.as_deref(), Some("did you mean `@/stretches/half-kneeling.md`?"));
+    }
+
+    #[test]
+    fn a_content_path_to_an_image_says_where_images_go() {
+        let (_, problems) = render("![A](@/stretches/photo.png)\n");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "link to `@/stretches/photo.png`: no such content file");
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/stretches/photo.png`")
+        );
     }
 
     #[test]

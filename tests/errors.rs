@@ -657,3 +657,19 @@ fn a_front_matter_problem_does_not_hide_the_rest_of_the_sites_problems() {
     );
     assert!(text.ends_with("build failed: 5 problems"), "{text}");
 }
+
+#[test]
+fn an_image_left_in_the_content_folder_is_named_with_where_to_move_it() {
+    for (written, beside) in [("photo.png", "content/stretches/photo.png"), ("/img/photo.png", "content/img/photo.png")] {
+        let text = error_for(&[("content/stretches/a.md", &format!("---\ntitle: A\n---\n![A photo]({written})\n")), (beside, "png")]);
+        let path = beside.strip_prefix("content/").unwrap();
+        assert!(
+            text.contains(&format!("= help: {beside} is not published, as content/ holds only Markdown: move it to static/{path} and link to `/{path}`")),
+            "{written}: {text}"
+        );
+    }
+    // Not there either: the usual help.
+    let text = error_for(&[("content/stretches/a.md", "---\ntitle: A\n---\n![A photo](photo.png)\n")]);
+    assert!(text.contains("broken link: no page or file at `/stretches/a/photo.png`"), "{text}");
+    assert!(text.contains("= help: check the path;"), "{text}");
+}
