@@ -191,14 +191,14 @@ fn a_draft_section_is_left_out_with_everything_in_its_folder() {
 fn init_scaffolds_a_site_that_builds_with_the_default_theme() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("new-site");
-    psoas::cmd::init::scaffold(&site).unwrap();
+    psoas::cmd::init::scaffold(&site, false).unwrap();
     let summary = build(&site, &args()).unwrap();
     assert_eq!((summary.pages, summary.sections), (1, 2));
     let page = fs::read_to_string(site.join("public/articles/first-article/index.html")).unwrap();
     assert!(page.contains("First article"));
     assert!(site.join("public/style.css").is_file());
     // A second init into the same folder refuses to overwrite it.
-    let error = psoas::cmd::init::scaffold(&site).unwrap_err().to_string();
+    let error = psoas::cmd::init::scaffold(&site, false).unwrap_err().to_string();
     assert!(error.contains("already has site.yaml"), "{error}");
 }
 
@@ -208,22 +208,37 @@ fn init_fills_a_freshly_cloned_repository_and_keeps_its_files() {
     write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
     write(dir.path(), "README.md", "# My site\n");
     write(dir.path(), ".gitignore", "/target");
-    psoas::cmd::init::scaffold(dir.path()).unwrap();
+    psoas::cmd::init::scaffold(dir.path(), false).unwrap();
     assert_eq!(fs::read_to_string(dir.path().join("README.md")).unwrap(), "# My site\n");
     assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "/target\n/public/\n", "the output is ignored too");
     build(dir.path(), &args()).unwrap();
     // A folder with content of its own is not a new site.
     let other = tempfile::tempdir().unwrap();
     write(other.path(), "content/notes.md", "mine");
-    let error = psoas::cmd::init::scaffold(other.path()).unwrap_err().to_string();
+    let error = psoas::cmd::init::scaffold(other.path(), false).unwrap_err().to_string();
     assert!(error.contains("already has content"), "{error}");
     assert_eq!(fs::read_to_string(other.path().join("content/notes.md")).unwrap(), "mine");
 }
 
 #[test]
+fn init_refuses_a_folder_of_other_files_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Documents/letter.txt", "notes.txt", "photo.jpg", "todo.md", "LICENSE", ".bashrc"] {
+        write(dir.path(), name, "mine");
+    }
+    let error = psoas::cmd::init::scaffold(dir.path(), false).unwrap_err().to_string();
+    assert!(error.contains("holds other files (`Documents`, `notes.txt`, `photo.jpg` and 1 more)"), "{error}");
+    assert!(error.contains("--force"), "{error}");
+    assert!(!dir.path().join("site.yaml").exists() && !dir.path().join(".gitignore").exists(), "nothing is written when refused");
+    psoas::cmd::init::scaffold(dir.path(), true).unwrap();
+    assert_eq!(fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+    build(dir.path(), &args()).unwrap();
+}
+
+#[test]
 fn a_site_without_templates_uses_the_embedded_theme() {
     let dir = tempfile::tempdir().unwrap();
-    psoas::cmd::init::scaffold(dir.path()).unwrap();
+    psoas::cmd::init::scaffold(dir.path(), false).unwrap();
     fs::remove_dir_all(dir.path().join("templates")).unwrap();
     fs::remove_dir_all(dir.path().join("static")).unwrap();
     build(dir.path(), &args()).unwrap();

@@ -13,6 +13,9 @@ pub struct InitArgs {
     /// Folder to create the site in (created if missing; it may hold a cloned repository's files, not a site)
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Add the site to a folder that holds other files (nothing is overwritten)
+    #[arg(long)]
+    pub force: bool,
 }
 
 const SITE_YAML: &str = "title: My site\nbase_url: https://example.org/\ndescription: What this site is about, in one sentence.\nlanguage: en\nauthor: \"\"\ntaxonomies: [tags]\n";
@@ -26,7 +29,7 @@ const ARTICLE: &str = "---\ntitle: First article\ndescription: A one-line summar
 /// `root`: the global `--root`, which the folder is taken relative to.
 pub fn run(root: &Path, args: &InitArgs) -> Result<()> {
     let dir = if root == Path::new(".") { args.dir.clone() } else { root.join(&args.dir) };
-    scaffold(&dir)?;
+    scaffold(&dir, args.force)?;
     println!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), dir.display());
     Ok(())
 }
@@ -34,14 +37,29 @@ pub fn run(root: &Path, args: &InitArgs) -> Result<()> {
 /// What a site is made of: a folder that has one of these is not made a new site over it.
 const SITE_PARTS: [&str; 4] = ["site.yaml", "content", "templates", "static"];
 
+/// What a freshly cloned repository holds besides hidden files, by name before any extension (any case).
+const REPOSITORY_FILES: [&str; 11] = ["readme", "license", "licence", "copying", "contributing", "changelog", "code_of_conduct", "security", "authors", "notice", "cname"];
+
 /// Writes a new site into `dir`, which may be missing, empty, or a freshly cloned repository (a `.git`, a
 /// README, a licence): nothing in it is overwritten, and a folder that already has a site's parts is refused.
-pub fn scaffold(dir: &Path) -> Result<()> {
+/// A folder holding other files (the home folder, say) is refused unless `force`.
+pub fn scaffold(dir: &Path, force: bool) -> Result<()> {
     if let Some(part) = SITE_PARTS.iter().find(|part| fs::symlink_metadata(dir.join(part)).is_ok()) {
         bail!("{} already has {part}: choose a new or empty folder, or one without a site in it", dir.display());
     }
     if dir.exists() {
-        fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let mut others: Vec<String> = entries.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned())).filter(|name| !is_repository_file(name)).collect();
+        if !others.is_empty() && !force {
+            others.sort();
+            let shown: Vec<String> = others.iter().take(3).map(|name| format!("`{name}`")).collect();
+            let more = if others.len() > 3 { format!(" and {} more", others.len() - 3) } else { String::new() };
+            bail!(
+                "{} holds other files ({}{more}), which the new site would be mixed with: choose a new or empty folder, or pass --force to add the site there (nothing is overwritten)",
+                dir.display(),
+                shown.join(", ")
+            );
+        }
     }
     add_ignore_line(&dir.join(".gitignore"), "/public/")?;
     let mut files: Vec<(PathBuf, &[u8])> = vec![
@@ -58,6 +76,13 @@ pub fn scaffold(dir: &Path) -> Result<()> {
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Whether a file of this name belongs in a freshly cloned repository: hidden files (`.git`, `.github`) and
+/// the usual top-level documents (`README.md`, `LICENSE`).
+fn is_repository_file(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    name.starts_with('.') || REPOSITORY_FILES.contains(&stem.as_str())
 }
 
 /// Adds `line` to the ignore file at `path` unless it has it, creating the file if needed.
