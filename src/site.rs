@@ -102,19 +102,21 @@ impl Site {
             problems.append(&mut p);
             Vec::new()
         });
+        let (sizes, image_problems) = image_sizes(&static_files, None);
         // Stand-ins go on to render only in a site whose templates and static files are as they should be.
-        let standing_in = !content.stand_ins.is_empty() && problems.len() == content_problems;
-        if !problems.is_empty() && !standing_in {
+        let standing_in = problems.is_empty() || !content.stand_ins.is_empty() && problems.len() == content_problems;
+        problems.extend(image_problems);
+        if !standing_in {
             return Err(problems);
         }
-        let sizes = image_sizes(&static_files, None);
         let site = Site::assemble(root, config, content, templates, static_files, sizes);
         if problems.is_empty() {
             return site;
         }
-        // Files whose front matter has a problem stand in as plain pages: the rest of the site is rendered and
-        // its links checked, so that one build reports everything. What goes wrong only because a page stands
-        // in (a template rendering it) is not reported.
+        // Files whose front matter has a problem stand in as plain pages (and an image a browser cannot show
+        // changes nothing else): the rest of the site is rendered and its links checked, so that one build
+        // reports everything. What goes wrong only because a page stands in (a template rendering it) is not
+        // reported.
         let stood_in = |site: &Site, p: &Problem| p.rendering.as_ref().is_some_and(|files| files.iter().all(|f| site.stand_ins.iter().any(|s| f.strip_prefix("content/") == Some(s))));
         match site {
             Err(mut found) => problems.append(&mut found),
@@ -506,25 +508,67 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
 /// Width and height of images, by site path.
 pub type ImageSizes = HashMap<String, (u32, u32)>;
 
-/// Intrinsic sizes of the SVG and PNG files; with `known`, only files in `reread` are read again.
-pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::collections::HashSet<String>)>) -> ImageSizes {
-    files
-        .iter()
-        .filter(|f| f.path.ends_with(".svg") || f.path.ends_with(".png"))
-        .filter_map(|f| {
-            if let Some((known, reread)) = known
-                && !reread.contains(&f.path)
-            {
-                return known.get(&f.path).map(|size| (f.path.clone(), *size));
-            }
-            let bytes = match &f.source {
-                StaticSource::Disk(path) => std::fs::read(path).ok()?,
-                StaticSource::Embedded(bytes) => bytes.to_vec(),
+/// The image formats a browser shows that are read for their size, by extension (SVG is read as text).
+const RASTER_IMAGES: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico"];
+
+/// Intrinsic sizes of the static images, for `width` and `height` on `<img>` (no layout shift as they load),
+/// and a problem for each image a browser could not show. A rebuild passes the previous sizes and the files
+/// that changed: the others are not read again.
+pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::collections::HashSet<String>)>) -> (ImageSizes, Vec<Problem>) {
+    let mut sizes = ImageSizes::default();
+    let mut problems = Vec::new();
+    for f in files {
+        let extension = f.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let is_svg = extension == "svg";
+        if !is_svg && !RASTER_IMAGES.contains(&extension.as_str()) {
+            continue;
+        }
+        if let Some((known, reread)) = known
+            && !reread.contains(&f.path)
+        {
+            sizes.extend(known.get(&f.path).map(|size| (f.path.clone(), *size)));
+            continue;
+        }
+        let shown = format!("static/{}", f.path);
+        let size = if is_svg {
+            let text = match &f.source {
+                StaticSource::Disk(path) => std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned()),
+                StaticSource::Embedded(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
             };
-            let size = if f.path.ends_with(".svg") { svg_size(&String::from_utf8_lossy(&bytes)) } else { png_size(&bytes) };
-            Some((f.path.clone(), size?))
-        })
-        .collect()
+            match text {
+                Ok(text) if text.contains("<svg") => Ok(svg_size(&text)),
+                Ok(_) => Err(Problem::new(shown, "not an SVG image: it has no `<svg>` element").help("export it again as SVG from the drawing program")),
+                Err(e) => Err(Problem::new(shown, format!("cannot read: {e}"))),
+            }
+        } else {
+            let size = match &f.source {
+                StaticSource::Disk(path) => imagesize::size(path),
+                StaticSource::Embedded(bytes) => imagesize::blob_size(bytes),
+            };
+            raster_size(size, &shown, &extension)
+        };
+        match size {
+            Ok(Some(size)) => {
+                sizes.insert(f.path.clone(), size);
+            }
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (sizes, problems)
+}
+
+/// A raster image's size, or the problem that keeps a browser from showing it.
+fn raster_size(size: imagesize::ImageResult<imagesize::ImageSize>, shown: &str, extension: &str) -> Result<Option<(u32, u32)>, Problem> {
+    use imagesize::ImageError;
+    let again = "copy or export the image again (a file saved from a web page may be the page, not its image)";
+    match size {
+        Ok(size) => Ok(u32::try_from(size.width).ok().zip(u32::try_from(size.height).ok()).filter(|&(w, h)| w > 0 && h > 0)),
+        Err(ImageError::NotSupported) => Err(Problem::new(shown, format!("not an image: the file does not begin as a {} file does", extension.to_ascii_uppercase())).help(again)),
+        Err(ImageError::CorruptedImage) => Err(Problem::new(shown, "the image is cut short: it ends before its size").help(again)),
+        Err(ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Problem::new(shown, "the image is cut short or empty").help(again)),
+        Err(ImageError::IoError(e)) => Err(Problem::new(shown, format!("cannot read: {e}"))),
+    }
 }
 
 /// Width and height of an SVG: its `width`/`height` attributes, else its viewBox.
@@ -544,14 +588,6 @@ pub fn svg_size(svg: &str) -> Option<(u32, u32)> {
         [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w.round() as u32, h.round() as u32)),
         _ => None,
     }
-}
-
-fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
-        return None;
-    }
-    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    Some((be(16), be(20)))
 }
 
 #[cfg(test)]

@@ -133,7 +133,10 @@ impl Workspace {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {
             let files = site::load_static(&self.root, uses_theme).map_err(|p| Problems(p).sorted())?;
-            let sizes = site::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
+            let (sizes, problems) = site::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
+            if !problems.is_empty() {
+                return Err(Problems(problems).sorted().into());
+            }
             (files, sizes)
         };
         let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content }))

@@ -577,14 +577,14 @@ fn a_page_clashing_with_a_folder_names_the_folder() {
 
 #[test]
 fn a_stylesheet_root_path_on_a_project_site_is_reported_with_the_relative_path_to_write() {
-    let css = "body { color: red; }\n.hero { background: url(\"/images/hero.png\") no-repeat; }\n";
+    let css = "body { color: red; }\n.hero { background: url(\"/images/hero.svg\") no-repeat; }\n";
     assert_eq!(
-        error_for(&[("static/css/site.css", css), ("static/images/hero.png", "png")]),
-        "error: static/css/site.css:2:26: `/images/hero.png` in a stylesheet is outside the site's base path `/repo/`
+        error_for(&[("static/css/site.css", css), ("static/images/hero.svg", "<svg/>")]),
+        "error: static/css/site.css:2:26: `/images/hero.svg` in a stylesheet is outside the site's base path `/repo/`
   |
-2 | .hero { background: url(\"/images/hero.png\") no-repeat; }
+2 | .hero { background: url(\"/images/hero.svg\") no-repeat; }
   |                          ^
-  = help: a stylesheet's URLs are relative to it: write `../images/hero.png`
+  = help: a stylesheet's URLs are relative to it: write `../images/hero.svg`
 
 build failed: 1 problem"
     );
@@ -672,4 +672,34 @@ fn an_image_left_in_the_content_folder_is_named_with_where_to_move_it() {
     let text = error_for(&[("content/stretches/a.md", "---\ntitle: A\n---\n![A photo](photo.png)\n")]);
     assert!(text.contains("broken link: no page or file at `/stretches/a/photo.png`"), "{text}");
     assert!(text.contains("= help: check the path;"), "{text}");
+}
+
+#[test]
+fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
+    let text = error_for(&[
+        ("static/photo.jpg", "<html>Not found</html>"),
+        ("static/empty.png", ""),
+        ("static/drawing.svg", "hello"),
+        ("content/a.md", "---\ntitle: A\n---\n[gone](@/b.md)\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/a.md:4:1: link to `@/b.md`: no such content file",
+            "error: static/drawing.svg: not an SVG image: it has no `<svg>` element",
+            "error: static/empty.png: the image is cut short or empty",
+            "error: static/photo.jpg: not an image: the file does not begin as a JPG file does",
+        ],
+        "{text}"
+    );
+    // A JPEG's and a GIF's sizes are read from their first bytes.
+    let good = site(&[("content/a.md", "---\ntitle: A\n---\n![A photo](/photo.jpg) ![A drawing](/anim.gif)\n")]);
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x03, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9];
+    std::fs::write(good.path().join("static/photo.jpg"), jpeg).unwrap();
+    std::fs::write(good.path().join("static/anim.gif"), b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+    try_build(good.path()).unwrap();
+    let html = std::fs::read_to_string(good.path().join("public/a/index.html")).unwrap();
+    assert!(html.contains("src=\"/repo/photo.jpg\" alt=\"A photo\" width=\"3\" height=\"2\""), "{html}");
+    assert!(html.contains("src=\"/repo/anim.gif\" alt=\"A drawing\" width=\"5\" height=\"4\""), "{html}");
 }

@@ -535,3 +535,21 @@ fn a_site_yaml_change_writes_only_the_files_it_changes() {
     let report = rebuild_after(site.path(), &mut workspace, &output, &path);
     assert!(report.written > 0 && report.written < tree(&output).len(), "{report:?}");
 }
+
+/// An image saved broken while watching fails the rebuild and leaves the output as it was; saved whole, it
+/// is published with its size.
+#[test]
+fn an_image_saved_broken_in_watch_mode_is_reported_and_then_published_once_fixed() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/more/walk.md", "---\ntitle: Walk\n---\n![A walk](/walk.gif)\n"), ("static/walk.gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00")]);
+    let path = site.path().join("static/walk.gif");
+    fs::write(&path, b"<html><body>Not found</body></html>").unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &path, &mut changes);
+    let before = tree(&output);
+    let error = workspace.rebuild(&changes).unwrap_err().to_string();
+    assert!(error.contains("static/walk.gif: not an image: the file does not begin as a GIF file does"), "{error}");
+    assert_eq!(tree(&output), before, "a failed rebuild writes nothing");
+    fs::write(&path, b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &path);
+    assert!(fs::read_to_string(output.join("more/walk/index.html")).unwrap().contains("width=\"5\" height=\"4\""));
+}
