@@ -606,7 +606,7 @@ fn callout_marker_not_taken(events: &[(Event, Range<usize>)], start: usize) -> O
     is_marker.then(|| (word.to_owned(), CALLOUT_KINDS.contains(&word.to_ascii_uppercase().as_str())))
 }
 
-/// For a plain block quote at `start` whose first paragraph begins with `[!RED-FLAG]`, how many events after
+/// For a plain block quote at `start` whose first line is `[!RED-FLAG]`, how many events after
 /// the paragraph's start hold the marker (and the line break after it).
 fn red_flag_marker(events: &[(Event, Range<usize>)], start: usize) -> Option<usize> {
     if !matches!(events.get(start + 1), Some((Event::Start(Tag::Paragraph), _))) {
@@ -624,11 +624,12 @@ fn red_flag_marker(events: &[(Event, Range<usize>)], start: usize) -> Option<usi
     if !text.trim().eq_ignore_ascii_case("[!RED-FLAG]") {
         return None;
     }
-    let mut skip = j - (start + 2);
-    if matches!(events.get(j), Some((Event::SoftBreak | Event::HardBreak, _))) {
-        skip += 1;
+    // On a line of its own, as every other kind's marker must be (text after it is reported).
+    match events.get(j) {
+        Some((Event::SoftBreak | Event::HardBreak, _)) => Some(j + 1 - (start + 2)),
+        Some((Event::End(TagEnd::Paragraph), _)) => Some(j - (start + 2)),
+        _ => None,
     }
-    Some(skip)
 }
 
 /// A paragraph holding only an image with a title: rendered as a figure with a caption.
@@ -809,9 +810,15 @@ mod tests {
         assert_eq!(problems[0].message, "unknown callout kind `[!RED_FLAG]`: it would show as a plain quote");
         assert_eq!(problems[0].position.map(|p| (p.line, p.column)), Some((6, 1)));
         assert!(problems[0].to_string().contains("did you mean `[!RED-FLAG]`?"), "{}", problems[0]);
-        let (_, problems) = render("> [!NOTE] All on one line.\n");
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].to_string().contains("put `[!NOTE]` on a line of its own"), "{}", problems[0]);
+        // A marker with text after it on its line, of a kind pulldown-cmark takes or of ours.
+        for (line, marker) in [("> [!NOTE] All on one line.\n", "[!NOTE]"), ("> [!RED-FLAG] All on one line.\n", "[!RED-FLAG]")] {
+            let (rendered, problems) = render(line);
+            assert_eq!(problems.len(), 1, "{line:?}");
+            assert!(problems[0].to_string().contains(&format!("put `{marker}` on a line of its own")), "{}", problems[0]);
+            assert!(!rendered.html.contains("callout"), "{}", rendered.html);
+        }
+        let (rendered, problems) = render("> [!RED-FLAG]\n");
+        assert!(problems.is_empty() && rendered.html.contains("callout-red-flag"), "{problems:?} {}", rendered.html);
         // Markers that are taken, and quotes that only start with a bracket, are fine.
         for fine in ["> [!WARNING]\n> Careful.\n", "> [!red-flag]\n> Stop.\n", "> [1] A footnote-like quote.\n", "> [!] Nothing.\n"] {
             let (_, problems) = render(fine);
