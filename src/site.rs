@@ -541,11 +541,11 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
                 Err(e) => Err(Problem::new(shown, format!("cannot read: {e}"))),
             }
         } else {
-            let size = match &f.source {
-                StaticSource::Disk(path) => imagesize::size(path),
-                StaticSource::Embedded(bytes) => imagesize::blob_size(bytes),
+            let (size, turned) = match &f.source {
+                StaticSource::Disk(path) => (imagesize::size(path), is_jpeg(&extension) && std::fs::File::open(path).is_ok_and(|file| is_turned(std::io::BufReader::new(file)))),
+                StaticSource::Embedded(bytes) => (imagesize::blob_size(bytes), is_jpeg(&extension) && is_turned(std::io::Cursor::new(bytes))),
             };
-            raster_size(size, &shown, &extension)
+            raster_size(size, &shown, &extension).map(|size| size.map(|(w, h)| if turned { (h, w) } else { (w, h) }))
         };
         match size {
             Ok(Some(size)) => {
@@ -556,6 +556,17 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
         }
     }
     (sizes, problems)
+}
+
+fn is_jpeg(extension: &str) -> bool {
+    matches!(extension, "jpg" | "jpeg")
+}
+
+/// Whether a JPEG's Exif orientation turns it a quarter (a phone's portrait photo is often stored on its side):
+/// browsers show it turned, so its width and height trade places.
+fn is_turned(mut reader: impl std::io::BufRead + std::io::Seek) -> bool {
+    let Ok(exif) = exif::Reader::new().read_from_container(&mut reader) else { return false };
+    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0)).is_some_and(|o| (5..=8).contains(&o))
 }
 
 /// A raster image's size, or the problem that keeps a browser from showing it.

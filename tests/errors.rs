@@ -702,4 +702,11 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
     let html = std::fs::read_to_string(good.path().join("public/a/index.html")).unwrap();
     assert!(html.contains("src=\"/repo/photo.jpg\" alt=\"A photo\" width=\"3\" height=\"2\""), "{html}");
     assert!(html.contains("src=\"/repo/anim.gif\" alt=\"A drawing\" width=\"5\" height=\"4\""), "{html}");
+    // A photo stored on its side with an Exif orientation of 6 (turn a quarter clockwise) shows 2 wide, 3 high.
+    let exif_segment: Vec<u8> = [&[0xFF, 0xE1, 0x00, 0x22][..], b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0"].concat();
+    let turned = [&jpeg[..2], &exif_segment, &jpeg[2..]].concat();
+    std::fs::write(good.path().join("static/photo.jpg"), turned).unwrap();
+    try_build(good.path()).unwrap();
+    let html = std::fs::read_to_string(good.path().join("public/a/index.html")).unwrap();
+    assert!(html.contains("src=\"/repo/photo.jpg\" alt=\"A photo\" width=\"2\" height=\"3\""), "{html}");
 }
