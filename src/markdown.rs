@@ -25,6 +25,9 @@ pub trait SiteLinks: Sync {
     fn stretch_card(&self, source_path: &str) -> Result<String, String>;
     /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`).
     fn theme_uses_id(&self, id: &str) -> bool;
+    /// Whether the template of the page or section at `source_path` writes an `<h1>` (the default theme's
+    /// show the title in one).
+    fn title_is_h1(&self, source_path: &str) -> bool;
     /// Whether a content file this build left out is a draft (asked only of a link to no page).
     fn is_draft(&self, source_path: &str) -> bool;
 }
@@ -99,6 +102,8 @@ impl Render<'_> {
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
         let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
+        // Heading levels step down one at a time from the title's h1: screen reader users move by them.
+        let mut last_level = 0;
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
         let mut i = 0;
@@ -132,6 +137,10 @@ impl Render<'_> {
                     // text, so that the link check does not report it again.
                     let id = state.unique_id(base, |id| self.site.theme_uses_id(id));
                     let level_n = heading_number(*level);
+                    if let Some(problem) = self.heading_level_problem(level_n, last_level, offset) {
+                        state.problems.push(problem);
+                    }
+                    last_level = level_n;
                     headings.push((level_n, id.clone(), text.trim().to_owned()));
                     let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
                     let has_link = inner.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })));
@@ -249,6 +258,13 @@ impl Render<'_> {
                     continue;
                 }
                 Event::Text(text) if !in_code => state.running.text(text),
+                Event::Start(Tag::Link { dest_url, .. }) if !has_text(&events[i + 1..find_end(&events, i)]) => {
+                    state.problems.push(
+                        self.problem(offset, format!("link to `{dest_url}` has no text: a screen reader reads out only its address"))
+                            .help("write what the link leads to between the brackets: `[the red flags](...)`"),
+                    );
+                    self.inline(&mut state, &mut events[i].0, offset);
+                }
                 _ => self.inline(&mut state, &mut events[i].0, offset),
             }
             i += 1;
@@ -279,6 +295,22 @@ impl Render<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A heading at `level` after one at `last` (0 for the page's title, its h1) that skips a level, or is a
+    /// second h1.
+    fn heading_level_problem(&self, level: u8, last: u8, offset: usize) -> Option<Problem> {
+        if level == 1 {
+            return self.site.title_is_h1(self.rel_path).then(|| {
+                self.problem(offset, "a `#` heading is a second h1: the page's title is its h1").help("use `##` for the page's sections, `###` for parts of a section")
+            });
+        }
+        let above = last.max(1);
+        (level > above + 1).then(|| {
+            let after = if last == 0 { "the page's title (h1)".to_owned() } else { format!("an h{last}") };
+            self.problem(offset, format!("this h{level} comes after {after}, skipping a level: screen reader users move by heading levels"))
+                .help(format!("use `{}`, or add the h{} it belongs under", "#".repeat(usize::from(above + 1)), above + 1))
+        })
     }
 
     fn image_html(&self, state: &mut State, dest: &str, title: &str, alt: &str, offset: usize) -> String {
@@ -668,6 +700,16 @@ fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
     events.len() - 1
 }
 
+/// Whether inline events hold something a screen reader reads out: text, code, an image's alt text, or raw
+/// HTML (which may hold either, and is not judged).
+fn has_text(events: &[(Event, Range<usize>)]) -> bool {
+    events.iter().any(|(event, _)| match event {
+        Event::Text(t) | Event::Code(t) => !t.trim().is_empty(),
+        Event::Html(_) | Event::InlineHtml(_) | Event::InlineMath(_) | Event::FootnoteReference(_) => true,
+        _ => false,
+    })
+}
+
 fn plain_text(events: &[(Event, Range<usize>)]) -> String {
     let mut text = String::new();
     for (event, _) in events {
@@ -755,6 +797,9 @@ mod tests {
         fn theme_uses_id(&self, id: &str) -> bool {
             matches!(id, "main" | "sources")
         }
+        fn title_is_h1(&self, _: &str) -> bool {
+            true
+        }
         fn is_draft(&self, source_path: &str) -> bool {
             source_path == "stretches/unfinished.md"
         }
@@ -824,6 +869,35 @@ mod tests {
             let (_, problems) = render(fine);
             assert!(problems.is_empty(), "{fine:?}: {problems:?}");
         }
+    }
+
+    #[test]
+    fn heading_levels_step_down_one_at_a_time_from_the_title() {
+        let (_, problems) = render("## One\n\n### One point one\n\n## Two\n\n#### Too deep\n\n### Back\n\n# Second title\n\n### From the top\n");
+        let found: Vec<(usize, &str)> = problems.iter().map(|p| (p.position.unwrap().line, p.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (10, "this h4 comes after an h2, skipping a level: screen reader users move by heading levels"),
+                (14, "a `#` heading is a second h1: the page's title is its h1"),
+                (16, "this h3 comes after an h1, skipping a level: screen reader users move by heading levels"),
+            ]
+        );
+        assert_eq!(problems[0].help.as_deref(), Some("use `###`, or add the h3 it belongs under"));
+        let (_, problems) = render("Intro.\n\n### First\n");
+        assert_eq!(problems[0].message, "this h3 comes after the page's title (h1), skipping a level: screen reader users move by heading levels");
+        assert_eq!(problems[0].help.as_deref(), Some("use `##`, or add the h2 it belongs under"));
+    }
+
+    #[test]
+    fn a_link_without_text_is_reported() {
+        let (_, problems) = render("See [](@/stretches/half-kneeling.md) and [ ](https://example.org/).\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].message, "link to `@/stretches/half-kneeling.md` has no text: a screen reader reads out only its address");
+        assert_eq!(problems[1].position.map(|p| (p.line, p.column)), Some((4, 42)));
+        // Text, code, an image's alt text or raw HTML inside are read out.
+        let (_, problems) = render("[x](https://a.example/) [`x`](https://a.example/) [![A map](https://a.example/m.png)](https://a.example/) [<span>x</span>](https://a.example/)\n");
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

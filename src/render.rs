@@ -173,6 +173,16 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
         self.site.image_sizes.get(site_path).copied()
     }
+    fn title_is_h1(&self, source_path: &str) -> bool {
+        let task = match self.site.page_index.get(source_path) {
+            Some(&i) => Task::Page(i),
+            None => match self.site.sections.iter().position(|s| s.file.rel_path == source_path) {
+                Some(i) => Task::Section(i, 0),
+                None => return true,
+            },
+        };
+        self.site.templates.writes_h1(self.site.template(task))
+    }
     fn theme_uses_id(&self, id: &str) -> bool {
         self.theme_ids.contains(id)
     }

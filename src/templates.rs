@@ -94,6 +94,28 @@ impl TemplateSet {
         self.sources.iter().find(|(n, _)| n == name).map(|(_, s)| s.as_str())
     }
 
+    /// Whether rendering `name` writes an `<h1>`: it, or a template it extends, includes or imports, has one.
+    pub fn writes_h1(&self, name: &str) -> bool {
+        let mut names = vec![name];
+        let mut k = 0;
+        while let Some(&name) = names.get(k) {
+            let Some(text) = self.source(name) else {
+                k += 1;
+                continue;
+            };
+            if text.contains("<h1") {
+                return true;
+            }
+            for used in referenced_templates(text) {
+                if !names.contains(&used) {
+                    names.push(used);
+                }
+            }
+            k += 1;
+        }
+        false
+    }
+
     /// Whether rendering `name` can read other pages through `get_page`, `get_section` or `get_pages`, itself
     /// or through a template it extends, includes or imports. A reference that is not a plain template name
     /// counts as yes, and so does a mention in a comment: a streaming build renders a page before it knows

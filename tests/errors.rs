@@ -710,3 +710,13 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
     let html = std::fs::read_to_string(good.path().join("public/a/index.html")).unwrap();
     assert!(html.contains("src=\"/repo/photo.jpg\" alt=\"A photo\" width=\"2\" height=\"3\""), "{html}");
 }
+
+#[test]
+fn a_hash_heading_is_a_second_h1_only_where_the_template_writes_one() {
+    let page = ("content/a.md", "---\ntitle: A\n---\n# A\n\nText.\n");
+    let text = error_for(&[page]);
+    assert!(text.starts_with("error: content/a.md:4:1: a `#` heading is a second h1: the page's title is its h1\n"), "{text}");
+    // A page template that shows no h1 of its own (nor does the template it extends) leaves it to the page.
+    let own = site(&[page, ("templates/page.html", "{% extends \"base.html\" %}{% block main %}{{ page.content | safe }}{% endblock %}")]);
+    try_build(own.path()).unwrap();
+}
