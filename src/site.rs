@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::content::{self, Page, Section};
 use crate::diagnostics::Problem;
 use crate::templates::{TemplateSet, embedded};
+use crate::images::{ImageSizes, image_sizes};
 use crate::urls::slugify;
 
 pub const STATIC_DIR: &str = "static";
@@ -503,112 +504,4 @@ pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec
         }
     }
     if problems.is_empty() { Ok(files.into_iter().map(|(path, source)| StaticFile { path, source }).collect()) } else { Err(problems) }
-}
-
-/// Width and height of images, by site path.
-pub type ImageSizes = HashMap<String, (u32, u32)>;
-
-/// The image formats a browser shows that are read for their size, by extension (SVG is read as text).
-const RASTER_IMAGES: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico"];
-
-/// Intrinsic sizes of the static images, for `width` and `height` on `<img>` (no layout shift as they load),
-/// and a problem for each image a browser could not show. A rebuild passes the previous sizes and the files
-/// that changed: the others are not read again.
-pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::collections::HashSet<String>)>) -> (ImageSizes, Vec<Problem>) {
-    let mut sizes = ImageSizes::default();
-    let mut problems = Vec::new();
-    for f in files {
-        let extension = f.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-        let is_svg = extension == "svg";
-        if !is_svg && !RASTER_IMAGES.contains(&extension.as_str()) {
-            continue;
-        }
-        if let Some((known, reread)) = known
-            && !reread.contains(&f.path)
-        {
-            sizes.extend(known.get(&f.path).map(|size| (f.path.clone(), *size)));
-            continue;
-        }
-        let shown = format!("static/{}", f.path);
-        let size = if is_svg {
-            let text = match &f.source {
-                StaticSource::Disk(path) => std::fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned()),
-                StaticSource::Embedded(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
-            };
-            match text {
-                Ok(text) if text.contains("<svg") => Ok(svg_size(&text)),
-                Ok(_) => Err(Problem::new(shown, "not an SVG image: it has no `<svg>` element").help("export it again as SVG from the drawing program")),
-                Err(e) => Err(Problem::new(shown, format!("cannot read: {e}"))),
-            }
-        } else {
-            let (size, turned) = match &f.source {
-                StaticSource::Disk(path) => (imagesize::size(path), is_jpeg(&extension) && std::fs::File::open(path).is_ok_and(|file| is_turned(std::io::BufReader::new(file)))),
-                StaticSource::Embedded(bytes) => (imagesize::blob_size(bytes), is_jpeg(&extension) && is_turned(std::io::Cursor::new(bytes))),
-            };
-            raster_size(size, &shown, &extension).map(|size| size.map(|(w, h)| if turned { (h, w) } else { (w, h) }))
-        };
-        match size {
-            Ok(Some(size)) => {
-                sizes.insert(f.path.clone(), size);
-            }
-            Ok(None) => {}
-            Err(problem) => problems.push(problem),
-        }
-    }
-    (sizes, problems)
-}
-
-fn is_jpeg(extension: &str) -> bool {
-    matches!(extension, "jpg" | "jpeg")
-}
-
-/// Whether a JPEG's Exif orientation turns it a quarter (a phone's portrait photo is often stored on its side):
-/// browsers show it turned, so its width and height trade places.
-fn is_turned(mut reader: impl std::io::BufRead + std::io::Seek) -> bool {
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut reader) else { return false };
-    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0)).is_some_and(|o| (5..=8).contains(&o))
-}
-
-/// A raster image's size, or the problem that keeps a browser from showing it.
-fn raster_size(size: imagesize::ImageResult<imagesize::ImageSize>, shown: &str, extension: &str) -> Result<Option<(u32, u32)>, Problem> {
-    use imagesize::ImageError;
-    let again = "copy or export the image again (a file saved from a web page may be the page, not its image)";
-    match size {
-        Ok(size) => Ok(u32::try_from(size.width).ok().zip(u32::try_from(size.height).ok()).filter(|&(w, h)| w > 0 && h > 0)),
-        Err(ImageError::NotSupported) => Err(Problem::new(shown, format!("not an image: the file does not begin as a {} file does", extension.to_ascii_uppercase())).help(again)),
-        Err(ImageError::CorruptedImage) => Err(Problem::new(shown, "the image is cut short: it ends before its size").help(again)),
-        Err(ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Problem::new(shown, "the image is cut short or empty").help(again)),
-        Err(ImageError::IoError(e)) => Err(Problem::new(shown, format!("cannot read: {e}"))),
-    }
-}
-
-/// Width and height of an SVG: its `width`/`height` attributes, else its viewBox.
-pub fn svg_size(svg: &str) -> Option<(u32, u32)> {
-    let start = svg.find("<svg")?;
-    let tag = &svg[start..start + svg[start..].find('>')?];
-    let attr = |name: &str| {
-        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        Some(&tag[i..i + tag[i..].find('"')?])
-    };
-    let number = |s: &str| s.trim_end_matches("px").parse::<f64>().ok().filter(|n| *n > 0.0).map(|n| n.round() as u32);
-    if let (Some(w), Some(h)) = (attr("width").and_then(number), attr("height").and_then(number)) {
-        return Some((w, h));
-    }
-    let parts: Vec<f64> = attr("viewBox")?.split([' ', ',']).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
-    match parts[..] {
-        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w.round() as u32, h.round() as u32)),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn svg_sizes() {
-        assert_eq!(svg_size(r#"<?xml?><svg xmlns="x" viewBox="0 0 480 320">"#), Some((480, 320)));
-        assert_eq!(svg_size(r#"<svg width="48px" height="32" viewBox="0 0 480 320">"#), Some((48, 32)));
-        assert_eq!(svg_size("<svg>"), None);
-    }
 }

@@ -129,27 +129,33 @@ impl Workspace {
         let old = &last.site;
         let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
         let uses_theme = templates.dir.is_none();
+        let mut image_problems = Vec::new();
         let (static_files, image_sizes) = if changes.static_files.is_empty() && uses_theme == old.templates.dir.is_none() {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {
             let files = site::load_static(&self.root, uses_theme).map_err(|p| Problems(p).sorted())?;
-            let (sizes, problems) = site::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
-            if !problems.is_empty() {
-                return Err(Problems(problems).sorted().into());
-            }
+            let (sizes, problems) = crate::images::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
+            image_problems = problems;
             (files, sizes)
         };
-        let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content }))
-            .map_err(|p| Problems(p).sorted())?;
+        // An image a browser cannot show changes nothing else: the rebuild goes on, and reports it with the rest.
+        let with_images = |mut problems: Vec<crate::diagnostics::Problem>| {
+            problems.extend(image_problems.iter().cloned());
+            Problems(problems).sorted()
+        };
+        let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content })).map_err(with_images)?;
         // Static files take part in the structure (URLs, collisions): only content-only changes keep it.
         let site = if changes.static_files.is_empty() && old.keeps_structure(&content, &templates) {
             old.with_pages(content, templates, static_files, image_sizes)
         } else {
-            Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(|p| Problems(p).sorted())?
+            Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(with_images)?
         };
         let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
-        let rendered = site.render_from(Some(&previous)).map_err(|p| Problems(p).sorted())?;
-        check(&site, &rendered, Some(&last.rendered))?;
+        let rendered = site.render_from(Some(&previous)).map_err(with_images)?;
+        let problems = crate::check::check_links_since(&site, &rendered, Some(&last.rendered));
+        if !problems.is_empty() || !image_problems.is_empty() {
+            return Err(with_images(problems).into());
+        }
         let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, false, written, removed, start))

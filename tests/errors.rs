@@ -680,6 +680,8 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
         ("static/photo.jpg", "<html>Not found</html>"),
         ("static/empty.png", ""),
         ("static/drawing.svg", "hello"),
+        ("static/cut.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\n<rect width=\"32\" hei"),
+        ("static/page.svg", "<html><body><svg/></body></html>"),
         ("content/a.md", "---\ntitle: A\n---\n[gone](@/b.md)\n"),
     ]);
     let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
@@ -687,8 +689,10 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
         headlines,
         [
             "error: content/a.md:4:1: link to `@/b.md`: no such content file",
+            "error: static/cut.svg:2:21: the SVG is not well-formed, so browsers show none of it: unexpected end of stream",
             "error: static/drawing.svg: not an SVG image: it has no `<svg>` element",
-            "error: static/empty.png: the image is cut short or empty",
+            "error: static/empty.png: the image file is empty",
+            "error: static/page.svg: not an SVG image: its outermost element is not `<svg>`",
             "error: static/photo.jpg: not an image: the file does not begin as a JPG file does",
         ],
         "{text}"
@@ -709,6 +713,12 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
     try_build(good.path()).unwrap();
     let html = std::fs::read_to_string(good.path().join("public/a/index.html")).unwrap();
     assert!(html.contains("src=\"/repo/photo.jpg\" alt=\"A photo\" width=\"2\" height=\"3\""), "{html}");
+    // Fill bytes before a marker are allowed in a JPEG, and browsers show it: it is published, without a
+    // size where the size reader stops at them.
+    let filled = [&jpeg[..2], &[0xFF, 0xFF][..], &jpeg[2..]].concat();
+    std::fs::write(good.path().join("static/photo.jpg"), filled).unwrap();
+    try_build(good.path()).unwrap();
+    assert!(good.path().join("public/photo.jpg").is_file());
 }
 
 #[test]

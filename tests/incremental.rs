@@ -553,3 +553,31 @@ fn an_image_saved_broken_in_watch_mode_is_reported_and_then_published_once_fixed
     rebuild_after(site.path(), &mut workspace, &output, &path);
     assert!(fs::read_to_string(output.join("more/walk/index.html")).unwrap().contains("width=\"5\" height=\"4\""));
 }
+
+/// A folder of images moved into static/ while watching arrives as one change, the folder's: its images
+/// are read (checked and sized) as a clean build reads them.
+#[test]
+fn images_in_a_folder_moved_into_static_are_checked_and_sized() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let incoming = site.path().join("incoming");
+    fs::create_dir_all(&incoming).unwrap();
+    fs::write(incoming.join("good.gif"), b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+    fs::write(incoming.join("bad.png"), b"<html><body>Not found</body></html>").unwrap();
+    let folder = site.path().join("static/pics");
+    fs::rename(&incoming, &folder).unwrap();
+    let broken = site.path().join("content/notes/broken.md");
+    fs::write(&broken, "---\ntitle: Broken\n---\n[gone](@/notes/gone.md)\n").unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &folder, &mut changes);
+    classify(site.path(), &output, &broken, &mut changes);
+    let error = workspace.rebuild(&changes).unwrap_err().to_string();
+    // Reported together, as a clean build reports them.
+    assert!(error.contains("static/pics/bad.png: not an image") && error.contains("link to `@/notes/gone.md`"), "{error}");
+    assert!(error.ends_with("build failed: 2 problems"), "{error}");
+    fs::remove_file(folder.join("bad.png")).unwrap();
+    fs::remove_file(&broken).unwrap();
+    let page = site.path().join("content/notes/walk.md");
+    fs::write(&page, "---\ntitle: Walk\n---\n![A walk](/pics/good.gif)\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(fs::read_to_string(output.join("notes/walk/index.html")).unwrap().contains("width=\"5\" height=\"4\""));
+}
