@@ -201,7 +201,7 @@ fn check_stylesheets(site: &Site, outputs: &[std::sync::Arc<Output>], index: &In
         let text = String::from_utf8_lossy(&bytes);
         let shown = file.strip_prefix(&site.root).unwrap_or(file).to_string_lossy().replace('\\', "/");
         for reference in crate::css::references(&text) {
-            let url = reference.url;
+            let url = &*reference.url;
             if url.is_empty() || url.starts_with('#') {
                 continue;
             }
@@ -217,7 +217,12 @@ fn check_stylesheets(site: &Site, outputs: &[std::sync::Arc<Output>], index: &In
                 }
                 Resolved::OutsideBase => problems.push(problem(format!("`{url}` climbs above the site's root"), format!("it is relative to the stylesheet, `/{path}`"))),
                 Resolved::Local(target, _) if index.resolve(&target).is_none() => {
-                    problems.push(problem(format!("`{url}` in a stylesheet: no file at `/{target}`"), format!("it is relative to the stylesheet, `/{path}`; put the file under static/")));
+                    let help = if url.starts_with('/') || is_external(url) {
+                        format!("put the file under static/, at static/{target}")
+                    } else {
+                        format!("it is relative to the stylesheet, `/{path}`; put the file under static/")
+                    };
+                    problems.push(problem(format!("`{url}` in a stylesheet: no file at `/{target}`"), help));
                 }
                 Resolved::Local(..) => {}
             }

@@ -1,11 +1,13 @@
 //! The URLs a stylesheet refers to: `url(...)` values and `@import` strings, found outside comments and
 //! other strings, each with its byte offset so a broken one is reported at its line and column.
 
+use std::borrow::Cow;
+
 /// A URL written in a stylesheet.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Reference<'a> {
-    /// The URL as written, without quotes or surrounding spaces.
-    pub url: &'a str,
+    /// The URL without quotes or surrounding spaces, its escapes (`\\ `, `\\20 `) decoded.
+    pub url: Cow<'a, str>,
     /// Byte offset of the URL's first character.
     pub offset: usize,
 }
@@ -33,7 +35,7 @@ pub fn references(css: &str) -> Vec<Reference<'_>> {
                     _ => {
                         let end = memchr::memchr(b')', &bytes[start..]).map_or(bytes.len(), |k| start + k);
                         let url = css[start..end].trim_end();
-                        found.push(Reference { url, offset: start });
+                        found.push(Reference { url: unescape(url), offset: start });
                         end
                     }
                 }
@@ -42,6 +44,35 @@ pub fn references(css: &str) -> Vec<Reference<'_>> {
         };
     }
     found
+}
+
+/// Decodes CSS escapes: a backslash and one to six hex digits (then one optional space) is that code point,
+/// a backslash and any other character is the character.
+fn unescape(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut hex = String::new();
+        while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+            hex.push(chars.next().expect("peeked"));
+        }
+        if hex.is_empty() {
+            out.extend(chars.next());
+        } else {
+            out.push(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}'));
+            if chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                chars.next();
+            }
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Whether `word` (ASCII, any case) starts at `at` and is not the tail of a longer name (`myurl(`).
@@ -61,7 +92,7 @@ fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
 fn quoted<'a>(css: &'a str, start: usize, found: &mut Vec<Reference<'a>>) -> usize {
     let end = string_end(css.as_bytes(), start);
     let close = if css.as_bytes().get(end - 1) == css.as_bytes().get(start) && end - 1 > start { end - 1 } else { end };
-    found.push(Reference { url: css[start + 1..close].trim(), offset: start + 1 });
+    found.push(Reference { url: unescape(css[start + 1..close].trim()), offset: start + 1 });
     end
 }
 
@@ -85,15 +116,15 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn urls(css: &str) -> Vec<(&str, usize)> {
-        references(css).into_iter().map(|r| (r.url, r.offset)).collect()
+    fn urls(css: &str) -> Vec<(String, usize)> {
+        references(css).into_iter().map(|r| (r.url.into_owned(), r.offset)).collect()
     }
 
     #[test]
     fn finds_quoted_and_bare_urls_and_imports_with_their_offsets() {
         let css = "@import \"base.css\";\n@IMPORT url(print.css) print;\nb { background: URL( 'a b.png' ) }\ni { mask: url(  /m.svg#x ) }";
         let found = urls(css);
-        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), ["base.css", "print.css", "a b.png", "/m.svg#x"]);
+        assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["base.css", "print.css", "a b.png", "/m.svg#x"]);
         for (url, offset) in found {
             assert_eq!(&css[offset..offset + url.len()], url);
         }
@@ -102,7 +133,7 @@ mod tests {
     #[test]
     fn comments_strings_and_longer_names_are_not_references() {
         let css = "/* url(no.png) */ a::after { content: \"url(no.png)\" } b { --myurl(x): 1; background: url(yes.png) }";
-        assert_eq!(urls(css), [("yes.png", css.find("yes").unwrap())]);
+        assert_eq!(urls(css), [("yes.png".to_owned(), css.find("yes").unwrap())]);
     }
 
     #[test]
@@ -110,8 +141,8 @@ mod tests {
         for css in ["url(", "url(\"a", "@import", "@import '", "/* open", "a { content: 'x", "url('a\\"] {
             let _ = references(css);
         }
-        assert_eq!(urls("x { background: url(\"a.png"), [("a.png", 21)]);
-        assert_eq!(urls("url(a.png"), [("a.png", 4)]);
+        assert_eq!(urls("x { background: url(\"a.png"), [("a.png".to_owned(), 21)]);
+        assert_eq!(urls("url(a.png"), [("a.png".to_owned(), 4)]);
     }
 
     #[test]
@@ -120,5 +151,11 @@ mod tests {
         let found = urls(css);
         assert_eq!(found.len(), 1);
         assert_eq!(&css[found[0].1..found[0].1 + found[0].0.len()], "ü.png");
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let css = "a { background: url(img/a\\ b.png) } b { background: url('c\\'d.png') } i { background: url(\\66 oo.png) }";
+        assert_eq!(urls(css).into_iter().map(|(u, _)| u).collect::<Vec<_>>(), ["img/a b.png", "c'd.png", "foo.png"]);
     }
 }

@@ -403,9 +403,10 @@ impl Render<'_> {
                         Some(&path) => Some(path),
                         None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
                     };
-                    let is_other_file = source.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.ends_with(".md"));
+                    // An image or other file (by its extension): content/ publishes Markdown only.
+                    let extension = source.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+                    let is_other_file = extension.is_some_and(|e| OTHER_FILES.contains(&e.as_str()));
                     let help = match near {
-                        // An image or other file: content/ publishes Markdown only.
                         _ if is_other_file => format!("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/{source}`"),
                         Some(near) => format!("did you mean `@/{near}`?"),
                         None => "link to a file under content/ by its path, e.g. `@/stretches/half-kneeling.md`".to_owned(),
@@ -617,6 +618,9 @@ fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 }
 
 /// The callout markers a block quote may start with.
+/// Extensions of files a page links to that are not Markdown: images, documents, media.
+const OTHER_FILES: [&str; 16] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "pdf", "txt", "csv", "zip", "mp3", "mp4", "webm", "css"];
+
 const CALLOUT_KINDS: [&str; 6] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION", "RED-FLAG"];
 
 /// For a plain block quote at `start` that begins with what looks like a callout's marker, the word in it,
@@ -938,6 +942,14 @@ mod tests {
             problems[0].help.as_deref(),
             Some("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/stretches/photo.png`")
         );
+    }
+
+    #[test]
+    fn a_content_path_with_a_dot_in_its_name_is_not_taken_for_an_image() {
+        for written in ["@/stretches/half-kneeling", "@/stretches/half-kneeling.MD", "@/stretches/half-kneeling.v2"] {
+            let (_, problems) = render(&format!("See [it]({written}).\n"));
+            assert_eq!(problems[0].help.as_deref(), Some("did you mean `@/stretches/half-kneeling.md`?"), "{written}");
+        }
     }
 
     #[test]

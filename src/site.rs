@@ -391,16 +391,15 @@ impl Site {
                         continue;
                     }
                     let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });
-                    // `C++` and `c` would share `tags/c/` and show one name for both: only spellings that
-                    // differ in case, spaces, hyphens or underscores are one term.
-                    if entry.name != *term && same_term_key(&entry.name) != same_term_key(term) && clashes_reported.insert((name, term.as_str())) {
+                    // `C++` and `c` would share `tags/c/` and show one name for both.
+                    if entry.name != *term && dropped_symbols(&entry.name) != dropped_symbols(term) && clashes_reported.insert((name, term.as_str())) {
                         let first = self.pages[entry.pages[0]].file.display_path();
                         let apart = spelled_apart(term);
                         let other = if apart == *term { "give it a name of its own".to_owned() } else { format!("name it apart, e.g. `{apart}`") };
                         problems.push(
                             Problem::new(page.file.display_path(), format!("{name} term `{term}` would share the URL `/{name}/{}/` with `{}` ({first})", entry.slug, entry.name))
                                 .at_key(&page.file.text, &key)
-                                .help(format!("a term's URL keeps only letters and digits: write `{}` if it is the same term, or {other}", entry.name)),
+                                .help(format!("a term's URL keeps only letters, digits and hyphens: write `{}` if it is the same term, or {other}", entry.name)),
                         );
                         continue;
                     }
@@ -429,10 +428,11 @@ impl Site {
     }
 }
 
-/// What makes two spellings of a term one term: `Low back`, `low-back` and `Low_Back` are one; `C++` and `C`,
-/// which slugify alike, are not.
-fn same_term_key(term: &str) -> String {
-    term.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect()
+/// The symbols of a term that carry meaning and that its URL drops: `C++` and `C#` share `c` with `C`, but are
+/// other terms. Spellings whose URLs match and whose symbols match are one term (`Low back` and `low-back`,
+/// `women's` and `women’s`, one accented letter written two ways).
+fn dropped_symbols(term: &str) -> String {
+    term.chars().filter(|c| matches!(c, '+' | '#' | '&' | '@' | '%')).collect()
 }
 
 /// A suggestion for a term whose symbols the URL drops: `C++` -> `C plus plus`, `C#` -> `C sharp`.

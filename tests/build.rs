@@ -208,6 +208,9 @@ fn init_fills_a_freshly_cloned_repository_and_keeps_its_files() {
     write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
     write(dir.path(), "README.md", "# My site\n");
     write(dir.path(), ".gitignore", "/target");
+    for name in ["LICENSE-MIT", "LICENSE-APACHE", "UNLICENSE", "CHANGES.md", "CODE_OF_CONDUCT.md", "CITATION.cff"] {
+        write(dir.path(), name, "text");
+    }
     psoas::cmd::init::scaffold(dir.path(), false).unwrap();
     assert_eq!(fs::read_to_string(dir.path().join("README.md")).unwrap(), "# My site\n");
     assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "/target\n/public/\n", "the output is ignored too");

@@ -620,17 +620,21 @@ fn terms_whose_urls_clash_are_reported_and_spellings_of_one_term_merge() {
   |
 4 | tags: [C++, low-back]
   | ^
-  = help: a term's URL keeps only letters and digits: write `c` if it is the same term, or name it apart, e.g. `C plus plus`
+  = help: a term's URL keeps only letters, digits and hyphens: write `c` if it is the same term, or name it apart, e.g. `C plus plus`
 
 build failed: 1 problem"
     );
+    // Spellings of one term merge: case, spaces and hyphens, apostrophes, a full stop, an accent written as
+    // one character or as a letter and a combining mark.
     let fixed = site(&[
-        ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntags: [c, Low back]\n---\n"),
-        ("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [C plus plus, low-back]\n---\n"),
+        ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntags: [c, Low back, women's health, Sciatica., \"Caf\u{e9}\"]\n---\n"),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [C plus plus, low-back, women\u{2019}s health, sciatica, \"Cafe\u{301}\"]\n---\n"),
     ]);
     try_build(fixed.path()).unwrap();
     assert!(fixed.path().join("public/tags/c-plus-plus/index.html").is_file());
     assert!(fixed.path().join("public/tags/low-back/index.html").is_file());
+    let term = std::fs::read_to_string(fixed.path().join("public/tags/womens-health/index.html")).unwrap();
+    assert!(term.contains(">A<") && term.contains(">B<"), "both pages under one term: {term}");
 }
 
 /// A file whose front matter has a problem stands in as a plain page: links to it are good, its own Markdown

@@ -37,8 +37,12 @@ pub fn run(root: &Path, args: &InitArgs) -> Result<()> {
 /// What a site is made of: a folder that has one of these is not made a new site over it.
 const SITE_PARTS: [&str; 4] = ["site.yaml", "content", "templates", "static"];
 
-/// What a freshly cloned repository holds besides hidden files, by name before any extension (any case).
-const REPOSITORY_FILES: [&str; 11] = ["readme", "license", "licence", "copying", "contributing", "changelog", "code_of_conduct", "security", "authors", "notice", "cname"];
+/// What a freshly cloned repository holds besides hidden files, by the start of the name (any case):
+/// `LICENSE`, `LICENSE-MIT`, `README.md`, `CHANGES.txt`.
+const REPOSITORY_FILES: [&str; 17] = [
+    "readme", "license", "licence", "unlicense", "copying", "contributing", "changelog", "changes", "history", "code_of_conduct", "security",
+    "authors", "notice", "cname", "codeowners", "funding", "citation",
+];
 
 /// Writes a new site into `dir`, which may be missing, empty, or a freshly cloned repository (a `.git`, a
 /// README, a licence): nothing in it is overwritten, and a folder that already has a site's parts is refused.
@@ -81,8 +85,9 @@ pub fn scaffold(dir: &Path, force: bool) -> Result<()> {
 /// Whether a file of this name belongs in a freshly cloned repository: hidden files (`.git`, `.github`) and
 /// the usual top-level documents (`README.md`, `LICENSE`).
 fn is_repository_file(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    name.starts_with('.') || REPOSITORY_FILES.contains(&stem.as_str())
+    let lower = name.to_ascii_lowercase();
+    let known = REPOSITORY_FILES.iter().any(|start| lower.strip_prefix(start).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_'])));
+    name.starts_with('.') || known
 }
 
 /// Adds `line` to the ignore file at `path` unless it has it, creating the file if needed.
