@@ -734,3 +734,30 @@ fn a_hash_heading_is_a_second_h1_only_where_the_template_writes_one() {
     let own = site(&[page, ("templates/page.html", "{% extends \"base.html\" %}{% block main %}{{ page.content | safe }}{% endblock %}")]);
     try_build(own.path()).unwrap();
 }
+
+/// A stand-in keeps what can be read of its front matter (slug, aliases, title) and is rendered with the
+/// plain page template, so that a template needing the rest does not hide the site's other problems.
+#[test]
+fn a_page_standing_in_keeps_its_url_and_aliases_and_is_rendered_plain() {
+    let text = error_for(&[
+        ("templates/card.html", "{% extends \"base.html\" %}{% block main %}<p>{{ page.stretch.kind }}</p>{% endblock %}"),
+        ("content/birds/_index.md", "---\ntitle: Birds\npage_template: card.html\n---\n"),
+        ("content/birds/b.md", "---\ntitle: Bird dog\nslug: bird-dog-exercise\naliases: [/old-bird-dog/]\ndraft: maybe\n---\nText.\n"),
+        ("content/c.md", "---\ntitle: C\n---\n[new](/birds/bird-dog-exercise/), [old](/old-bird-dog/) and [gone](/gone/).\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/birds/b.md:5:8: in `draft`: invalid type: string \"maybe\", expected a boolean",
+            "error: content/c.md:4:61: broken link: no page or file at `/gone/`",
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn an_alias_with_a_query_is_refused() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\naliases: [\"/?p=123\"]\n---\n")]);
+    assert!(text.starts_with("error: content/a.md:3:1: alias `/?p=123` has a query or fragment, which a request's path never holds"), "{text}");
+}

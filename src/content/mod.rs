@@ -188,26 +188,36 @@ fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) ->
 /// none, nothing when it never closes or the file is not text). None when the name gives no URL.
 fn stand_in(rel: &str, path: &Path) -> Option<Item> {
     let text: Arc<str> = Arc::from(std::fs::read_to_string(path).unwrap_or_default());
-    let body_offset = match front_matter::split(&text, rel) {
-        Ok(split) => split.body_offset,
-        Err(_) if !text.trim_start_matches('\u{feff}').starts_with("---") => 0,
-        Err(_) => text.len(),
+    let (body_offset, yaml) = match front_matter::split(&text, rel) {
+        Ok(split) => (split.body_offset, serde_yaml::from_str::<serde_yaml::Value>(split.yaml).ok()),
+        Err(_) if !text.trim_start_matches('\u{feff}').starts_with("---") => (0, None),
+        Err(_) => (text.len(), None),
     };
+    // What can be read of the front matter still places the page: its title, `slug` and `aliases`, each
+    // where it is well-formed (links to the page's URL and its aliases then hold).
+    let text_of = |key: &str| yaml.as_ref().and_then(|y| y.get(key)).and_then(serde_yaml::Value::as_str).map(str::to_owned);
+    let aliases: Vec<String> = yaml
+        .as_ref()
+        .and_then(|y| y.get("aliases"))
+        .and_then(serde_yaml::Value::as_sequence)
+        .map(|list| list.iter().filter_map(serde_yaml::Value::as_str).filter(|a| is_valid_alias(a)).map(str::to_owned).collect())
+        .unwrap_or_default();
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let file = SourceFile { rel_path: rel.to_owned(), text, body_offset };
     if name == "_index.md" {
-        let title = dir.rsplit('/').next().filter(|d| !d.is_empty()).unwrap_or("Home").to_owned();
+        let title = text_of("title").unwrap_or_else(|| dir.rsplit('/').next().filter(|d| !d.is_empty()).unwrap_or("Home").to_owned());
         let path = section_path(dir, "", rel).ok()?;
         let meta = SectionMeta { title, ..SectionMeta::default() };
         return Some(Item::Section(Box::new(Section { file, meta, path, dir: dir.to_owned() })));
     }
     let stem = name.trim_end_matches(".md");
-    let slug = slugify(stem);
+    let slug = text_of("slug").filter(|slug| is_valid_slug(slug)).unwrap_or_else(|| slugify(stem));
     if slug.is_empty() {
         return None;
     }
     let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
-    let meta = PageMeta { title: stem.to_owned(), ..PageMeta::default() };
+    let title = text_of("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| stem.to_owned());
+    let meta = PageMeta { title, aliases, ..PageMeta::default() };
     Some(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
@@ -436,6 +446,12 @@ fn section_path(dir: &str, text: &str, display: &str) -> Result<String, Problem>
     Ok(format!("{path}/"))
 }
 
+/// Whether an alias is a path inside the site that a request can ask for (no query or fragment).
+fn is_valid_alias(alias: &str) -> bool {
+    let clean = crate::urls::normalize(alias.trim_start_matches('/'));
+    !crate::urls::is_external(alias) && clean.as_deref().is_some_and(|c| !c.is_empty()) && !alias.contains(['\\', '?', '#'])
+}
+
 /// Checks that types alone cannot express, pointing at the offending key.
 fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), Problem> {
     let at_key = |key: &str, problem: Problem| {
@@ -455,8 +471,11 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
         return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title (in YAML, `null` and `~` mean no value: quote them to mean the word)"));
     }
     for alias in &meta.aliases {
-        let clean = crate::urls::normalize(alias.trim_start_matches('/'));
-        if crate::urls::is_external(alias) || clean.as_deref().is_none_or(str::is_empty) || alias.contains('\\') {
+        if alias.contains(['?', '#']) {
+            return Err(at_key("aliases", Problem::new(display, format!("alias `{alias}` has a query or fragment, which a request's path never holds")))
+                .help("a static host redirects paths only: write the old path, e.g. `/old-name/`; `/?p=123` style links cannot be redirected here"));
+        }
+        if !is_valid_alias(alias) {
             return Err(at_key("aliases", Problem::new(display, format!("alias `{alias}` is not a path inside the site")))
                 .help("write an old site-relative URL such as `/old-name/`"));
         }
