@@ -28,8 +28,8 @@ pub trait SiteLinks: Sync {
     /// Whether the template of the page or section at `source_path` writes an `<h1>` (the default theme's
     /// show the title in one).
     fn title_is_h1(&self, source_path: &str) -> bool;
-    /// Whether a content file this build left out is a draft (asked only of a link to no page).
-    fn is_draft(&self, source_path: &str) -> bool;
+    /// Why a content file this build left out is a draft, if it is one (asked only of a link to no page).
+    fn draft_reason(&self, source_path: &str) -> Option<String>;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -388,14 +388,14 @@ impl Render<'_> {
                     state.rendered.links_to.push(source);
                     url.to_owned()
                 }
-                None if self.site.is_draft(&source) => {
-                    state.problems.push(
-                        self.problem(offset, format!("link to `{dest}`: the page is a draft (`draft: true`), left out of this build"))
-                            .help("build with `--drafts` to preview it, and link to it once it is published"),
-                    );
-                    return None;
-                }
                 None => {
+                    if let Some(reason) = self.site.draft_reason(&source) {
+                        state.problems.push(
+                            self.problem(offset, format!("link to `{dest}`: {reason}, left out of this build"))
+                                .help("build with `--drafts` to preview it, and link to it once it is published"),
+                        );
+                        return None;
+                    }
                     let paths = self.site.content_paths();
                     // A folder (`@/stretches/` or `@/stretches`) is linked to by its section's `_index.md`.
                     let section = format!("{}{}_index.md", source, if source.is_empty() || source.ends_with('/') { "" } else { "/" });
@@ -804,8 +804,8 @@ mod tests {
         fn title_is_h1(&self, _: &str) -> bool {
             true
         }
-        fn is_draft(&self, source_path: &str) -> bool {
-            source_path == "stretches/unfinished.md"
+        fn draft_reason(&self, source_path: &str) -> Option<String> {
+            (source_path == "stretches/unfinished.md").then(|| "the page is a draft (`draft: true`)".to_owned())
         }
     }
 

@@ -186,8 +186,8 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn theme_uses_id(&self, id: &str) -> bool {
         self.theme_ids.contains(id)
     }
-    fn is_draft(&self, source_path: &str) -> bool {
-        crate::content::is_draft_file(&self.site.root, source_path)
+    fn draft_reason(&self, source_path: &str) -> Option<String> {
+        crate::content::draft_reason(&self.site.root, source_path)
     }
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
         let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
@@ -631,11 +631,17 @@ impl Site {
             {
                 let source = std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
                 let path = value.trim_start_matches("@/").split('#').next().unwrap_or_default();
+                let at = |problem: Problem| problem.at(&source, crate::config::key_line(&source, key), 1);
+                if let Some(reason) = crate::content::draft_reason(&self.root, path) {
+                    let problem = Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: `{path}`: {reason}, left out of this build"));
+                    problems.push(at(problem).help("publish it, or build with `--drafts` to preview the site with it"));
+                    continue;
+                }
                 let help = match crate::diagnostics::did_you_mean(path, self.urls.keys().map(String::as_str)) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "write the path of a file under content/, with an optional `#anchor`, e.g. `about.md#disclaimer`".to_owned(),
                 };
-                problems.push(Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: no content file `{value}`")).at(&source, crate::config::key_line(&source, key), 1).help(help));
+                problems.push(at(Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: no content file `{path}`"))).help(help));
             }
         }
     }

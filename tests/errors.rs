@@ -761,3 +761,23 @@ fn an_alias_with_a_query_is_refused() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\naliases: [\"/?p=123\"]\n---\n")]);
     assert!(text.starts_with("error: content/a.md:3:1: alias `/?p=123` has a query or fragment, which a request's path never holds"), "{text}");
 }
+
+#[test]
+fn a_link_into_a_draft_section_and_a_red_flags_page_that_is_a_draft_say_so() {
+    let text = error_for(&[
+        ("site.yaml", &format!("{SITE_YAML}red_flags_page: flags.md#go-now\n")),
+        ("content/flags.md", "---\ntitle: Flags\ndraft: true\n---\n## Go now\n"),
+        ("content/wip/_index.md", "---\ntitle: WIP\ndraft: true\n---\n"),
+        ("content/wip/w1.md", "---\ntitle: W1\n---\n"),
+        ("content/a.md", "---\ntitle: A\n---\n[w](@/wip/w1.md)\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/a.md:4:1: link to `@/wip/w1.md`: it is in a draft section (`content/wip/_index.md` has `draft: true`), left out of this build",
+            "error: site.yaml:5:1: `red_flags_page`: `flags.md`: the page is a draft (`draft: true`), left out of this build",
+        ],
+        "{text}"
+    );
+}

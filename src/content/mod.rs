@@ -228,15 +228,20 @@ fn is_inside(path: &str, dir: &str) -> bool {
 
 /// Whether a folder holding `rel` (relative to `content/`) has an `_index.md` marked `draft: true`.
 fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
+    draft_section_of(content_dir, rel).is_some()
+}
+
+/// The `_index.md` (relative to `content/`) of the nearest folder holding `rel` that is marked `draft: true`.
+fn draft_section_of(content_dir: &Path, rel: &str) -> Option<String> {
     let mut dir = rel;
     while let Some((parent, _)) = dir.rsplit_once('/') {
         let index = format!("{parent}/_index.md");
-        if read_item(&index, &content_dir.join(&index)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
-            return true;
+        if index != rel && read_item(&index, &content_dir.join(&index)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
+            return Some(index);
         }
         dir = parent;
     }
-    false
+    None
 }
 
 /// When only Markdown files changed: the previous content with just those files read again (or dropped),
@@ -323,11 +328,14 @@ pub fn walk_problem(dir: &Path, name: &str, error: &walkdir::Error) -> Problem {
     }
 }
 
-/// Whether `content/<rel>` under `root` is a page or section marked `draft: true` (for a link's message: a
-/// build without `--drafts` leaves drafts out).
-pub fn is_draft_file(root: &Path, rel: &str) -> bool {
+/// Why `content/<rel>` under `root` is left out of a build without `--drafts`, if it is a draft or in a draft
+/// section (for a link's message): "the page is a draft ...".
+pub fn draft_reason(root: &Path, rel: &str) -> Option<String> {
     let content_dir = root.join(CONTENT_DIR);
-    read_item(rel, &content_dir.join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) || in_draft_section(&content_dir, rel)
+    if read_item(rel, &content_dir.join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
+        return Some("the page is a draft (`draft: true`)".to_owned());
+    }
+    draft_section_of(&content_dir, rel).map(|index| format!("it is in a draft section (`{CONTENT_DIR}/{index}` has `draft: true`)"))
 }
 
 fn read_item(rel: &str, path: &Path) -> Result<Option<Item>, Vec<Problem>> {
