@@ -375,7 +375,10 @@ impl Site {
                     let known = self.config.taxonomies.iter().map(String::as_str);
                     let help = match crate::diagnostics::did_you_mean(name, known) {
                         Some(near) => format!("did you mean `{near}`? Taxonomies are declared under `taxonomies:` in site.yaml"),
-                        None => format!("declare it in site.yaml: `taxonomies: [{name}]`"),
+                        None => {
+                            let declared: Vec<&str> = self.config.taxonomies.iter().map(String::as_str).chain([name]).collect();
+                            format!("declare it in site.yaml: `taxonomies: [{}]`", declared.join(", "))
+                        }
                     };
                     problems.push(
                         Problem::new(page.file.display_path(), format!("taxonomy `{name}` is not declared in site.yaml"))

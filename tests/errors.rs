@@ -522,7 +522,7 @@ fn a_content_path_in_raw_html_says_it_is_resolved_only_in_markdown() {
 fn an_undeclared_taxonomy_is_reported_at_its_key_in_either_yaml_style() {
     let block = error_for(&[("content/a.md", "---\ntitle: A\ntaxonomies:\n  topic: [hips]\n---\nText.\n")]);
     assert!(block.starts_with("error: content/a.md:4:3: taxonomy `topic` is not declared in site.yaml"), "{block}");
-    assert!(block.contains("help: declare it in site.yaml: `taxonomies: [topic]`"), "{block}");
+    assert!(block.contains("help: declare it in site.yaml: `taxonomies: [tags, topic]`"), "{block}");
     // On one line, the key shares the line of `taxonomies:`.
     let flow = error_for(&[("content/a.md", "---\ntitle: A\ndescription: B\ntaxonomies: {tagz: [hips]}\n---\nText.\n")]);
     assert!(flow.starts_with("error: content/a.md:4:14: taxonomy `tagz` is not declared in site.yaml"), "{flow}");

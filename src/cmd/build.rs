@@ -70,7 +70,8 @@ pub fn run(root: &Path, args: &BuildArgs) -> Result<()> {
         counted(summary.terms, "term"),
         counted(summary.files, "file"),
         start.elapsed().as_millis(),
-        args.output.display()
+        // The output is relative to the site's folder (`--root`), not to where the command ran.
+        if root == Path::new(".") { args.output.clone() } else { root.join(&args.output) }.display()
     );
     Ok(())
 }
