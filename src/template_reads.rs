@@ -75,7 +75,9 @@ pub fn template_reads(tera: &Tera) -> TemplateReads {
 }
 
 fn reads_of(parsed: &HashMap<String, tera::Template>, name: &str) -> Reads {
-    let Some(family) = family(parsed, name) else { return Reads::ANY };
+    // A template it names is missing: rendering fails on that, and reaches it only with everything given
+    // (a paginator too, where the template shows one before its mistake).
+    let Some(family) = family(parsed, name) else { return Reads { paginated: true, ..Reads::ANY } };
     let roots: HashSet<String> = SUMMARY_ROOTS.iter().map(|r| r.to_string()).collect();
     let mut scan = Scan { carrying: roots.clone(), others: roots, ..Scan::default() };
     // Which variables can hold summaries: loop variables and `set` names bound to them, and macro arguments.

@@ -781,3 +781,11 @@ fn a_link_into_a_draft_section_and_a_red_flags_page_that_is_a_draft_say_so() {
         "{text}"
     );
 }
+
+#[test]
+fn a_missing_partial_in_a_paginated_template_is_reported_as_missing() {
+    let section = "{% extends \"base.html\" %}{% block main %}{% if paginator.number_pagers > 1 %}more{% endif %}{% include \"partials/pagr.html\" %}{% endblock %}";
+    let text = error_for(&[("templates/section.html", section), ("content/notes/_index.md", "---\ntitle: Notes\n---\n")]);
+    assert!(text.contains("partials/pagr.html") && text.contains("not found"), "{text}");
+    assert!(!text.contains("Variable `paginator"), "{text}");
+}
