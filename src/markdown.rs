@@ -258,6 +258,13 @@ impl Render<'_> {
                     continue;
                 }
                 Event::Text(text) if !in_code => state.running.text(text),
+                Event::Html(html) | Event::InlineHtml(html) if let Some(at) = img_without_alt(html) => {
+                    state.problems.push(
+                        self.problem(offset + at, "an `<img>` in HTML has no `alt` attribute")
+                            .help("describe the picture in `alt=\"...\"`, or write `alt=\"\"` if it is only decoration"),
+                    );
+                    self.inline(&mut state, &mut events[i].0, offset);
+                }
                 Event::Start(Tag::Link { dest_url, .. }) if !has_text(&events[i + 1..find_end(&events, i)]) => {
                     state.problems.push(
                         self.problem(offset, format!("link to `{dest_url}` has no text: a screen reader reads out only its address"))
@@ -704,6 +711,68 @@ fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
     events.len() - 1
 }
 
+/// The byte offset of the first `<img>` tag in raw HTML without an `alt` attribute (`alt=""` is one: the
+/// image is decoration).
+fn img_without_alt(html: &str) -> Option<usize> {
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("<img") {
+        let start = from + found;
+        let after = start + "<img".len();
+        from = after;
+        if !lower[after..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>') {
+            continue;
+        }
+        let (has_alt, end) = attribute_names(&lower[after..]);
+        from = after + end;
+        if !has_alt {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// Whether a tag's attribute text (after its name) names `alt`, and where the tag ends: attributes are read
+/// as HTML reads them, names with optional `=value` (quoted or not).
+fn attribute_names(tag: &str) -> (bool, usize) {
+    let bytes = tag.as_bytes();
+    let mut i = 0;
+    let mut has_alt = false;
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] == b'>' {
+            return (has_alt, i);
+        }
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        has_alt |= &tag[name_start..i] == "alt";
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if bytes.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        i = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => memchr::memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k + 1),
+            _ => {
+                while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                    j += 1;
+                }
+                j
+            }
+        };
+    }
+}
+
 /// Whether inline events hold something a screen reader reads out: text, code, an image's alt text, or raw
 /// HTML (which may hold either, and is not judged).
 fn has_text(events: &[(Event, Range<usize>)]) -> bool {
@@ -891,6 +960,17 @@ mod tests {
         let (_, problems) = render("Intro.\n\n### First\n");
         assert_eq!(problems[0].message, "this h3 comes after the page's title (h1), skipping a level: screen reader users move by heading levels");
         assert_eq!(problems[0].help.as_deref(), Some("use `##`, or add the h2 it belongs under"));
+    }
+
+    #[test]
+    fn an_img_in_raw_html_needs_an_alt_attribute() {
+        let (_, problems) = render("Text.\n\n<figure><img src=\"/illustrations/a.svg\"></figure>\n\nInline <IMG SRC='/b.png' title=\"no alt text\"> too.\n");
+        let found: Vec<_> = problems.iter().map(|p| (p.message.as_str(), p.position.map(|p| (p.line, p.column)))).collect();
+        assert_eq!(found, [("an `<img>` in HTML has no `alt` attribute", Some((6, 9))), ("an `<img>` in HTML has no `alt` attribute", Some((8, 8)))]);
+        for fine in ["<img src=\"/illustrations/a.svg\" alt=\"A diagram\">\n", "<img alt src=\"/illustrations/a.svg\">\n", "<img src='/illustrations/a.svg' ALT=''>\n", "<imgx>\n"] {
+            let (_, problems) = render(fine);
+            assert!(problems.iter().all(|p| !p.message.contains("alt")), "{fine}: {problems:?}");
+        }
     }
 
     #[test]
