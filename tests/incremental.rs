@@ -581,3 +581,19 @@ fn images_in_a_folder_moved_into_static_are_checked_and_sized() {
     rebuild_after(site.path(), &mut workspace, &output, &page);
     assert!(fs::read_to_string(output.join("notes/walk/index.html")).unwrap().contains("width=\"5\" height=\"4\""));
 }
+
+/// A link to nothing made while watching fails the rebuild, as it fails a clean build.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_made_in_watch_mode_fails_the_rebuild() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let link = site.path().join("content/notes/link.md");
+    std::os::unix::fs::symlink("../nowhere.md", &link).unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &link, &mut changes);
+    let error = workspace.rebuild(&changes).unwrap_err().to_string();
+    assert!(error.contains("error: content/notes/link.md: a symbolic link to `../nowhere.md`, which does not exist"), "{error}");
+    let Err(clean) = build(site.path(), &BuildArgs { base_url: None, output: site.path().join("clean"), drafts: false }) else { panic!("a clean build should fail") };
+    let clean = clean.to_string();
+    assert!(clean.contains("which does not exist"), "a clean build fails too: {clean}");
+}

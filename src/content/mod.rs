@@ -259,6 +259,13 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
     sorted.sort();
     for rel in sorted {
         let path = content_dir.join(rel);
+        // A link to nothing fails a full build's walk: it fails here too, not as a file deleted.
+        if !path.exists()
+            && let Ok(target) = std::fs::read_link(&path)
+        {
+            problems.push(Problem::new(format!("{CONTENT_DIR}/{rel}"), format!("a symbolic link to `{}`, which does not exist", target.display())).help("remove the link, or make what it points at"));
+            continue;
+        }
         if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || (!drafts && in_draft_section(content_dir, rel)) {
             continue;
         }
