@@ -789,3 +789,9 @@ fn a_missing_partial_in_a_paginated_template_is_reported_as_missing() {
     assert!(text.contains("partials/pagr.html") && text.contains("not found"), "{text}");
     assert!(!text.contains("Variable `paginator"), "{text}");
 }
+
+#[test]
+fn a_number_too_large_says_so_without_naming_a_rust_type() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nweight: 99999999999999999999999\n---\n")]);
+    assert!(text.starts_with("error: content/a.md:3:9: in `weight`: invalid type: integer `99999999999999999999999` (too large), expected a whole number\n"), "{text}");
+}

@@ -226,6 +226,12 @@ fn second_key_line(source: &str, from: usize, key: &str) -> Option<usize> {
 /// serde's message with the names of Rust types said in words.
 fn in_words(detail: &str) -> String {
     let mut text = detail.replace("duplicate field ", "a key written twice: ").replace("a YAML mapping", "`key: value` lines").replace("unit value", "no value (`null` or `~`)");
+    // A whole number too large for any integer: serde names the type it was read as.
+    for wide in ["` as u128", "` as i128"] {
+        if let Some(at) = text.find(wide) {
+            text.replace_range(at..at + wide.len(), "` (too large)");
+        }
+    }
     for (name, words) in [
         ("usize", "a whole number of 0 or more"),
         ("u64", "a whole number of 0 or more"),
