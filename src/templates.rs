@@ -157,6 +157,26 @@ impl TemplateSet {
         if !problems.is_empty() {
             return Err(problems);
         }
+        // A parent or macro file that is not there, at the tag that names it (Tera names no line).
+        for template in tera.templates.values() {
+            let named = template.parent.iter().map(|p| ("extends", p.as_str())).chain(template.imported_macro_files.iter().map(|(file, _)| ("import", file.as_str())));
+            for (tag, missing) in named.filter(|(_, name)| !tera.templates.contains_key(*name)) {
+                let text = self.source(&template.name).unwrap_or_default();
+                let help = match crate::diagnostics::did_you_mean(missing, tera.templates.keys().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("create {}, or fix the name", self.display_path(missing)),
+                };
+                let problem = Problem::new(self.display_path(&template.name), format!("`{tag}` names `{missing}`, which is not a template here"));
+                let problem = match find_in_template(text, missing) {
+                    Some((line, column)) => problem.at(text, line, column),
+                    None => problem,
+                };
+                problems.push(problem.help(help));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         // What `Tera::add_raw_templates` does once every template is parsed.
         match tera.build_inheritance_chains().and_then(|()| tera.check_macro_files()) {
             Ok(()) => Ok(tera),
