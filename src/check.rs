@@ -97,10 +97,16 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
         .with_max_len(crate::BATCH)
-        .flat_map_iter(|(file, own_path, result)| {
-            result.links.iter().filter_map(|link| {
+        .flat_map_iter(|&(file, own_path, result)| {
+            let index = &index;
+            result.links.iter().filter_map(move |link| {
                 let (message, help) = index.check(&link.target, link.fragment.as_deref()).err()?;
-                let help = unpublished_file(site, file, own_path, &link.target).map_or(help, |path| move_to_static_help(&path));
+                let help = match unpublished_file(site, file, own_path, &link.target) {
+                    Some(path) => move_to_static_help(&path),
+                    None => same_name_elsewhere(&rendered.outputs, &link.target).map_or(help, |path| {
+                        format!("did you mean `/{path}`? A path without a leading `/` is relative to the page's own URL, `/{own_path}`")
+                    }),
+                };
                 Some(source_problem(site, file, link, message, help))
             })
         })
@@ -361,6 +367,15 @@ fn unpublished_file(site: &Site, file: &SourceFile, own_path: &str, target: &str
     let beside = target.strip_prefix(own_path).and_then(|rest| normalize(&format!("{}/{rest}", file.dir())));
     let content = site.root.join(crate::content::CONTENT_DIR);
     beside.into_iter().chain(normalize(target)).find(|path| !path.is_empty() && content.join(path).is_file())
+}
+
+/// The one output, if there is exactly one, with the file name of the missing `target` (`illustrations/a.svg`
+/// for `stretches/x/illustrations/a.svg`): a path written relative where it was meant from the root.
+fn same_name_elsewhere<'a>(outputs: &'a [std::sync::Arc<Output>], target: &str) -> Option<&'a str> {
+    let name = target.rsplit('/').next().filter(|n| n.contains('.') && *n != "index.html")?;
+    let mut found = outputs.iter().map(|o| o.path.as_str()).filter(|p| p.rsplit('/').next() == Some(name));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// What to do about a file under content/ (`path` relative to it) that a link needs: static/ is published.

@@ -802,3 +802,10 @@ fn a_number_too_large_says_so_without_naming_a_rust_type() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\nweight: 99999999999999999999999\n---\n")]);
     assert!(text.starts_with("error: content/a.md:3:9: in `weight`: invalid type: integer `99999999999999999999999` (too large), expected a whole number\n"), "{text}");
 }
+
+#[test]
+fn an_image_path_missing_its_leading_slash_suggests_the_file_of_that_name() {
+    let text = error_for(&[("static/illustrations/walk.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), ("content/notes/a.md", "---\ntitle: A\n---\n![A walk](illustrations/walk.svg)\n")]);
+    assert!(text.contains("broken link: no page or file at `/notes/a/illustrations/walk.svg`"), "{text}");
+    assert!(text.contains("= help: did you mean `/illustrations/walk.svg`? A path without a leading `/` is relative to the page's own URL, `/notes/a/`"), "{text}");
+}
