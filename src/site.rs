@@ -83,17 +83,7 @@ impl Site {
             config.set_base_url(url).map_err(|message| vec![Problem::new("--base-url", message)])?;
         }
         let (content, templates) = rayon::join(|| content::load_standing_in(root, drafts), || TemplateSet::load(root));
-        let mut problems;
-        let content = match content {
-            Ok((content, found)) => {
-                problems = found;
-                content
-            }
-            Err(found) => {
-                problems = found;
-                content::Content::default()
-            }
-        };
+        let (content, mut problems) = content.unwrap_or_else(|found| (content::Content::default(), found));
         let content_problems = problems.len();
         let templates = templates.unwrap_or_else(|mut p| {
             problems.append(&mut p);
@@ -314,12 +304,20 @@ impl Site {
             urls.insert(file.rel_path.clone(), path.clone());
             if let Some(other) = owners.get(path.as_str()).or_else(|| owners.get(path.trim_end_matches('/')).filter(|_| !path.is_empty())) {
                 let output = format!("{path}index.html");
-                let line = if slug.is_some() { content::find_key_line(&file.text, "slug") } else { 1 };
-                problems.push(
-                    Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
-                        .at(&file.text, line, 1)
-                        .help("give one of them a different `slug`, or rename the file"),
-                );
+                // The clash is the doing of a `slug:`: reported there, in whichever of the two files has it.
+                let slugged_other = slug.is_none().then(|| self.pages.iter().find(|p| *p.file.rel_path == **other && p.meta.slug.is_some())).flatten();
+                let problem = match slugged_other {
+                    Some(page) => Problem::new(page.file.display_path(), format!("writes `{output}`, which {} also writes", file.display_path()))
+                        .at_key(&page.file.text, "slug")
+                        .help(format!("this `slug` gives the URL that {} has by its name: choose another", file.display_path())),
+                    None if slug.is_some() => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
+                        .at_key(&file.text, "slug")
+                        .help(format!("this `slug` gives the URL of {}: choose another", shown_owner(other))),
+                    None => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
+                        .at(&file.text, 1, 1)
+                        .help("rename one of them (or give one a `slug`)"),
+                };
+                problems.push(problem);
             } else if file.text.is_empty() && file.rel_path.ends_with("_index.md") {
                 // A folder without an `_index.md` is a section of its own: named by the folder, as no file is there.
                 owners.insert(Cow::Borrowed(path), Cow::Owned(format!("the folder {}/{} (a section, though it has no _index.md)", content::CONTENT_DIR, file.rel_path.trim_end_matches("_index.md"))));

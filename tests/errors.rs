@@ -142,11 +142,11 @@ build failed: 1 problem"
 fn duplicate_output_path() {
     assert_eq!(
         error_for(&[("content/a.md", "---\ntitle: A\nslug: b\n---\n"), ("content/b.md", "---\ntitle: B\n---\n")]),
-        "error: content/b.md:1:1: writes `b/index.html`, which content/a.md also writes
+        "error: content/a.md:3:1: writes `b/index.html`, which content/b.md also writes
   |
-1 | ---
+3 | slug: b
   | ^
-  = help: give one of them a different `slug`, or rename the file
+  = help: this `slug` gives the URL that content/b.md has by its name: choose another
 
 build failed: 1 problem"
     );
@@ -808,4 +808,21 @@ fn an_image_path_missing_its_leading_slash_suggests_the_file_of_that_name() {
     let text = error_for(&[("static/illustrations/walk.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), ("content/notes/a.md", "---\ntitle: A\n---\n![A walk](illustrations/walk.svg)\n")]);
     assert!(text.contains("broken link: no page or file at `/notes/a/illustrations/walk.svg`"), "{text}");
     assert!(text.contains("= help: did you mean `/illustrations/walk.svg`? A path without a leading `/` is relative to the page's own URL, `/notes/a/`"), "{text}");
+}
+
+#[test]
+fn a_slug_taking_a_later_files_url_and_two_files_with_one_url() {
+    assert_eq!(
+        error_for(&[("content/a.md", "---\ntitle: A\n---\n"), ("content/z.md", "---\ntitle: Z\nslug: a\n---\n")]),
+        "error: content/z.md:3:1: writes `a/index.html`, which content/a.md also writes
+  |
+3 | slug: a
+  | ^
+  = help: this `slug` gives the URL of content/a.md: choose another
+
+build failed: 1 problem"
+    );
+    let both = error_for(&[("content/a.md", "---\ntitle: A\n---\n"), ("content/a/_index.md", "---\ntitle: Section A\n---\n")]);
+    assert!(both.contains("writes `a/index.html`, which content/"), "{both}");
+    assert!(both.contains("help: rename one of them (or give one a `slug`)"), "{both}");
 }
