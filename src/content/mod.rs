@@ -205,7 +205,7 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let file = SourceFile { rel_path: rel.to_owned(), text, body_offset };
     if name == "_index.md" {
-        let title = text_of("title").unwrap_or_else(|| dir.rsplit('/').next().filter(|d| !d.is_empty()).unwrap_or("Home").to_owned());
+        let title = text_of("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| dir.rsplit('/').next().filter(|d| !d.is_empty()).unwrap_or("Home").to_owned());
         let path = section_path(dir, "", rel).ok()?;
         let meta = SectionMeta { title, ..SectionMeta::default() };
         return Some(Item::Section(Box::new(Section { file, meta, path, dir: dir.to_owned() })));
