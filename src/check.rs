@@ -94,13 +94,17 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let pages = site.pages.iter().zip(&rendered.pages).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.pages.get(*i)))).map(|(_, (p, r))| (&p.file, p.path.as_str(), r));
     let sections = site.sections.iter().zip(&rendered.sections).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.sections.get(*i)))).map(|(_, (s, r))| (&s.file, s.path.as_str(), r));
     let markdown: Vec<_> = pages.chain(sections).collect();
+    let drafts = Drafts { root: &site.root, urls: std::sync::OnceLock::new() };
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
         .with_max_len(crate::BATCH)
         .flat_map_iter(|&(file, own_path, result)| {
-            let index = &index;
+            let (index, drafts) = (&index, &drafts);
             result.links.iter().filter_map(move |link| {
                 let (message, help) = index.check(&link.target, link.fragment.as_deref()).err()?;
+                if let Some((message, help)) = drafts.left_out(index, &link.target, true) {
+                    return Some(source_problem(site, file, link, message, help));
+                }
                 let help = match unpublished_file(site, file, own_path, &link.target) {
                     Some(path) => move_to_static_help(&path),
                     None => same_name_elsewhere(&rendered.outputs, &link.target).map_or(help, |path| {
@@ -173,7 +177,10 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
                     Resolved::External => continue,
                     Resolved::OutsideBase => Err((format!("broken link `{href}`: outside the site's base path `{base_path}`"), "build URLs with the `url()` template function, which adds the base path".to_owned())),
-                    Resolved::Local(target, fragment) => index.check(&target, fragment.as_deref()).map_err(|(m, h)| (format!("broken link `{href}`: {m}"), h)),
+                    Resolved::Local(target, fragment) => index
+                        .check(&target, fragment.as_deref())
+                        .map_err(|found| drafts.left_out(&index, &target, false).unwrap_or(found))
+                        .map_err(|(m, h)| (format!("broken link `{href}`: {m}"), h)),
                 };
                 match result {
                     Err((message, help)) => found.push((origin().problem(href, message, &help), output.path.as_str())),
@@ -353,6 +360,30 @@ impl<'a> Index<'a> {
             return self.folder(target.strip_suffix('/').unwrap_or_default());
         }
         self.file(&target).or_else(|| self.folder(&target))
+    }
+}
+
+/// The drafts a build without `--drafts` leaves out, by the URL each would have: read only once a link misses.
+struct Drafts<'a> {
+    root: &'a std::path::Path,
+    urls: std::sync::OnceLock<crate::HashMap<String, String>>,
+}
+
+impl Drafts<'_> {
+    /// Why nothing is at the site path `target`, if no output is there because a draft would be; the help
+    /// says how to link to it by its file, from Markdown or (`in_markdown` false) from a template.
+    fn left_out(&self, index: &Index, target: &str, in_markdown: bool) -> Option<(String, String)> {
+        if index.resolve(target).is_some() {
+            return None;
+        }
+        let decoded = percent_decode(target);
+        let path = decoded.strip_suffix("index.html").unwrap_or(&decoded);
+        let path = if path.is_empty() || path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+        let rel = self.urls.get_or_init(|| crate::content::draft_urls(self.root)).get(&path)?;
+        let reason = crate::content::draft_reason(self.root, rel)?;
+        let message = format!("no page at `/{path}`: it is the URL of {}/{rel}, and {reason}, left out of this build", crate::content::CONTENT_DIR);
+        let by_file = if in_markdown { format!("`[text](@/{rel})`") } else { format!("`get_page(path=\"{rel}\").url`") };
+        Some((message, format!("build with `--drafts` to preview it, and link to it once it is published, by its file: {by_file}")))
     }
 }
 

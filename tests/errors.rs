@@ -826,3 +826,28 @@ build failed: 1 problem"
     assert!(both.contains("writes `a/index.html`, which content/"), "{both}");
     assert!(both.contains("help: rename one of them (or give one a `slug`)"), "{both}");
 }
+
+#[test]
+fn a_link_by_url_to_a_draft_names_the_draft() {
+    let text = error_for(&[
+        ("content/b.md", "---\ntitle: B\nslug: bee\ndraft: true\n---\n"),
+        ("content/wip/_index.md", "---\ntitle: WIP\ndraft: true\n---\n"),
+        ("content/wip/w1.md", "---\ntitle: W1\n---\n"),
+        ("content/a.md", "---\ntitle: A\n---\n[b](/bee/) and [w](/wip/w1/index.html) and [gone](/nowhere/)\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/a.md:4:1: broken link: no page at `/bee/`: it is the URL of content/b.md, and the page is a draft (`draft: true`), left out of this build",
+            "error: content/a.md:4:16: broken link: no page at `/wip/w1/`: it is the URL of content/wip/w1.md, and it is in a draft section (`content/wip/_index.md` has `draft: true`), left out of this build",
+            "error: content/a.md:4:44: broken link: no page or file at `/nowhere/`",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("help: build with `--drafts` to preview it, and link to it once it is published, by its file: `[text](@/b.md)`"), "{text}");
+    let page = "{% extends \"base.html\" %}{% block main %}<a href=\"{{ url(path='/bee/') }}\">b</a>{% endblock %}";
+    let text = error_for(&[("templates/page.html", page), ("content/b.md", "---\ntitle: B\nslug: bee\ndraft: true\n---\n"), ("content/a.md", "---\ntitle: A\n---\n")]);
+    assert!(text.contains("broken link `/repo/bee/`: no page at `/bee/`: it is the URL of content/b.md, and the page is a draft"), "{text}");
+    assert!(text.contains("by its file: `get_page(path=\"b.md\").url`"), "{text}");
+}

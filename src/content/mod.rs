@@ -335,6 +335,34 @@ pub fn walk_problem(dir: &Path, name: &str, error: &walkdir::Error) -> Problem {
     }
 }
 
+/// The URL path (`section/page/`) each draft page and section under `root`, and each page in a draft section,
+/// would have, with its file (relative to `content/`). Read again from the files, for the message of a link
+/// that misses: a build without `--drafts` keeps nothing of them.
+pub fn draft_urls(root: &Path) -> crate::HashMap<String, String> {
+    let content_dir = root.join(CONTENT_DIR);
+    let files: Vec<(String, PathBuf)> = WalkDir::new(&content_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|ext| ext == "md"))
+        .map(|e| (rel_path(&content_dir, e.path()), e.into_path()))
+        .collect();
+    let items: Vec<(String, Item)> = files.par_iter().filter_map(|(rel, path)| Some((rel.clone(), read_item(rel, path).ok()??))).collect();
+    let draft_dirs: Vec<&str> = items.iter().filter_map(|(_, item)| match item {
+        Item::Section(section) if item.is_draft() => Some(section.dir.as_str()),
+        _ => None,
+    }).collect();
+    items
+        .iter()
+        .filter(|(rel, item)| item.is_draft() || draft_dirs.iter().any(|dir| is_inside(rel, dir)))
+        .map(|(rel, item)| (match item {
+            Item::Page(page) => page.path.clone(),
+            Item::Section(section) => section.path.clone(),
+        }, rel.clone()))
+        .collect()
+}
+
 /// Why `content/<rel>` under `root` is left out of a build without `--drafts`, if it is a draft or in a draft
 /// section (for a link's message): "the page is a draft ...".
 pub fn draft_reason(root: &Path, rel: &str) -> Option<String> {
