@@ -108,15 +108,21 @@ impl Site {
         // changes nothing else): the rest of the site is rendered and its links checked, so that one build
         // reports everything. What goes wrong only because a page stands in (a template rendering it) is not
         // reported.
-        let stood_in = |site: &Site, p: &Problem| p.rendering.as_ref().is_some_and(|files| files.iter().all(|f| site.stand_ins.iter().any(|s| f.strip_prefix("content/") == Some(s))));
         match site {
             Err(mut found) => problems.append(&mut found),
             Ok(site) => match site.render() {
                 Ok(rendered) => problems.extend(crate::check::check_links(&site, &rendered)),
-                Err(found) => problems.extend(found.into_iter().filter(|p| !stood_in(&site, p))),
+                Err(found) => problems.extend(found.into_iter().filter(|p| !site.from_stand_in(p))),
             },
         }
         Err(problems)
+    }
+
+    /// Whether a rendering problem came only from pages standing in for files whose front matter has a
+    /// problem (a template that needs what their front matter would have given): not reported.
+    pub fn from_stand_in(&self, problem: &Problem) -> bool {
+        let stands_in = |file: &String| self.stand_ins.iter().any(|s| file.strip_prefix("content/") == Some(s));
+        !self.stand_ins.is_empty() && problem.rendering.as_ref().is_some_and(|files| files.iter().all(stands_in))
     }
 
     /// A source file's text, read again from disk when a streaming build has released it (for the position

@@ -138,23 +138,30 @@ impl Workspace {
             image_problems = problems;
             (files, sizes)
         };
-        // An image a browser cannot show changes nothing else: the rebuild goes on, and reports it with the rest.
+        let reuse = Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content };
         let with_images = |mut problems: Vec<crate::diagnostics::Problem>| {
             problems.extend(image_problems.iter().cloned());
             Problems(problems).sorted()
         };
-        let content = content::load_reusing(&self.root, self.drafts, Some(Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content })).map_err(with_images)?;
+        let (content, mut others) = content::load_reusing(&self.root, self.drafts, reuse).map_err(with_images)?;
+        // A file whose front matter has a problem stands in as a plain page, and an image a browser cannot
+        // show changes nothing else: the rebuild goes on, and reports them with the rest, as a full build does.
+        others.append(&mut image_problems);
+        let with_others = |mut problems: Vec<crate::diagnostics::Problem>| {
+            problems.extend(others.iter().cloned());
+            Problems(problems).sorted()
+        };
         // Static files take part in the structure (URLs, collisions): only content-only changes keep it.
         let site = if changes.static_files.is_empty() && old.keeps_structure(&content, &templates) {
             old.with_pages(content, templates, static_files, image_sizes)
         } else {
-            Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(with_images)?
+            Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(with_others)?
         };
         let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
-        let rendered = site.render_from(Some(&previous)).map_err(with_images)?;
+        let rendered = site.render_from(Some(&previous)).map_err(|found| with_others(found.into_iter().filter(|p| !site.from_stand_in(p)).collect()))?;
         let problems = crate::check::check_links_since(&site, &rendered, Some(&last.rendered));
-        if !problems.is_empty() || !image_problems.is_empty() {
-            return Err(with_images(problems).into());
+        if !problems.is_empty() || !others.is_empty() {
+            return Err(with_others(problems).into());
         }
         let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
         self.pending = Changes::default();

@@ -597,3 +597,29 @@ fn a_dangling_link_made_in_watch_mode_fails_the_rebuild() {
     let clean = clean.to_string();
     assert!(clean.contains("which does not exist"), "a clean build fails too: {clean}");
 }
+
+/// A front matter problem saved while watching does not hide the rest: the page stands in, its Markdown and
+/// the links to it are checked, and the rebuild reports what a clean build reports, in the same words.
+#[test]
+fn a_rebuild_with_a_front_matter_problem_reports_what_a_clean_build_reports() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/notes/b.md", "---\ntitle: B\nslug: bee\n---\nSee [walk](@/notes/first.md).\n")]);
+    let before = tree(&output);
+    let edited = site.path().join("content/notes/b.md");
+    fs::write(&edited, "---\ntitle: B\nslug: bee\nweight: heavy\n---\nSee [walk](@/notes/firstt.md).\n").unwrap();
+    let other = site.path().join("content/notes/c.md");
+    fs::write(&other, "---\ntitle: C\n---\n[b](@/notes/b.md) and [gone](/notes/gone/)\n").unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &edited, &mut changes);
+    classify(site.path(), &output, &other, &mut changes);
+    let error = workspace.rebuild(&changes).unwrap_err().to_string();
+    assert!(error.contains("content/notes/b.md:4:9: in `weight`"), "{error}");
+    assert!(error.contains("content/notes/b.md:6:5: link to `@/notes/firstt.md`"), "{error}");
+    assert!(error.contains("content/notes/c.md:4:23: broken link: no page or file at `/notes/gone/`"), "{error}");
+    assert!(error.ends_with("build failed: 3 problems"), "{error}");
+    let Err(clean) = build(site.path(), &BuildArgs { base_url: None, output: site.path().join("clean"), drafts: false }) else { panic!("a clean build should fail") };
+    assert_eq!(error, clean.to_string());
+    assert_eq!(tree(&output), before, "a failed rebuild writes nothing");
+    fs::write(&edited, "---\ntitle: B\nslug: bee\nweight: 3\n---\nSee [walk](@/notes/first.md).\n").unwrap();
+    fs::write(&other, "---\ntitle: C\n---\n[b](@/notes/b.md)\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &edited);
+}

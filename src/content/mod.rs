@@ -70,11 +70,36 @@ pub struct Content {
     pub stand_ins: Vec<String>,
 }
 
+impl Content {
+    fn push(&mut self, item: Item) {
+        match item {
+            Item::Page(page) => self.pages.push(page),
+            Item::Section(section) => self.sections.push(*section),
+        }
+    }
+
+    /// Records `rel` (at `path`), whose front matter has a problem, and, if `stand_ins` is set, adds what
+    /// stands in for it. False when nothing can: the build then stops at the problems found while loading.
+    fn stand_in(&mut self, stand_ins: bool, rel: &str, path: &Path) -> bool {
+        self.stand_ins.push(rel.to_owned());
+        match stand_ins.then(|| stand_in(rel, path)).flatten() {
+            Some(item) => {
+                self.push(item);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
 /// `drafts` is set, and a draft section with everything in its folder. Sections without an `_index.md` get
 /// an implicit one named after the folder.
 pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
-    load_reusing(root, drafts, None)
+    match load_all(root, drafts, None, false)? {
+        (content, problems) if problems.is_empty() => Ok(content),
+        (_, problems) => Err(problems),
+    }
 }
 
 /// Files a rebuild may keep from the previous load: those not in `changed`.
@@ -85,12 +110,9 @@ pub struct Reuse<'a> {
     pub changed: &'a std::collections::HashSet<String>,
 }
 
-/// Like `load`, but takes unchanged files from a previous load instead of reading them again.
-pub fn load_reusing(root: &Path, drafts: bool, reuse: Option<Reuse>) -> Result<Content, Vec<Problem>> {
-    match load_all(root, drafts, reuse, false)? {
-        (content, problems) if problems.is_empty() => Ok(content),
-        (_, problems) => Err(problems),
-    }
+/// Like `load_standing_in`, but takes unchanged files from a previous load instead of reading them again.
+pub fn load_reusing(root: &Path, drafts: bool, reuse: Reuse) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+    load_all(root, drafts, Some(reuse), true)
 }
 
 /// Like `load`, for a build that goes on past files whose front matter has a problem: each stands in as a page
@@ -112,7 +134,7 @@ fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) ->
         // A section's `_index.md` may make it a draft or no longer one, and its pages with it.
         && !reuse.changed.iter().any(|path| path.rsplit('/').next() == Some("_index.md"))
     {
-        return reload_files(&content_dir, drafts, reuse).map(|content| (content, Vec::new()));
+        return reload_files(&content_dir, drafts, reuse, stand_ins);
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
@@ -153,17 +175,11 @@ fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) ->
                     draft_dirs.push(section.dir);
                 }
             }
-            Ok(Some(Item::Page(page))) => content.pages.push(page),
-            Ok(Some(Item::Section(section))) => content.sections.push(*section),
+            Ok(Some(item)) => content.push(item),
             Ok(None) => {}
             Err(found) => {
                 problems.extend(found);
-                match stand_ins.then(|| stand_in(rel, path)).flatten() {
-                    Some(Item::Page(page)) => content.pages.push(page),
-                    Some(Item::Section(section)) => content.sections.push(*section),
-                    None => all_stand_in = false,
-                }
-                content.stand_ins.push(rel.clone());
+                all_stand_in &= content.stand_in(stand_ins, rel, path);
             }
         }
     }
@@ -246,7 +262,7 @@ fn draft_section_of(content_dir: &Path, rel: &str) -> Option<String> {
 
 /// When only Markdown files changed: the previous content with just those files read again (or dropped),
 /// without walking the whole folder.
-fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Content, Vec<Problem>> {
+fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
     let changed = reuse.changed;
     let mut content = Content {
         pages: reuse.pages.iter().filter(|p| !changed.contains(&p.file.rel_path)).cloned().collect(),
@@ -255,6 +271,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
     };
     let mut dirs: Vec<String> = reuse.sections.iter().map(|s| s.dir.clone()).collect();
     let mut problems = Vec::new();
+    let mut all_stand_in = true;
     let mut sorted: Vec<&String> = changed.iter().collect();
     sorted.sort();
     for rel in sorted {
@@ -264,6 +281,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
             && let Ok(target) = std::fs::read_link(&path)
         {
             problems.push(Problem::new(format!("{CONTENT_DIR}/{rel}"), format!("a symbolic link to `{}`, which does not exist", target.display())).help("remove the link, or make what it points at"));
+            all_stand_in = false;
             continue;
         }
         if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || (!drafts && in_draft_section(content_dir, rel)) {
@@ -275,20 +293,24 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse) -> Result<Conte
             dir = parent;
         }
         match read_item(rel, &path) {
-            Ok(Some(item)) if drafts || !item.is_draft() => match item {
-                Item::Page(page) => content.pages.push(page),
-                Item::Section(section) => content.sections.push(*section),
-            },
+            Ok(Some(item)) if drafts || !item.is_draft() => content.push(item),
             Ok(_) => {}
-            Err(found) => problems.extend(found),
+            Err(found) => {
+                problems.extend(found);
+                all_stand_in &= content.stand_in(stand_ins, rel, &path);
+            }
         }
+    }
+    let stood_in = stand_ins && all_stand_in;
+    if !problems.is_empty() && !stood_in {
+        return Err(problems);
     }
     dirs.sort();
     dirs.dedup();
     add_implicit_sections(&mut content, &dirs);
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
-    if problems.is_empty() { Ok(content) } else { Err(problems) }
+    Ok((content, problems))
 }
 
 /// Hidden files and editor temp, swap and backup files are never content.
