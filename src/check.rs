@@ -106,7 +106,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                     return Some(source_problem(site, file, link, message, help));
                 }
                 let help = match unpublished_file(site, file, own_path, &link.target) {
-                    Some(path) => move_to_static_help(&path),
+                    Some(path) => content_file_help(site, index, &path),
                     None => same_name_elsewhere(&rendered.outputs, &link.target).map_or(help, |path| {
                         format!("did you mean `/{path}`? A path without a leading `/` is relative to the page's own URL, `/{own_path}`")
                     }),
@@ -388,9 +388,8 @@ impl Drafts<'_> {
 }
 
 /// The file under content/ (its path there) that a link to the missing site path `target`, written in
-/// `file` (at `own_path`), most likely meant: content/ publishes only Markdown, so an image put beside a page
-/// is not in the site. Written relative to the page's file (`photo.png` beside `content/a/b.md`, which
-/// resolves to `a/b/photo.png` from its pretty URL), or from the site's root.
+/// `file` (at `own_path`), most likely meant: written relative to the page's file (`photo.png` beside
+/// `content/a/b.md`, which resolves to `a/b/photo.png` from its pretty URL), or from the site's root.
 fn unpublished_file(site: &Site, file: &SourceFile, own_path: &str, target: &str) -> Option<String> {
     if target.is_empty() || target.ends_with('/') {
         return None;
@@ -409,9 +408,17 @@ fn same_name_elsewhere<'a>(outputs: &'a [std::sync::Arc<Output>], target: &str) 
     found.next().is_none().then_some(first)
 }
 
-/// What to do about a file under content/ (`path` relative to it) that a link needs: static/ is published.
-pub fn move_to_static_help(path: &str) -> String {
-    format!("content/{path} is not published, as content/ holds only Markdown: move it to static/{path} and link to `/{path}`")
+/// What to say of the file under content/ (`path` relative to it) that a link which missed meant: where it
+/// is published, or why it is not.
+fn content_file_help(site: &Site, index: &Index, path: &str) -> String {
+    let published = crate::content::asset_path(path);
+    if index.file(&published).is_some() {
+        return format!("content/{path} is published at `/{published}`: link to it by its file, `@/{path}`, or by that path");
+    }
+    match crate::content::draft_reason(&site.root, path) {
+        Some(reason) => format!("content/{path} is not published: {reason}"),
+        None => format!("content/{path} is not published: hidden files and editors' backup and swap files are left out"),
+    }
 }
 
 /// What to do about a link to an id that a page does not have.

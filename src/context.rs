@@ -274,7 +274,7 @@ impl Site {
         }
         for file in &self.static_files {
             if let Some(task) = pager_at(&file.path) {
-                problems.push(Problem::new(format!("{}/{}", crate::site::STATIC_DIR, file.path), which(task, &file.path)).help("move or rename the file"));
+                problems.push(Problem::new(&file.shown, which(task, &file.path)).help("move or rename the file"));
             }
         }
         problems

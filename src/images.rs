@@ -35,8 +35,7 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
             {
                 return Some((f, Ok(known.get(&f.path).copied())));
             }
-            let shown = format!("static/{}", f.path);
-            Some((f, if extension == "svg" { svg(f, &shown) } else { raster(f, &shown, &extension) }))
+            Some((f, if extension == "svg" { svg(f, &f.shown) } else { raster(f, &f.shown, &extension) }))
         })
         .collect();
     let mut sizes = ImageSizes::default();

@@ -114,6 +114,8 @@ pub(crate) struct MarkdownReuse<'a> {
     pub(crate) previous: &'a Previous<'a>,
     old_sections: HashMap<&'a str, usize>,
     new: &'a Site,
+    /// Every image has the size it had, and the files kept beside the pages under content/ (which relative
+    /// links name) are those there were.
     pub(crate) images_unchanged: bool,
     /// Every content file has the URL it had (so no link target moved).
     urls_unchanged: bool,
@@ -141,7 +143,7 @@ impl<'a> MarkdownReuse<'a> {
             previous,
             old_sections,
             new,
-            images_unchanged: old.image_sizes == new.image_sizes,
+            images_unchanged: old.image_sizes == new.image_sizes && assets(old).eq(assets(new)),
             urls_unchanged: same_layout || old.urls == new.urls,
             card_template_changed: changed_templates.contains(CARD_TEMPLATE),
             theme_ids_unchanged: changed_templates.is_empty() || old.templates.literal_ids() == new.templates.literal_ids(),
@@ -172,6 +174,11 @@ impl<'a> MarkdownReuse<'a> {
                 (self.urls_unchanged || old_site.urls.get(target) == self.new.urls.get(target)) && !(old.uses_card && self.changed_files.contains(target.as_str()))
             })
     }
+}
+
+/// The files kept under content/ beside the pages, which relative links in Markdown may name.
+fn assets(site: &Site) -> impl Iterator<Item = (&str, &str)> {
+    site.static_files.iter().filter_map(|f| Some((f.content_path()?, f.path.as_str())))
 }
 
 /// Whether the sitemap's dates are as they were (with the same layout, so the same URLs).

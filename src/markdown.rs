@@ -30,6 +30,8 @@ pub trait SiteLinks: Sync {
     fn title_is_h1(&self, source_path: &str) -> bool;
     /// Why a content file this build left out is a draft, if it is one (asked only of a link to no page).
     fn draft_reason(&self, source_path: &str) -> Option<String>;
+    /// The site path of a file other than Markdown kept under content/, at `source_path` there.
+    fn asset_path(&self, source_path: &str) -> Option<&str>;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -330,6 +332,7 @@ impl Render<'_> {
         let src = self.rewrite(state, dest, offset).unwrap_or_else(|| dest.to_owned());
         let size = self
             .local_target(dest)
+            .or_else(|| self.site.asset_path(dest.strip_prefix("@/")?.split(['#', '?']).next()?).map(str::to_owned))
             .and_then(|path| self.site.image_size(&path))
             .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
             .unwrap_or_default();
@@ -337,7 +340,9 @@ impl Render<'_> {
         format!("<img src=\"{}\" alt=\"{}\"{size}{title} loading=\"lazy\" decoding=\"async\">", escape(&src), escape(alt.trim()))
     }
 
-    /// The site-relative path a non-content local link points at, if it is one.
+    /// The site-relative path a non-content local link points at, if it is one. A relative path to a file
+    /// kept beside the Markdown (under content/) is that file, as an editor's preview shows it; any other is
+    /// relative to the page's URL.
     fn local_target(&self, dest: &str) -> Option<String> {
         if is_external(dest) || dest.starts_with("@/") || dest.starts_with('#') {
             return None;
@@ -345,7 +350,16 @@ impl Render<'_> {
         let path = dest.split(['#', '?']).next().unwrap_or_default();
         match path.strip_prefix('/') {
             Some(rooted) => normalize(rooted),
-            None => normalize(&format!("{}{path}", self.own_path)),
+            None => {
+                let beside = match self.rel_path.rsplit_once('/') {
+                    Some((dir, _)) => format!("{dir}/{path}"),
+                    None => path.to_owned(),
+                };
+                match normalize(&beside).as_deref().and_then(|source| self.site.asset_path(source)) {
+                    Some(asset) => Some(asset.to_owned()),
+                    None => normalize(&format!("{}{path}", self.own_path)),
+                }
+            }
         }
     }
 
@@ -395,6 +409,7 @@ impl Render<'_> {
                     state.rendered.links_to.push(source);
                     url.to_owned()
                 }
+                None if self.site.asset_path(&source).is_some() => self.site.asset_path(&source).unwrap_or_default().to_owned(),
                 None => {
                     if let Some(reason) = self.site.draft_reason(&source) {
                         state.problems.push(
@@ -410,11 +425,11 @@ impl Render<'_> {
                         Some(&path) => Some(path),
                         None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
                     };
-                    // An image or other file (by its extension): content/ publishes Markdown only.
+                    // An image or other file (by its extension), which may be under static/.
                     let extension = source.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
                     let is_other_file = extension.is_some_and(|e| OTHER_FILES.contains(&e.as_str()));
                     let help = match near {
-                        _ if is_other_file => format!("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/{source}`"),
+                        _ if is_other_file => format!("a `@/` path names a file under content/; link to a file under static/ by its site path, e.g. `/{source}`"),
                         Some(near) => format!("did you mean `@/{near}`?"),
                         None => "link to a file under content/ by its path, e.g. `@/stretches/half-kneeling.md`".to_owned(),
                     };
@@ -876,6 +891,9 @@ mod tests {
         fn draft_reason(&self, source_path: &str) -> Option<String> {
             (source_path == "stretches/unfinished.md").then(|| "the page is a draft (`draft: true`)".to_owned())
         }
+        fn asset_path(&self, source_path: &str) -> Option<&str> {
+            (source_path == "stretches/Photos/kneel.jpg").then_some("stretches/photos/kneel.jpg")
+        }
     }
 
     fn render(body: &str) -> (Rendered, Vec<Problem>) {
@@ -1020,7 +1038,7 @@ mod tests {
         assert_eq!(problems[0].message, "link to `@/stretches/photo.png`: no such content file");
         assert_eq!(
             problems[0].help.as_deref(),
-            Some("a `@/` path names a Markdown file; content/ publishes only Markdown, so put other files under static/ and link to them by their site path, e.g. `/stretches/photo.png`")
+            Some("a `@/` path names a file under content/; link to a file under static/ by its site path, e.g. `/stretches/photo.png`")
         );
     }
 

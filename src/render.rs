@@ -158,6 +158,8 @@ struct MarkdownLinks<'a> {
     site_value: &'a Arc<Value>,
     /// `TemplateSet::literal_ids`.
     theme_ids: crate::HashSet<String>,
+    /// The files kept under content/ beside the pages: site path by path under content/.
+    assets: crate::HashMap<&'a str, &'a str>,
 }
 
 impl SiteLinks for MarkdownLinks<'_> {
@@ -188,6 +190,9 @@ impl SiteLinks for MarkdownLinks<'_> {
     }
     fn draft_reason(&self, source_path: &str) -> Option<String> {
         crate::content::draft_reason(&self.site.root, source_path)
+    }
+    fn asset_path(&self, source_path: &str) -> Option<&str> {
+        self.assets.get(source_path).copied()
     }
     fn stretch_card(&self, source_path: &str) -> Result<String, String> {
         let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
@@ -241,7 +246,8 @@ impl Site {
     }
 
     fn markdown_links<'a>(&'a self, tera: &'a Tera, site_value: &'a Arc<Value>) -> MarkdownLinks<'a> {
-        MarkdownLinks { site: self, tera, site_value, theme_ids: self.templates.literal_ids() }
+        let assets = self.static_files.iter().filter_map(|f| Some((f.content_path()?, f.path.as_str()))).collect();
+        MarkdownLinks { site: self, tera, site_value, theme_ids: self.templates.literal_ids(), assets }
     }
 
     fn section_data(&self, sections: &[Arc<Rendered>], summaries: Arc<Vec<Arc<Summary>>>) -> Arc<SectionData> {

@@ -32,6 +32,16 @@ pub struct StaticFile {
     /// Site-relative output path: `illustrations/a.svg`.
     pub path: String,
     pub source: StaticSource,
+    /// Where it comes from, for messages: `static/illustrations/a.svg`, or `content/stretches/photo.jpg`
+    /// for a file kept beside the pages.
+    pub shown: String,
+}
+
+impl StaticFile {
+    /// Its path under content/, for a file kept there beside the pages.
+    pub fn content_path(&self) -> Option<&str> {
+        self.shown.strip_prefix(content::CONTENT_DIR)?.strip_prefix('/')
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -89,11 +99,12 @@ impl Site {
             problems.append(&mut p);
             TemplateSet { sources: Vec::new(), dir: None }
         });
-        let static_files = load_static(root, templates.dir.is_none()).unwrap_or_else(|mut p| {
+        let (static_files, clashes) = load_static(root, templates.dir.is_none(), drafts).unwrap_or_else(|mut p| {
             problems.append(&mut p);
-            Vec::new()
+            (Vec::new(), Vec::new())
         });
-        let (sizes, image_problems) = image_sizes(&static_files, None);
+        let (sizes, mut image_problems) = image_sizes(&static_files, None);
+        image_problems.extend(clashes);
         // Stand-ins go on to render only in a site whose templates and static files are as they should be.
         let standing_in = problems.is_empty() || !content.stand_ins.is_empty() && problems.len() == content_problems;
         problems.extend(image_problems);
@@ -297,10 +308,10 @@ impl Site {
         owners.insert(Cow::Borrowed(NOT_FOUND), Cow::Borrowed("the 404 page (its template)"));
         for file in &self.static_files {
             if file.path == NOT_FOUND {
-                problems.push(Problem::new(format!("{STATIC_DIR}/{NOT_FOUND}"), "writes `404.html`, which the 404 page also writes").help("remove it, and change the theme's `404.html` template instead"));
+                problems.push(Problem::new(&file.shown, "writes `404.html`, which the 404 page also writes").help("remove it, and change the theme's `404.html` template instead"));
                 continue;
             }
-            owners.insert(Cow::Borrowed(file.path.strip_suffix("index.html").unwrap_or(&file.path)), Cow::Owned(format!("{STATIC_DIR}/{}", file.path)));
+            owners.insert(Cow::Borrowed(file.path.strip_suffix("index.html").unwrap_or(&file.path)), Cow::Borrowed(&file.shown));
         }
         for name in &self.config.taxonomies {
             owners.insert(Cow::Owned(format!("{name}/")), Cow::Owned(format!("the `{name}` taxonomy (site.yaml)")));
@@ -488,27 +499,59 @@ fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
 }
 
 /// The site's `static/` files, plus the embedded theme's when the site uses the embedded templates.
-pub fn load_static(root: &Path, with_theme: bool) -> Result<Vec<StaticFile>, Vec<Problem>> {
-    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+/// The files copied into the site as they are: the theme's (unless the site has its own templates), those
+/// under static/ (which replace the theme's), and those kept beside the pages under content/ (other than
+/// Markdown, and outside draft sections unless `drafts`), each at the URL of its folder. A file under
+/// content/ that would have the URL of one under static/ is a problem that stops nothing else (the one under
+/// static/ is kept), returned beside the files; `Err` when a folder cannot be read.
+pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<StaticFile>, Vec<Problem>), Vec<Problem>> {
+    let mut files: BTreeMap<String, StaticFile> = BTreeMap::new();
     if with_theme {
         for (path, bytes) in embedded::STATIC_FILES {
-            files.insert(path.to_string(), StaticSource::Embedded(bytes));
+            files.insert(path.to_string(), StaticFile { path: path.to_string(), source: StaticSource::Embedded(bytes), shown: format!("{STATIC_DIR}/{path}") });
         }
     }
-    let dir = root.join(STATIC_DIR);
     let mut problems = Vec::new();
-    if dir.is_dir() {
-        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                    let path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    files.insert(path, StaticSource::Disk(entry.into_path()));
-                }
-                Ok(_) => {}
-                Err(e) => problems.push(content::walk_problem(&dir, STATIC_DIR, &e)),
+    let mut clashes = Vec::new();
+    for (rel, path) in walk_files(root, STATIC_DIR, &mut problems) {
+        files.insert(rel.clone(), StaticFile { shown: format!("{STATIC_DIR}/{rel}"), path: rel, source: StaticSource::Disk(path) });
+    }
+    for (rel, path) in walk_files(root, content::CONTENT_DIR, &mut problems).into_iter().filter(|(rel, _)| !rel.ends_with(".md")) {
+        if !drafts && content::in_draft_section(&root.join(content::CONTENT_DIR), &rel) {
+            continue;
+        }
+        let site_path = content::asset_path(&rel);
+        let shown = format!("{}/{rel}", content::CONTENT_DIR);
+        match files.get(&site_path) {
+            Some(other) if matches!(other.source, StaticSource::Disk(_)) => {
+                clashes.push(Problem::new(&shown, format!("is published at `/{site_path}`, as {} is", other.shown)).help("rename or move one of them"));
+            }
+            _ => {
+                files.insert(site_path.clone(), StaticFile { path: site_path, source: StaticSource::Disk(path), shown });
             }
         }
     }
-    if problems.is_empty() { Ok(files.into_iter().map(|(path, source)| StaticFile { path, source }).collect()) } else { Err(problems) }
+    if problems.is_empty() { Ok((files.into_values().collect(), clashes)) } else { Err(problems) }
+}
+
+/// The files under `root/name` (none if it is not there), by their path relative to it; hidden files and
+/// editor temp files are left out.
+fn walk_files(root: &Path, name: &str, problems: &mut Vec<Problem>) -> Vec<(String, PathBuf)> {
+    let dir = root.join(name);
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                files.push((rel, entry.into_path()));
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(content::walk_problem(&dir, name, &e)),
+        }
+    }
+    files
 }

@@ -33,7 +33,12 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
     match top.as_str() {
         CONFIG_FILE if rest.is_empty() => changes.config = true,
         CONTENT_DIR if !inner.is_empty() => {
-            // A folder event names no file: rescanning finds whatever is in it now.
+            // A file other than Markdown is published as it is, as a static file is; a folder event names
+            // no file, and may hold either: rescanning finds whatever is in it now.
+            if !inner.ends_with(".md") {
+                changes.static_files.insert(crate::content::asset_path(&inner));
+                changes.static_files.insert(crate::content::folder_url(&inner));
+            }
             changes.content.insert(inner);
         }
         TEMPLATES_DIR => changes.templates = true,
@@ -44,6 +49,7 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
         // is in them now is found by reading them again.
         CONTENT_DIR => {
             changes.content.insert(String::new());
+            changes.static_files.insert(String::new());
         }
         STATIC_DIR => {
             changes.static_files.insert(String::new());
@@ -136,6 +142,14 @@ mod tests {
         assert!(changes.config && changes.templates);
         assert_eq!(changes.content.into_iter().collect::<Vec<_>>(), ["a/b.md"]);
         assert_eq!(changes.static_files.into_iter().collect::<Vec<_>>(), ["x.css"]);
+    }
+
+    #[test]
+    fn a_file_kept_beside_the_pages_is_a_static_file_at_its_site_path() {
+        let changes = changes_for(&["content/Stretches/Photo.JPG", "content/Stretches/New Folder"]);
+        assert_eq!(changes.content.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), ["Stretches/New Folder", "Stretches/Photo.JPG"].into());
+        // A folder's event names it, and the folder's URL holds its files.
+        assert!(changes.static_files.contains("stretches/Photo.JPG") && changes.static_files.contains("stretches/new-folder"), "{changes:?}");
     }
 
     #[test]

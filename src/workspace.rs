@@ -130,12 +130,15 @@ impl Workspace {
         let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
         let uses_theme = templates.dir.is_none();
         let mut image_problems = Vec::new();
-        let (static_files, image_sizes) = if changes.static_files.is_empty() && uses_theme == old.templates.dir.is_none() {
+        // A section's `_index.md` may make it a draft or no longer one, and the files kept in its folder with it.
+        let drafts_may_change = changes.content.iter().any(|path| path.rsplit('/').next() == Some("_index.md"));
+        let (static_files, image_sizes) = if changes.static_files.is_empty() && !drafts_may_change && uses_theme == old.templates.dir.is_none() {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {
-            let files = site::load_static(&self.root, uses_theme).map_err(|p| Problems(p).sorted())?;
+            let (files, clashes) = site::load_static(&self.root, uses_theme, self.drafts).map_err(|p| Problems(p).sorted())?;
             let (sizes, problems) = crate::images::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
             image_problems = problems;
+            image_problems.extend(clashes);
             (files, sizes)
         };
         let reuse = Reuse { pages: &old.pages, sections: &old.sections, changed: &changes.content };

@@ -439,3 +439,29 @@ fn symbolic_links_in_the_sources_are_followed_and_a_broken_one_is_reported() {
     let error = format!("{error:#}");
     assert!(error.contains("error: static/gone.png: a symbolic link to `") && error.contains("gone.png`, which does not exist"), "{error}");
 }
+
+/// Files other than Markdown kept beside the pages under content/ are published at their folder's URL, and
+/// a page links to them as an editor's preview does: relative to its file, by `@/`, or by site path.
+#[test]
+fn files_kept_beside_the_pages_are_published_and_linked_as_written() {
+    let site = site(&[
+        ("content/Hip Stretches/_index.md", "---\ntitle: Hip stretches\n---\n"),
+        ("content/Hip Stretches/kneel.md", "---\ntitle: Kneel\n---\n![Kneeling](photos/kneel.gif)\n\n[Sheet](../handouts/sheet.pdf), [again](@/handouts/sheet.pdf), [by path](/handouts/sheet.pdf)\n"),
+        ("content/Hip Stretches/photos/kneel.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        ("content/handouts/sheet.pdf", "%PDF-1.4\n"),
+        ("content/notes.md", "---\ntitle: Notes\n---\n![Kneeling](<@/Hip Stretches/photos/kneel.gif>)\n"),
+    ]);
+    build(site.path(), &args()).unwrap();
+    let out = site.path().join("public");
+    assert_eq!(fs::read(out.join("hip-stretches/photos/kneel.gif")).unwrap(), b"GIF89a\x05\x00\x04\x00\x00\x00\x00");
+    assert_eq!(fs::read_to_string(out.join("handouts/sheet.pdf")).unwrap(), "%PDF-1.4\n");
+    let page = fs::read_to_string(out.join("hip-stretches/kneel/index.html")).unwrap();
+    assert!(page.contains(r#"<img src="/repo/hip-stretches/photos/kneel.gif" alt="Kneeling" width="5" height="4""#), "{page}");
+    assert_eq!(page.matches(r#"href="/repo/handouts/sheet.pdf""#).count(), 3, "{page}");
+    let notes = fs::read_to_string(out.join("notes/index.html")).unwrap();
+    assert!(notes.contains(r#"<img src="/repo/hip-stretches/photos/kneel.gif" alt="Kneeling" width="5" height="4""#), "{notes}");
+    // The Markdown itself is not published, beside the pages or anywhere, and a folder of files without
+    // Markdown is no section.
+    assert!(!out.join("hip-stretches/kneel.md").exists() && !out.join("notes.md").exists());
+    assert!(!out.join("handouts/index.html").exists() && !page.contains("/repo/handouts/\""), "{page}");
+}

@@ -670,15 +670,33 @@ fn a_front_matter_problem_does_not_hide_the_rest_of_the_sites_problems() {
 }
 
 #[test]
-fn an_image_left_in_the_content_folder_is_named_with_where_to_move_it() {
-    for (written, beside) in [("photo.png", "content/stretches/photo.png"), ("/img/photo.png", "content/img/photo.png")] {
-        let text = error_for(&[("content/stretches/a.md", &format!("---\ntitle: A\n---\n![A photo]({written})\n")), (beside, "png")]);
-        let path = beside.strip_prefix("content/").unwrap();
-        assert!(
-            text.contains(&format!("= help: {beside} is not published, as content/ holds only Markdown: move it to static/{path} and link to `/{path}`")),
-            "{written}: {text}"
-        );
-    }
+fn a_file_kept_beside_the_pages_is_checked_and_a_missed_one_is_named() {
+    let text = error_for(&[
+        ("content/Stretches/a.md", "---\ntitle: A\n---\n![A photo](kneel.png) and [the sheet](@/Stretches/sheet.pdf)\n"),
+        ("content/Stretches/kneel.png", "<html>Not found</html>"),
+        ("content/Stretches/sheet.pdf", "%PDF-1.4"),
+        ("content/Stretches/handout.pdf", "%PDF-1.4"),
+        ("static/stretches/handout.pdf", "%PDF-1.4"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "error: content/Stretches/handout.pdf: is published at `/stretches/handout.pdf`, as static/stretches/handout.pdf is",
+            "error: content/Stretches/kneel.png: not an image: the file does not begin as a PNG file does",
+        ],
+        "{text}"
+    );
+    let text = error_for(&[
+        ("content/Stretches/a.md", "---\ntitle: A\n---\n![A photo](/Stretches/kneel.gif)\n"),
+        ("content/Stretches/kneel.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        ("content/Stretches/wip/_index.md", "---\ntitle: WIP\ndraft: true\n---\n"),
+        ("content/Stretches/wip/plan.png", "png"),
+        ("content/Stretches/b.md", "---\ntitle: B\n---\n![Plan](wip/plan.png)\n"),
+    ]);
+    assert!(text.contains("content/Stretches/a.md:4:1: broken link: no page or file at `/Stretches/kneel.gif`"), "{text}");
+    assert!(text.contains("help: content/Stretches/kneel.gif is published at `/stretches/kneel.gif`: link to it by its file, `@/Stretches/kneel.gif`, or by that path"), "{text}");
+    assert!(text.contains("help: content/Stretches/wip/plan.png is not published: it is in a draft section (`content/Stretches/wip/_index.md` has `draft: true`)"), "{text}");
     // Not there either: the usual help.
     let text = error_for(&[("content/stretches/a.md", "---\ntitle: A\n---\n![A photo](photo.png)\n")]);
     assert!(text.contains("broken link: no page or file at `/stretches/a/photo.png`"), "{text}");

@@ -623,3 +623,31 @@ fn a_rebuild_with_a_front_matter_problem_reports_what_a_clean_build_reports() {
     fs::write(&other, "---\ntitle: C\n---\n[b](@/notes/b.md)\n").unwrap();
     rebuild_after(site.path(), &mut workspace, &output, &edited);
 }
+
+/// A file kept beside the pages comes, changes and goes in rebuilds as in clean builds: published at its
+/// folder's URL, sized where a page shows it, and missed by the link check once it is gone.
+#[test]
+fn a_file_kept_beside_the_pages_comes_changes_and_goes_in_rebuilds() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let image = site.path().join("content/notes/Photos/walk.gif");
+    fs::create_dir_all(image.parent().unwrap()).unwrap();
+    fs::write(&image, b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &image);
+    assert!(output.join("notes/photos/walk.gif").is_file());
+    let page = site.path().join("content/notes/walk.md");
+    fs::write(&page, "---\ntitle: Walk\n---\n![A walk](Photos/walk.gif)\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(fs::read_to_string(output.join("notes/walk/index.html")).unwrap().contains("src=\"/repo/notes/photos/walk.gif\" alt=\"A walk\" width=\"5\" height=\"4\""));
+    fs::write(&image, b"GIF89a\x07\x00\x03\x00\x80\x00\x00").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &image);
+    assert!(fs::read_to_string(output.join("notes/walk/index.html")).unwrap().contains("width=\"7\" height=\"3\""));
+    assert_eq!(fs::read(output.join("notes/photos/walk.gif")).unwrap(), b"GIF89a\x07\x00\x03\x00\x80\x00\x00");
+    fs::remove_file(&image).unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &image, &mut changes);
+    let error = workspace.rebuild(&changes).unwrap_err().to_string();
+    assert!(error.contains("content/notes/walk.md:4:1: broken link: no page or file at `/notes/walk/Photos/walk.gif`"), "{error}");
+    fs::remove_file(&page).unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(!output.join("notes/photos/walk.gif").exists() && !output.join("notes/photos/index.html").exists());
+}

@@ -193,6 +193,7 @@ fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) ->
         content.sections.retain(|section| !drafted(&section.dir));
         dirs.retain(|dir| !drafted(dir));
     }
+    keep_folders_with_markdown(&mut dirs, &content);
     add_implicit_sections(&mut content, &dirs);
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
@@ -231,7 +232,7 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
     if slug.is_empty() {
         return None;
     }
-    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
+    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", folder_url(dir)) };
     let title = text_of("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| stem.to_owned());
     let meta = PageMeta { title, aliases, ..PageMeta::default() };
     Some(Item::Page(Arc::new(Page { file, meta, path })))
@@ -243,7 +244,7 @@ fn is_inside(path: &str, dir: &str) -> bool {
 }
 
 /// Whether a folder holding `rel` (relative to `content/`) has an `_index.md` marked `draft: true`.
-fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
+pub fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
     draft_section_of(content_dir, rel).is_some()
 }
 
@@ -307,6 +308,8 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse, stand_ins: bool
     }
     dirs.sort();
     dirs.dedup();
+    // The last Markdown file may have left a folder.
+    keep_folders_with_markdown(&mut dirs, &content);
     add_implicit_sections(&mut content, &dirs);
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
@@ -490,13 +493,23 @@ fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, 
             slug
         }
     };
-    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_dir(dir)) };
+    let path = if dir.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", folder_url(dir)) };
     let file = SourceFile { rel_path, text, body_offset };
     Ok(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
 /// URL path of a content folder: each folder name slugified.
-fn url_dir(dir: &str) -> String {
+/// The site path of a file other than Markdown kept under content/ (`rel` relative to it): its name, in the
+/// folder with the URL of the section it is in (`Stretches/photo.jpg` -> `stretches/photo.jpg`).
+pub fn asset_path(rel: &str) -> String {
+    match rel.rsplit_once('/') {
+        Some((dir, name)) => format!("{}/{name}", folder_url(dir)),
+        None => rel.to_owned(),
+    }
+}
+
+/// The URL path of the folder `dir` under content/ (`Stretches/Hip flexors` -> `stretches/hip-flexors`).
+pub fn folder_url(dir: &str) -> String {
     dir.split('/').map(slugify).collect::<Vec<_>>().join("/")
 }
 
@@ -504,7 +517,7 @@ fn section_path(dir: &str, text: &str, display: &str) -> Result<String, Problem>
     if dir.is_empty() {
         return Ok(String::new());
     }
-    let path = url_dir(dir);
+    let path = folder_url(dir);
     if path.split('/').any(str::is_empty) {
         return Err(Problem::new(display, format!("the folder name `{dir}` gives an empty URL")).at(text, 1, 1));
     }
@@ -602,6 +615,14 @@ pub fn find_key_position(text: &str, key_path: &str) -> (usize, usize) {
     (line, 1 + source[..byte].chars().count())
 }
 
+/// Keeps the folders that hold a page or section of `content` (or a folder that does): a folder of images
+/// kept beside the pages, or of drafts left out, is no section. The root is kept.
+fn keep_folders_with_markdown(dirs: &mut Vec<String>, content: &Content) {
+    let files = content.pages.iter().map(|p| p.file.rel_path.as_str()).chain(content.sections.iter().map(|s| s.file.rel_path.as_str()));
+    let with_markdown: crate::HashSet<&str> = files.flat_map(|rel| rel.match_indices('/').map(|(end, _)| &rel[..end])).collect();
+    dirs.retain(|dir| dir.is_empty() || with_markdown.contains(dir.as_str()));
+}
+
 fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
     for dir in dirs {
         if content.sections.iter().any(|s| &s.dir == dir) {
@@ -609,7 +630,7 @@ fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
         }
         let title = if dir.is_empty() { "Home".to_owned() } else { dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ") };
         let rel_path = if dir.is_empty() { "_index.md".to_owned() } else { format!("{dir}/_index.md") };
-        let path = if dir.is_empty() { String::new() } else { format!("{}/", url_dir(dir)) };
+        let path = if dir.is_empty() { String::new() } else { format!("{}/", folder_url(dir)) };
         let meta = SectionMeta { title, ..SectionMeta::default() };
         content.sections.push(Section { file: SourceFile { rel_path, text: Arc::from(""), body_offset: 0 }, meta, path, dir: dir.clone() });
     }
