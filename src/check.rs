@@ -415,7 +415,7 @@ fn content_file_help(site: &Site, index: &Index, path: &str) -> String {
     if index.file(&published).is_some() {
         return format!("content/{path} is published at `/{published}`: link to it by its file, `@/{path}`, or by that path");
     }
-    match crate::content::draft_reason(&site.root, path) {
+    match crate::content::asset_draft_reason(&site.root.join(crate::content::CONTENT_DIR), path) {
         Some(reason) => format!("content/{path} is not published: {reason}"),
         None => format!("content/{path} is not published: hidden files and editors' backup and swap files are left out"),
     }

@@ -419,9 +419,11 @@ impl Render<'_> {
                         return None;
                     }
                     let paths = self.site.content_paths();
-                    // A folder (`@/stretches/` or `@/stretches`) is linked to by its section's `_index.md`.
-                    let section = format!("{}{}_index.md", source, if source.is_empty() || source.ends_with('/') { "" } else { "/" });
-                    let near = match paths.iter().find(|&&p| p == section) {
+                    // A folder (`@/stretches/` or `@/stretches`) is linked to by its section's `_index.md`, or
+                    // its page's `index.md`.
+                    let folder = if source.is_empty() || source.ends_with('/') { source.clone() } else { format!("{source}/") };
+                    let (section, page) = (format!("{folder}_index.md"), format!("{folder}index.md"));
+                    let near = match paths.iter().find(|&&p| p == section || p == page) {
                         Some(&path) => Some(path),
                         None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
                     };

@@ -267,7 +267,7 @@ impl Site {
                 None
             })
             .collect();
-        self.page_section = self.pages.iter().map(|p| section_by_dir[p.file.dir()]).collect();
+        self.page_section = self.pages.iter().map(|p| section_by_dir[p.section_dir()]).collect();
 
         self.section_pages = vec![Vec::new(); self.sections.len()];
         for (page, &section) in self.page_section.iter().enumerate() {
@@ -517,7 +517,7 @@ pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<S
         files.insert(rel.clone(), StaticFile { shown: format!("{STATIC_DIR}/{rel}"), path: rel, source: StaticSource::Disk(path) });
     }
     for (rel, path) in walk_files(root, content::CONTENT_DIR, &mut problems).into_iter().filter(|(rel, _)| !rel.ends_with(".md")) {
-        if !drafts && content::in_draft_section(&root.join(content::CONTENT_DIR), &rel) {
+        if !drafts && content::asset_draft_reason(&root.join(content::CONTENT_DIR), &rel).is_some() {
             continue;
         }
         let site_path = content::asset_path(&rel);

@@ -130,8 +130,9 @@ impl Workspace {
         let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
         let uses_theme = templates.dir.is_none();
         let mut image_problems = Vec::new();
-        // A section's `_index.md` may make it a draft or no longer one, and the files kept in its folder with it.
-        let drafts_may_change = changes.content.iter().any(|path| path.rsplit('/').next() == Some("_index.md"));
+        // A section's `_index.md`, or a page's `index.md`, may make it a draft or no longer one, and the files
+        // kept in its folder with it.
+        let drafts_may_change = changes.content.iter().any(|path| matches!(path.rsplit('/').next(), Some("_index.md" | "index.md")));
         let (static_files, image_sizes) = if changes.static_files.is_empty() && !drafts_may_change && uses_theme == old.templates.dir.is_none() {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {

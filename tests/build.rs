@@ -465,3 +465,31 @@ fn files_kept_beside_the_pages_are_published_and_linked_as_written() {
     assert!(!out.join("hip-stretches/kneel.md").exists() && !out.join("notes.md").exists());
     assert!(!out.join("handouts/index.html").exists() && !page.contains("/repo/handouts/\""), "{page}");
 }
+
+/// A folder's `index.md` is the page of that folder, with its photos beside it (a page bundle): the folder is
+/// no section, and the page links to them by their names. A draft page leaves them out with it.
+#[test]
+fn a_folder_with_an_index_md_is_one_page_with_its_files() {
+    let site = site(&[
+        ("content/stretches/_index.md", "---\ntitle: Stretches\n---\n"),
+        ("content/stretches/Half Kneeling/index.md", "---\ntitle: Half-kneeling\n---\n![Kneeling](kneel.gif)\n\nBack to [the list](@/stretches/_index.md).\n"),
+        ("content/stretches/Half Kneeling/kneel.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        ("content/stretches/thomas/index.md", "---\ntitle: Thomas\ndraft: true\n---\n![Lying](lying.gif)\n"),
+        ("content/stretches/thomas/lying.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        ("content/notes.md", "---\ntitle: Notes\n---\nSee [the stretch](<@/stretches/Half Kneeling/>).\n"),
+    ]);
+    let text = build_error(site.path());
+    assert!(text.contains("help: did you mean `@/stretches/Half Kneeling/index.md`?"), "{text}");
+    write(site.path(), "content/notes.md", "---\ntitle: Notes\n---\nSee [the stretch](<@/stretches/Half Kneeling/index.md>).\n");
+    build(site.path(), &args()).unwrap();
+    let out = site.path().join("public");
+    let page = fs::read_to_string(out.join("stretches/half-kneeling/index.html")).unwrap();
+    assert!(page.contains(r#"<img src="/repo/stretches/half-kneeling/kneel.gif" alt="Kneeling" width="5" height="4""#), "{page}");
+    assert!(out.join("stretches/half-kneeling/kneel.gif").is_file());
+    assert!(!out.join("stretches/half-kneeling/index/index.html").exists());
+    let list = fs::read_to_string(out.join("stretches/index.html")).unwrap();
+    assert!(list.contains("/repo/stretches/half-kneeling/") && list.contains("Half-kneeling"), "{list}");
+    assert!(fs::read_to_string(out.join("notes/index.html")).unwrap().contains(r#"href="/repo/stretches/half-kneeling/""#));
+    // The draft's page and its photo are left out.
+    assert!(!out.join("stretches/thomas").exists());
+}

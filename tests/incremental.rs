@@ -651,3 +651,24 @@ fn a_file_kept_beside_the_pages_comes_changes_and_goes_in_rebuilds() {
     rebuild_after(site.path(), &mut workspace, &output, &page);
     assert!(!output.join("notes/photos/walk.gif").exists() && !output.join("notes/photos/index.html").exists());
 }
+
+/// A page's folder (its `index.md` and its photo) made, edited, made a draft and removed while watching:
+/// each rebuild gives what a clean build gives.
+#[test]
+fn a_page_folder_comes_changes_and_goes_in_rebuilds() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let folder = site.path().join("content/notes/kneel");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("kneel.gif"), b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+    let page = folder.join("index.md");
+    fs::write(&page, "---\ntitle: Kneel\n---\n![Kneeling](kneel.gif)\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &folder);
+    assert!(fs::read_to_string(output.join("notes/kneel/index.html")).unwrap().contains("src=\"/repo/notes/kneel/kneel.gif\""));
+    fs::write(&page, "---\ntitle: Kneeling\n---\n![Kneeling](kneel.gif)\n\nMore.\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    fs::write(&page, "---\ntitle: Kneeling\ndraft: true\n---\n![Kneeling](kneel.gif)\n").unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(!output.join("notes/kneel").exists(), "a draft's folder is left out with it");
+    fs::remove_dir_all(&folder).unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &folder);
+}

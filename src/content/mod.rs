@@ -49,6 +49,14 @@ pub struct Page {
     pub path: String,
 }
 
+impl Page {
+    /// The folder of the section the page is in, relative to `content/`: its file's, or for a folder's
+    /// `index.md`, the folder's.
+    pub fn section_dir(&self) -> &str {
+        page_place(&self.file.rel_path).0
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Section {
     pub file: SourceFile,
@@ -227,7 +235,7 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
         let meta = SectionMeta { title, ..SectionMeta::default() };
         return Some(Item::Section(Box::new(Section { file, meta, path, dir: dir.to_owned() })));
     }
-    let stem = name.trim_end_matches(".md");
+    let (dir, stem) = page_place(rel);
     let slug = text_of("slug").filter(|slug| is_valid_slug(slug)).unwrap_or_else(|| slugify(stem));
     if slug.is_empty() {
         return None;
@@ -244,21 +252,35 @@ fn is_inside(path: &str, dir: &str) -> bool {
 }
 
 /// Whether a folder holding `rel` (relative to `content/`) has an `_index.md` marked `draft: true`.
-pub fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
+fn in_draft_section(content_dir: &Path, rel: &str) -> bool {
     draft_section_of(content_dir, rel).is_some()
 }
 
 /// The `_index.md` (relative to `content/`) of the nearest folder holding `rel` that is marked `draft: true`.
 fn draft_section_of(content_dir: &Path, rel: &str) -> Option<String> {
+    draft_index_of(content_dir, rel, "_index.md")
+}
+
+/// The nearest `index` file (`_index.md` or `index.md`) in a folder holding `rel` that is marked `draft: true`.
+fn draft_index_of(content_dir: &Path, rel: &str, index: &str) -> Option<String> {
     let mut dir = rel;
     while let Some((parent, _)) = dir.rsplit_once('/') {
-        let index = format!("{parent}/_index.md");
+        let index = format!("{parent}/{index}");
         if index != rel && read_item(&index, &content_dir.join(&index)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
             return Some(index);
         }
         dir = parent;
     }
     None
+}
+
+/// Why the file other than Markdown at `rel` (relative to `content/`) is left out of a build without
+/// `--drafts`, if it is: it is in a draft section, or in the folder of a draft page (its `index.md`).
+pub fn asset_draft_reason(content_dir: &Path, rel: &str) -> Option<String> {
+    match draft_section_of(content_dir, rel) {
+        Some(index) => Some(format!("it is in a draft section (`{CONTENT_DIR}/{index}` has `draft: true`)")),
+        None => draft_index_of(content_dir, rel, "index.md").map(|index| format!("it is in the folder of a draft page (`{CONTENT_DIR}/{index}` has `draft: true`)")),
+    }
 }
 
 /// When only Markdown files changed: the previous content with just those files read again (or dropped),
@@ -481,11 +503,10 @@ fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, 
     }
     let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
     validate_page_meta(&meta, &text, &display)?;
-    let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let (dir, stem) = page_place(&rel_path);
     let slug = match &meta.slug {
         Some(slug) => slug.clone(),
         None => {
-            let stem = file_name.trim_end_matches(".md");
             let slug = slugify(stem);
             if slug.is_empty() {
                 return Err(Problem::new(&display, "the file name gives an empty URL").help("rename the file, or set `slug:`"));
@@ -615,11 +636,26 @@ pub fn find_key_position(text: &str, key_path: &str) -> (usize, usize) {
     (line, 1 + source[..byte].chars().count())
 }
 
+/// Where the page at `rel` (relative to `content/`) goes: the folder whose URL its own goes under, and the
+/// name its URL is made from. A folder's `index.md` is the page of that folder, which holds its files
+/// (`stretches/kneel/index.md` is at `stretches/kneel/`, beside `stretches/kneel/photo.jpg`); any other file
+/// is named by itself.
+fn page_place(rel: &str) -> (&str, &str) {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    match (name, dir.rsplit_once('/')) {
+        ("index.md", Some((parent, folder))) => (parent, folder),
+        ("index.md", None) if !dir.is_empty() => ("", dir),
+        _ => (dir, name.trim_end_matches(".md")),
+    }
+}
+
 /// Keeps the folders that hold a page or section of `content` (or a folder that does): a folder of images
-/// kept beside the pages, or of drafts left out, is no section. The root is kept.
+/// kept beside the pages, or of drafts left out, is no section, and nor is one whose `index.md` makes it a
+/// page. The root is kept.
 fn keep_folders_with_markdown(dirs: &mut Vec<String>, content: &Content) {
-    let files = content.pages.iter().map(|p| p.file.rel_path.as_str()).chain(content.sections.iter().map(|s| s.file.rel_path.as_str()));
-    let with_markdown: crate::HashSet<&str> = files.flat_map(|rel| rel.match_indices('/').map(|(end, _)| &rel[..end])).collect();
+    let pages = content.pages.iter().map(|p| p.section_dir());
+    let sections = content.sections.iter().map(|s| s.dir.as_str());
+    let with_markdown: crate::HashSet<&str> = pages.chain(sections).flat_map(|dir| dir.match_indices('/').map(|(end, _)| &dir[..end]).chain([dir])).collect();
     dirs.retain(|dir| dir.is_empty() || with_markdown.contains(dir.as_str()));
 }
 
@@ -639,6 +675,16 @@ fn add_implicit_sections(content: &mut Content, dirs: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folders_index_md_is_the_page_of_that_folder() {
+        assert_eq!(page_place("stretches/kneel/index.md"), ("stretches", "kneel"));
+        assert_eq!(page_place("kneel/index.md"), ("", "kneel"));
+        assert_eq!(page_place("stretches/kneel.md"), ("stretches", "kneel"));
+        // At the top, `index.md` is a page like any other: the home page is `_index.md`.
+        assert_eq!(page_place("index.md"), ("", "index"));
+        assert_eq!(page_place("stretches/_index.md"), ("stretches", "_index"));
+    }
 
     #[test]
     fn a_file_is_read_shared_as_it_is_on_disk() {
