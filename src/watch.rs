@@ -36,8 +36,8 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
             // A file other than Markdown is published as it is, as a static file is; a folder event names
             // no file, and may hold either: rescanning finds whatever is in it now.
             if !inner.ends_with(".md") {
-                changes.static_files.insert(crate::content::asset_path(&inner));
-                changes.static_files.insert(crate::content::folder_url(&inner));
+                changes.assets.insert(crate::content::asset_path(&inner));
+                changes.assets.insert(crate::content::folder_url(&inner));
             }
             changes.content.insert(inner);
         }
@@ -49,7 +49,7 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
         // is in them now is found by reading them again.
         CONTENT_DIR => {
             changes.content.insert(String::new());
-            changes.static_files.insert(String::new());
+            changes.assets.insert(String::new());
         }
         STATIC_DIR => {
             changes.static_files.insert(String::new());
@@ -149,7 +149,8 @@ mod tests {
         let changes = changes_for(&["content/Stretches/Photo.JPG", "content/Stretches/New Folder"]);
         assert_eq!(changes.content.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), ["Stretches/New Folder", "Stretches/Photo.JPG"].into());
         // A folder's event names it, and the folder's URL holds its files.
-        assert!(changes.static_files.contains("stretches/Photo.JPG") && changes.static_files.contains("stretches/new-folder"), "{changes:?}");
+        assert!(changes.assets.contains("stretches/Photo.JPG") && changes.assets.contains("stretches/new-folder"), "{changes:?}");
+        assert!(changes.static_files.is_empty(), "{changes:?}");
     }
 
     #[test]

@@ -27,11 +27,13 @@ pub struct Changes {
     pub content: HashSet<String>,
     /// Paths relative to `static/`.
     pub static_files: HashSet<String>,
+    /// Site paths of files other than Markdown kept under content/ (also in `content`, by their path there).
+    pub assets: HashSet<String>,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
+        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty() && self.assets.is_empty()
     }
 
     /// Adds `other`'s changes to these.
@@ -40,6 +42,12 @@ impl Changes {
         self.templates |= other.templates;
         self.content.extend(other.content.iter().cloned());
         self.static_files.extend(other.static_files.iter().cloned());
+        self.assets.extend(other.assets.iter().cloned());
+    }
+
+    /// Site paths of the files copied as they are (from static/ or content/) that changed.
+    fn copied(&self) -> HashSet<String> {
+        self.static_files.union(&self.assets).cloned().collect()
     }
 }
 
@@ -118,13 +126,14 @@ impl Workspace {
         let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
         let rendered = site.render().map_err(|p| Problems(p).sorted())?;
         check(&site, &rendered, None)?;
-        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
+        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.copied())?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, true, written, removed, start))
     }
 
     fn rebuild_incrementally(&mut self, changes: &Changes) -> Result<Report> {
         let start = Instant::now();
+        let copied = changes.copied();
         let last = self.last.as_ref().expect("checked by the caller");
         let old = &last.site;
         let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
@@ -133,11 +142,11 @@ impl Workspace {
         // A section's `_index.md`, or a page's `index.md`, may make it a draft or no longer one, and the files
         // kept in its folder with it.
         let drafts_may_change = changes.content.iter().any(|path| matches!(path.rsplit('/').next(), Some("_index.md" | "index.md")));
-        let (static_files, image_sizes) = if changes.static_files.is_empty() && !drafts_may_change && uses_theme == old.templates.dir.is_none() {
+        let (static_files, image_sizes) = if copied.is_empty() && !drafts_may_change && uses_theme == old.templates.dir.is_none() {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {
             let (files, clashes) = site::load_static(&self.root, uses_theme, self.drafts).map_err(|p| Problems(p).sorted())?;
-            let (sizes, problems) = crate::images::image_sizes(&files, Some((&old.image_sizes, &changes.static_files)));
+            let (sizes, problems) = crate::images::image_sizes(&files, Some((&old.image_sizes, &copied)));
             image_problems = problems;
             image_problems.extend(clashes);
             (files, sizes)
@@ -156,18 +165,18 @@ impl Workspace {
             Problems(problems).sorted()
         };
         // Static files take part in the structure (URLs, collisions): only content-only changes keep it.
-        let site = if changes.static_files.is_empty() && old.keeps_structure(&content, &templates) {
+        let site = if copied.is_empty() && old.keeps_structure(&content, &templates) {
             old.with_pages(content, templates, static_files, image_sizes)
         } else {
             Site::assemble(&self.root, old.config.clone(), content, templates, static_files, image_sizes).map_err(with_others)?
         };
-        let previous = Previous { site: old, rendered: &last.rendered, changed_static: &changes.static_files };
+        let previous = Previous { site: old, rendered: &last.rendered, changed_static: &copied };
         let rendered = site.render_from(Some(&previous)).map_err(|found| with_others(found.into_iter().filter(|p| !site.from_stand_in(p)).collect()))?;
         let problems = crate::check::check_links_since(&site, &rendered, Some(&last.rendered));
         if !problems.is_empty() || !others.is_empty() {
             return Err(with_others(problems).into());
         }
-        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.static_files)?;
+        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &copied)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, false, written, removed, start))
     }
