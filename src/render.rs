@@ -288,7 +288,12 @@ impl Site {
     /// Renders one template task into an output (written to `staging` at once, when given).
     fn render_task(&self, shared: &Shared, task: Task, path: String, deps: Deps, markdown: Option<&Rendered>, staging: Option<&Staging>) -> TaskOutput {
         let (result, read) = templates::track_reads(|| shared.render(task, markdown));
-        let (text, scan) = result?;
+        let (text, scan) = match (result, markdown) {
+            // A page standing in for a file whose front matter has a problem is never written: where even
+            // its plain template fails, its Markdown alone takes its place, so that links are checked.
+            (Err(_), Some(markdown)) if self.stands_in(task) => (format!("<!DOCTYPE html>\n<main>\n{}</main>\n", markdown.html), None),
+            (result, _) => result?,
+        };
         let source = match task {
             Task::Page(i) => Some(self.pages[i].file.display_path()),
             Task::Section(i, _) => Some(self.sections[i].file.display_path()),
@@ -308,6 +313,16 @@ impl Site {
             staging.write(&output).map_err(|e| Problem::new(output.path.clone(), format!("cannot write the page: {e}")))?;
         }
         Ok((Arc::new(output), Arc::new(Deps { read: read.iter().collect(), ..deps })))
+    }
+
+    /// Whether `task` renders a page or section standing in for a file whose front matter has a problem.
+    fn stands_in(&self, task: Task) -> bool {
+        let file = match task {
+            Task::Page(i) => &self.pages[i].file,
+            Task::Section(i, _) => &self.sections[i].file,
+            _ => return false,
+        };
+        self.stand_ins.contains(&file.rel_path)
     }
 
     /// Makes the folder of every task's output in `staging`, before outputs are written into it as rendered.

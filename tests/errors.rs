@@ -869,3 +869,19 @@ fn a_link_by_url_to_a_draft_names_the_draft() {
     assert!(text.contains("broken link `/repo/bee/`: no page at `/bee/`: it is the URL of content/b.md, and the page is a draft"), "{text}");
     assert!(text.contains("by its file: `get_page(path=\"b.md\").url`"), "{text}");
 }
+
+#[test]
+fn a_stand_in_its_template_cannot_render_does_not_hold_back_the_link_check() {
+    let page = "{% extends \"base.html\" %}{% block main %}<p>{{ page.date | date(format=\"%Y\") }}</p>{{ page.content | safe }}{% endblock %}";
+    let text = error_for(&[
+        ("templates/page.html", page),
+        ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\nweight: heavy\n---\n## Steps\n"),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-01-03\n---\n[gone](/gone/) and [steps](@/a.md#steps)\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        headlines,
+        ["error: content/a.md:4:9: in `weight`: invalid type: string \"heavy\", expected a whole number", "error: content/b.md:5:1: broken link: no page or file at `/gone/`"],
+        "{text}"
+    );
+}
