@@ -330,6 +330,16 @@ impl Site {
                     None if slug.is_some() => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
                         .at_key(&file.text, "slug")
                         .help(format!("this `slug` gives the URL of {}: choose another", shown_owner(other))),
+                    // A folder's `index.md` makes it one page, with its files; a folder with pages in it is a section.
+                    None if let Some(section) = folder_section(&self.sections, &file.rel_path) => {
+                        let dir = format!("{}/{}", content::CONTENT_DIR, file.rel_path.trim_end_matches("index.md"));
+                        let help = if section.text.is_empty() {
+                            format!("{dir} holds other pages, so it is a section: rename this file to `_index.md` to make it the section's page, or move the other pages out of {dir} to keep this one page with its files")
+                        } else {
+                            format!("{dir} is a section, whose page is its `_index.md`: keep one of the two files (`index.md` makes a folder one page with its files, and is for a folder with no other pages)")
+                        };
+                        Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other))).at(&file.text, 1, 1).help(help)
+                    }
                     None => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
                         .at(&file.text, 1, 1)
                         .help("rename one of them (or give one a `slug`)"),
@@ -477,6 +487,12 @@ fn spelled_apart(term: &str) -> String {
 }
 
 /// An owner recorded by its content path is shown as `content/PATH`.
+/// The section of the folder whose `index.md` is `rel` (`a/b/index.md`), if that folder is a section.
+fn folder_section<'a>(sections: &'a [content::Section], rel: &str) -> Option<&'a content::SourceFile> {
+    let dir = rel.strip_suffix("index.md").filter(|dir| dir.ends_with('/'))?;
+    sections.iter().map(|s| &s.file).find(|file| file.rel_path.strip_suffix("_index.md") == Some(dir))
+}
+
 fn shown_owner(owner: &str) -> String {
     if owner.ends_with(".md") { format!("{}/{owner}", content::CONTENT_DIR) } else { owner.to_owned() }
 }

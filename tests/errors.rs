@@ -885,3 +885,15 @@ fn a_stand_in_its_template_cannot_render_does_not_hold_back_the_link_check() {
         "{text}"
     );
 }
+
+#[test]
+fn a_folder_page_beside_other_pages_says_the_folder_is_a_section() {
+    let page = |title: &str| format!("---\ntitle: {title}\ndate: 2026-01-02\n---\nText.\n");
+    let text = error_for(&[("content/kneel/index.md", &page("Kneel")), ("content/kneel/more.md", &page("More"))]);
+    assert!(text.starts_with("error: content/kneel/index.md:1:1: writes `kneel/index.html`, which the folder content/kneel/ (a section, though it has no _index.md) also writes"), "{text}");
+    assert!(text.contains("help: content/kneel/ holds other pages, so it is a section: rename this file to `_index.md`"), "{text}");
+
+    let text = error_for(&[("content/kneel/index.md", &page("Kneel")), ("content/kneel/_index.md", "---\ntitle: Kneeling\n---\n")]);
+    assert!(text.starts_with("error: content/kneel/index.md:1:1: writes `kneel/index.html`, which content/kneel/_index.md also writes"), "{text}");
+    assert!(text.contains("help: content/kneel/ is a section, whose page is its `_index.md`: keep one of the two files"), "{text}");
+}
