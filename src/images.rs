@@ -31,7 +31,7 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
                 return None;
             }
             if let Some((known, changed)) = known
-                && !changed.iter().any(|c| is_within(&f.path, c))
+                && !touched(changed, &f.path)
             {
                 return Some((f, Ok(known.get(&f.path).copied())));
             }
@@ -50,6 +50,12 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
         }
     }
     (sizes, problems)
+}
+
+/// Whether the site path `path` is among the `changed` paths or inside one of them, which may be folders
+/// moved in whole (`""` for all of static/).
+pub fn touched(changed: &std::collections::HashSet<String>, path: &str) -> bool {
+    changed.contains(path) || changed.iter().any(|c| is_within(path, c))
 }
 
 /// Whether the site path `path` is `changed` or inside it (`""` holds everything).

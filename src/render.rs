@@ -348,7 +348,7 @@ impl Site {
         outputs.extend(generated.iter().cloned());
         let old_static: HashMap<&str, &Arc<Output>> = previous.map(|p| p.rendered.outputs.iter().filter(|o| matches!(o.body, Body::Static(_))).map(|o| (o.path.as_str(), o)).collect()).unwrap_or_default();
         outputs.extend(self.static_files.iter().map(|f| match old_static.get(f.path.as_str()) {
-            Some(old) if previous.is_some_and(|p| !p.changed_static.contains(&f.path)) => (*old).clone(),
+            Some(old) if previous.is_some_and(|p| !crate::images::touched(p.changed_static, &f.path)) => (*old).clone(),
             _ => Arc::new(Output::new(f.path.clone(), Body::Static(f.source.clone()))),
         }));
         // Most rebuilds have the paths of the previous build, where they were: its order sorts them.

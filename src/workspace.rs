@@ -225,7 +225,7 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
                         Some(a) => a != b,
                         None => fs::read(output.join(&o.path)).map_or(true, |a| a != b),
                     }),
-                    None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !changed_static.contains(&o.path)),
+                    None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !crate::images::touched(changed_static, &o.path)),
                 });
                 if !changed {
                     // The file already holds these bytes.

@@ -582,6 +582,33 @@ fn images_in_a_folder_moved_into_static_are_checked_and_sized() {
     assert!(fs::read_to_string(output.join("notes/walk/index.html")).unwrap().contains("width=\"5\" height=\"4\""));
 }
 
+/// A folder of files replaced in whole while watching (its files keep their names, so their paths on disk do
+/// not change) arrives as the folder's change: each file in it is copied again, under content/ and static/.
+#[test]
+fn a_folder_replaced_while_watching_copies_its_new_files() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    for (kept, name) in [("content/notes/photos", "notes/photos"), ("static/pics", "pics")] {
+        let folder = site.path().join(kept);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("walk.gif"), b"GIF89a\x05\x00\x04\x00\x80\x00\x00").unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &folder, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+        assert_eq!(fs::read(output.join(name).join("walk.gif")).unwrap()[6], 5);
+
+        let incoming = site.path().join("incoming");
+        fs::create_dir_all(&incoming).unwrap();
+        fs::write(incoming.join("walk.gif"), b"GIF89a\x07\x00\x04\x00\x80\x00\x00").unwrap();
+        fs::remove_dir_all(&folder).unwrap();
+        fs::rename(&incoming, &folder).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, &site.path().join("incoming"), &mut changes);
+        classify(site.path(), &output, &folder, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+        assert_eq!(fs::read(output.join(name).join("walk.gif")).unwrap()[6], 7, "{kept}: the new file is in the output");
+    }
+}
+
 /// A link to nothing made while watching fails the rebuild, as it fails a clean build.
 #[cfg(unix)]
 #[test]
