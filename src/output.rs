@@ -97,6 +97,15 @@ fn absolute_clean(root: &Path, path: &Path) -> PathBuf {
     resolved
 }
 
+/// `rel`, an output's path (`a/b/index.html`), inside the output folder `base`: an error for a path that is
+/// empty, absolute, or has an empty, `.` or `..` part, which could reach outside the folder.
+pub fn inside(base: &Path, rel: &str) -> io::Result<PathBuf> {
+    if rel.is_empty() || rel.starts_with('/') || rel.split('/').any(|part| part.is_empty() || part == "." || part == "..") || Path::new(rel).is_absolute() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is not a path inside the output folder")));
+    }
+    Ok(base.join(rel))
+}
+
 /// A new site being written beside the output folder; dropped without `swap_in`, it is deleted and the
 /// output folder is untouched.
 pub struct Staging {
@@ -132,7 +141,7 @@ impl Staging {
         }
         for level in by_depth {
             level.par_iter().with_max_len(crate::BATCH).try_for_each(|dir| {
-                let path = self.dir.join(dir);
+                let path = inside(&self.dir, dir)?;
                 match fs::create_dir(&path) {
                     Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e).with_context(|| format!("cannot create {}", path.display())),
                     _ => Ok(()),
@@ -144,7 +153,7 @@ impl Staging {
 
     /// Writes one output whose folder exists, then frees its HTML: the file holds it now.
     pub fn write(&self, output: &Output) -> io::Result<()> {
-        write_output(output, &self.dir.join(&output.path))?;
+        write_output(output, &inside(&self.dir, &output.path)?)?;
         output.drop_html();
         Ok(())
     }
@@ -281,6 +290,15 @@ fn remove_contents(dir: std::os::fd::OwnedFd) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_path_never_reaches_outside_the_output_folder() {
+        let base = Path::new("/site/public");
+        assert_eq!(inside(base, "a/b/index.html").unwrap(), Path::new("/site/public/a/b/index.html"));
+        for rel in ["", "/etc/passwd", "a//b.txt", "a/../../b.txt", "./a.txt", "a/", ".."] {
+            assert!(inside(base, rel).is_err(), "{rel:?}");
+        }
+    }
 
     #[test]
     fn a_tree_is_removed_without_following_its_links() {

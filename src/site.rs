@@ -538,6 +538,13 @@ pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<S
         }
         let site_path = content::asset_path(&rel);
         let shown = format!("{}/{rel}", content::CONTENT_DIR);
+        // A folder named only by signs (`__`) has no URL: its files would land one folder up, or outside.
+        if let Some((dir, _)) = rel.rsplit_once('/')
+            && let Some(folder) = dir.split('/').find(|part| crate::urls::slugify(part).is_empty())
+        {
+            problems.push(Problem::new(&shown, format!("the folder name `{folder}` gives an empty URL, so this file has no place in the site")).help("give the folder a name with letters or digits"));
+            continue;
+        }
         match files.get(&site_path) {
             Some(other) if matches!(other.source, StaticSource::Disk(_)) => {
                 clashes.push(Problem::new(&shown, format!("is published at `/{site_path}`, as {} is", other.shown)).help("rename or move one of them"));

@@ -223,7 +223,7 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
                     // The previous build's HTML was dropped once written: the file has its bytes.
                     Some(b) => previous.with_bytes(|old_bytes| match old_bytes {
                         Some(a) => a != b,
-                        None => fs::read(output.join(&o.path)).map_or(true, |a| a != b),
+                        None => output::inside(output, &o.path).and_then(fs::read).map_or(true, |a| a != b),
                     }),
                     None => !matches!((&previous.body, &o.body), (Body::Static(StaticSource::Disk(a)), Body::Static(StaticSource::Disk(b))) if a == b && !crate::images::touched(changed_static, &o.path)),
                 });
@@ -243,7 +243,7 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
     let new_paths: crate::HashSet<&str> = if aligned { Default::default() } else { new.iter().map(|o| o.path.as_str()).collect() };
     let mut removed = 0;
     for gone in old.iter().filter(|o| !aligned && !new_paths.contains(o.path.as_str())) {
-        let path = output.join(&gone.path);
+        let path = output::inside(output, &gone.path)?;
         match fs::remove_file(&path) {
             Ok(()) => removed += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -265,7 +265,7 @@ fn write_changes(output: &Path, old: &[Arc<Output>], new: &[Arc<Output>], change
 }
 
 fn write_atomically(base: &Path, output: &Output) -> Result<()> {
-    let path = base.join(&output.path);
+    let path = output::inside(base, &output.path)?;
     let parent = path.parent().expect("output files are inside the output folder");
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let temp = parent.join(format!(".{}.psoas-tmp", path.file_name().unwrap_or_default().to_string_lossy()));

@@ -897,3 +897,16 @@ fn a_folder_page_beside_other_pages_says_the_folder_is_a_section() {
     assert!(text.starts_with("error: content/kneel/index.md:1:1: writes `kneel/index.html`, which content/kneel/_index.md also writes"), "{text}");
     assert!(text.contains("help: content/kneel/ is a section, whose page is its `_index.md`: keep one of the two files"), "{text}");
 }
+
+#[test]
+fn a_file_in_a_folder_without_a_url_is_an_error_and_nothing_is_written_outside() {
+    let outside = tempfile::Builder::new().prefix("victim").tempdir().unwrap();
+    let victim = outside.path().join("keep.txt");
+    std::fs::write(&victim, "ORIGINAL").unwrap();
+    // `__` has no URL: joined to the output folder, the rest of the path would be absolute.
+    let inner = format!("content/__{}", victim.display());
+    let text = error_for(&[("content/a.md", "---\ntitle: A\n---\nText.\n"), (&inner, "OVERWRITTEN"), ("content/notes/__/x.txt", "x")]);
+    assert!(text.contains(&format!("error: {inner}: the folder name `__` gives an empty URL, so this file has no place in the site")), "{text}");
+    assert!(text.contains("error: content/notes/__/x.txt: the folder name `__` gives an empty URL"), "{text}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "ORIGINAL");
+}
