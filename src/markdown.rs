@@ -9,7 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkTyp
 use serde::Serialize;
 
 use crate::diagnostics::Problem;
-use crate::urls::{is_external, normalize, slugify, split_at_byte};
+use crate::urls::{encode_path, is_external, normalize, percent_decode, slugify, split_at_byte};
 
 /// What the renderer needs to know about the rest of the site.
 pub trait SiteLinks: Sync {
@@ -332,7 +332,7 @@ impl Render<'_> {
         let src = self.rewrite(state, dest, offset).unwrap_or_else(|| dest.to_owned());
         let size = self
             .local_target(dest)
-            .or_else(|| self.site.asset_path(dest.strip_prefix("@/")?.split(['#', '?']).next()?).map(str::to_owned))
+            .or_else(|| self.site.asset_path(&percent_decode(dest.strip_prefix("@/")?.split(['#', '?']).next()?)).map(str::to_owned))
             .and_then(|path| self.site.image_size(&path))
             .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
             .unwrap_or_default();
@@ -355,7 +355,8 @@ impl Render<'_> {
                     Some((dir, _)) => format!("{dir}/{path}"),
                     None => path.to_owned(),
                 };
-                match normalize(&beside).as_deref().and_then(|source| self.site.asset_path(source)) {
+                // As an editor finds it: `My%20Photos/a.jpg` is `My Photos/a.jpg`.
+                match normalize(&percent_decode(&beside)).as_deref().and_then(|source| self.site.asset_path(source)) {
                     Some(asset) => Some(asset.to_owned()),
                     None => normalize(&format!("{}{path}", self.own_path)),
                 }
@@ -389,10 +390,10 @@ impl Render<'_> {
         let (query, suffix) = (&before_fragment[path.len()..], &dest[before_fragment.len()..]);
 
         let content_source = if let Some(source) = path.strip_prefix("@/") {
-            Some(source.to_owned())
+            Some(percent_decode(source).into_owned())
         } else if path.ends_with(".md") && !path.starts_with('/') {
             let joined = if self.rel_path.contains('/') { format!("{}/{path}", self.rel_path.rsplit_once('/').unwrap().0) } else { path.to_owned() };
-            match normalize(&joined) {
+            match normalize(&percent_decode(&joined)) {
                 Some(source) => Some(source),
                 None => {
                     state.problems.push(self.problem(offset, format!("link `{dest}` climbs out of the content folder")));
@@ -448,7 +449,7 @@ impl Render<'_> {
                 }
             },
         };
-        let href = if path.is_empty() { suffix.to_owned() } else { [base, &target, query, suffix].concat() };
+        let href = if path.is_empty() { suffix.to_owned() } else { [base, &encode_path(&target), query, suffix].concat() };
         state.rendered.links.push(LinkRecord { target, fragment, href: href.clone(), offset });
         Some(href)
     }

@@ -86,6 +86,24 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// `path` with the characters a URL cannot hold as they are (spaces, quotes, `<>`, `#`, `?`...) written as
+/// `%XX` escapes; `%` itself is kept, so an escape written by hand stays one.
+pub fn encode_path(path: &str) -> Cow<'_, str> {
+    const KEPT_OUT: &[u8] = b" \"<>`#?{}|\\^";
+    if !path.bytes().any(|b| KEPT_OUT.contains(&b) || b.is_ascii_control()) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if c.is_ascii() && (KEPT_OUT.contains(&(c as u8)) || c.is_ascii_control()) {
+            out.push_str(&format!("%{:02X}", c as u8));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`, or is protocol-relative).
 pub fn is_external(link: &str) -> bool {
     if link.starts_with("//") {
@@ -108,6 +126,14 @@ pub fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_escaped_only_where_a_url_cannot_hold_them() {
+        assert!(matches!(encode_path("stretches/kneel.jpg"), Cow::Borrowed(_)));
+        assert_eq!(encode_path("my photos/a \"b\"#1?.jpg"), "my%20photos/a%20%22b%22%231%3F.jpg");
+        assert_eq!(encode_path("fotos/été%20x.jpg"), "fotos/été%20x.jpg");
+        assert_eq!(percent_decode(&encode_path("a b/c#d.png")), "a b/c#d.png");
+    }
 
     #[test]
     fn slugs() {

@@ -466,6 +466,23 @@ fn files_kept_beside_the_pages_are_published_and_linked_as_written() {
     assert!(!out.join("handouts/index.html").exists() && !page.contains("/repo/handouts/\""), "{page}");
 }
 
+/// A file whose name has spaces is linked as an editor's preview links it, with `%20` or in `<...>`, and its
+/// URL is written with the spaces escaped.
+#[test]
+fn a_file_with_spaces_in_its_name_is_linked_escaped_or_as_written() {
+    let site = site(&[
+        ("content/Hip Stretches/kneel.md", "---\ntitle: Kneel\n---\n![A](My%20Photos/Knee%20Pose.gif)\n\n![B](<My Photos/Knee Pose.gif>)\n\n![C](@/Hip%20Stretches/My%20Photos/Knee%20Pose.gif)\n"),
+        ("content/Hip Stretches/My Photos/Knee Pose.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+    ]);
+    build(site.path(), &args()).unwrap();
+    let out = site.path().join("public");
+    assert!(out.join("hip-stretches/my-photos/Knee Pose.gif").is_file());
+    let page = fs::read_to_string(out.join("hip-stretches/kneel/index.html")).unwrap();
+    for alt in ["A", "B", "C"] {
+        assert!(page.contains(&format!(r#"<img src="/repo/hip-stretches/my-photos/Knee%20Pose.gif" alt="{alt}" width="5" height="4""#)), "{alt}: {page}");
+    }
+}
+
 /// A folder's `index.md` is the page of that folder, with its photos beside it (a page bundle): the folder is
 /// no section, and the page links to them by their names. A draft page leaves them out with it.
 #[test]
