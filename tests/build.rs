@@ -507,6 +507,9 @@ fn a_folder_with_an_index_md_is_one_page_with_its_files() {
     let list = fs::read_to_string(out.join("stretches/index.html")).unwrap();
     assert!(list.contains("/repo/stretches/half-kneeling/") && list.contains("Half-kneeling"), "{list}");
     assert!(fs::read_to_string(out.join("notes/index.html")).unwrap().contains(r#"href="/repo/stretches/half-kneeling/""#));
-    // The draft's page and its photo are left out.
+    // The draft's page and its photo are left out, and a link to the photo says why.
     assert!(!out.join("stretches/thomas").exists());
+    write(site.path(), "content/notes.md", "---\ntitle: Notes\n---\n![Lying](@/stretches/thomas/lying.gif)\n");
+    let text = build_error(site.path());
+    assert!(text.contains("link to `@/stretches/thomas/lying.gif`: it is in the folder of a draft page (`content/stretches/thomas/index.md` has `draft: true`), left out of this build"), "{text}");
 }

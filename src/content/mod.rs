@@ -414,6 +414,10 @@ pub fn draft_urls(root: &Path) -> crate::HashMap<String, String> {
 /// section (for a link's message): "the page is a draft ...".
 pub fn draft_reason(root: &Path, rel: &str) -> Option<String> {
     let content_dir = root.join(CONTENT_DIR);
+    // A photo or other file: left out with the draft page or section it is kept with.
+    if !rel.ends_with(".md") {
+        return content_dir.join(rel).is_file().then(|| asset_draft_reason(&content_dir, rel)).flatten();
+    }
     if read_item(rel, &content_dir.join(rel)).is_ok_and(|item| item.is_some_and(|i| i.is_draft())) {
         return Some("the page is a draft (`draft: true`)".to_owned());
     }
