@@ -376,8 +376,9 @@ impl Shared<'_> {
                 let section = site.page_section[i];
                 ancestors(&mut keys, section);
                 let siblings = &site.section_pages[section];
-                let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
-                let neighbours = position.checked_sub(1).into_iter().chain(Some(position + 1)).filter_map(|p| siblings.get(p));
+                // A page standing in is in no list, and has no neighbours.
+                let position = siblings.iter().position(|&p| p == i);
+                let neighbours = position.into_iter().flat_map(|at| at.checked_sub(1).into_iter().chain(Some(at + 1))).filter_map(|p| siblings.get(p));
                 let neighbour_fields = readable(reads.neighbour_fields());
                 for &p in neighbours {
                     // Which page each neighbour is, even if the template reads none of its fields (as for
@@ -578,12 +579,13 @@ impl Shared<'_> {
         let s = &site.sections[section];
         context.insert("section", json!({"title": s.meta.title, "url": site.url(&s.path), "description": s.meta.description}));
         let siblings = &site.section_pages[section];
-        let position = siblings.iter().position(|&p| p == i).expect("a page is listed in its section");
+        // A page standing in is in no list, and has no neighbours.
+        let position = siblings.iter().position(|&p| p == i);
         // The neighbours' summaries, with the fields the template can read of them.
         let fields = self.reads(Task::Page(i)).neighbour_fields();
         let neighbour = |p: Option<&usize>| p.map_or(Value::Null, |&p| self.summaries.get(p).value(fields));
-        context.insert("prev", neighbour(position.checked_sub(1).map(|p| &siblings[p])));
-        context.insert("next", neighbour(siblings.get(position + 1)));
+        context.insert("prev", neighbour(position.and_then(|at| at.checked_sub(1)).map(|p| &siblings[p])));
+        context.insert("next", neighbour(position.and_then(|at| siblings.get(at + 1))));
         context
     }
 

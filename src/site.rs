@@ -215,7 +215,7 @@ impl Site {
         let same_pages = self.pages.len() == content.pages.len() && self.pages.iter().zip(&content.pages).all(|(a, b)| Arc::ptr_eq(a, b) || placed(a, b));
         let same_sections = self.sections.len() == content.sections.len()
             && self.sections.iter().zip(&content.sections).all(|(a, b)| a.file.rel_path == b.file.rel_path && a.dir == b.dir && (Arc::ptr_eq(&a.file.text, &b.file.text) || a.file.text == b.file.text));
-        same_pages && same_sections && templates.dir == self.templates.dir
+        same_pages && same_sections && templates.dir == self.templates.dir && content.stand_ins == self.stand_ins
     }
 
     /// This site with new pages (see `keeps_structure`), keeping every index; the lists holding a page whose
@@ -269,9 +269,13 @@ impl Site {
             .collect();
         self.page_section = self.pages.iter().map(|p| section_by_dir[p.section_dir()]).collect();
 
+        // A page standing in for a file whose front matter has a problem is in no list: the lists' templates
+        // may read what its front matter would have given, and only its URL needs to hold.
         self.section_pages = vec![Vec::new(); self.sections.len()];
         for (page, &section) in self.page_section.iter().enumerate() {
-            self.section_pages[section].push(page);
+            if self.stand_ins.is_empty() || !self.stand_ins.contains(&self.pages[page].file.rel_path) {
+                self.section_pages[section].push(page);
+            }
         }
         for list in &mut self.section_pages {
             list.sort_by(|&a, &b| section_order(&self.pages, a, b));

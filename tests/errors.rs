@@ -910,3 +910,18 @@ fn a_file_in_a_folder_without_a_url_is_an_error_and_nothing_is_written_outside()
     assert!(text.contains("error: content/notes/__/x.txt: the folder name `__` gives an empty URL"), "{text}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "ORIGINAL");
 }
+
+#[test]
+fn a_stand_in_is_in_no_list_so_a_list_template_reading_its_front_matter_holds() {
+    let section = "{% extends \"base.html\" %}{% block main %}{% for p in section.pages %}<i>{{ p.date | date(format=\"%Y\") }}</i>{% endfor %}{% endblock %}";
+    let text = error_for(&[
+        ("templates/section.html", section),
+        ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+        ("content/notes/a.md", "---\ntitle: [A\ndate: 2026-01-02\n---\n[gone](/gone/)\n"),
+        ("content/notes/b.md", "---\ntitle: B\ndate: 2026-01-03\n---\n[a](@/notes/a.md)\n"),
+    ]);
+    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(headlines.len(), 2, "{text}");
+    assert!(headlines[0].starts_with("error: content/notes/a.md:2:"), "{text}");
+    assert_eq!(headlines[1], "error: content/notes/a.md:5:1: broken link: no page or file at `/gone/`", "{text}");
+}
