@@ -925,3 +925,13 @@ fn a_stand_in_is_in_no_list_so_a_list_template_reading_its_front_matter_holds() 
     assert!(headlines[0].starts_with("error: content/notes/a.md:2:"), "{text}");
     assert_eq!(headlines[1], "error: content/notes/a.md:5:1: broken link: no page or file at `/gone/`", "{text}");
 }
+
+#[test]
+fn a_folder_page_cannot_have_a_slug() {
+    let text = error_for(&[("content/notes/kneel/index.md", "---\ntitle: Kneel\nslug: kneeling\n---\n![A pose](pose.gif)\n"), ("content/notes/kneel/pose.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00")]);
+    assert!(text.starts_with("error: content/notes/kneel/index.md:3:1: a folder's `index.md` takes its URL from the folder, with the files beside it: it cannot have a `slug`"), "{text}");
+    assert!(text.contains("help: remove the `slug`, and rename the folder content/notes/kneel/ to give the page its URL"), "{text}");
+    // Standing in, the page keeps the folder's URL: a link to it there holds.
+    let text = error_for(&[("content/notes/kneel/index.md", "---\ntitle: Kneel\nslug: kneeling\n---\nText.\n"), ("content/notes/b.md", "---\ntitle: B\n---\n[kneel](/notes/kneel/)\n")]);
+    assert_eq!(text.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{text}");
+}

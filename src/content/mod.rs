@@ -236,7 +236,8 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
         return Some(Item::Section(Box::new(Section { file, meta, path, dir: dir.to_owned() })));
     }
     let (dir, stem) = page_place(rel);
-    let slug = text_of("slug").filter(|slug| is_valid_slug(slug)).unwrap_or_else(|| slugify(stem));
+    // A folder's page has the folder's URL, whatever its `slug` says.
+    let slug = text_of("slug").filter(|slug| is_valid_slug(slug) && (name != "index.md" || !rel.contains('/'))).unwrap_or_else(|| slugify(stem));
     if slug.is_empty() {
         return None;
     }
@@ -508,6 +509,13 @@ fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, 
     let meta: PageMeta = front_matter::parse(&split, &text, &display, schema::PAGE_KEYS)?;
     validate_page_meta(&meta, &text, &display)?;
     let (dir, stem) = page_place(&rel_path);
+    // A folder's page and the files beside it are published at the folder's URL: the folder names them.
+    if meta.slug.is_some() && file_name == "index.md" && rel_path.contains('/') {
+        let folder = rel_path.trim_end_matches("/index.md");
+        return Err(Problem::new(&display, "a folder's `index.md` takes its URL from the folder, with the files beside it: it cannot have a `slug`")
+            .at_key(&text, "slug")
+            .help(format!("remove the `slug`, and rename the folder {CONTENT_DIR}/{folder}/ to give the page its URL")));
+    }
     let slug = match &meta.slug {
         Some(slug) => slug.clone(),
         None => {
@@ -523,7 +531,6 @@ fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, 
     Ok(Item::Page(Arc::new(Page { file, meta, path })))
 }
 
-/// URL path of a content folder: each folder name slugified.
 /// The site path of a file other than Markdown kept under content/ (`rel` relative to it): its name, in the
 /// folder with the URL of the section it is in (`Stretches/photo.jpg` -> `stretches/photo.jpg`).
 pub fn asset_path(rel: &str) -> String {
