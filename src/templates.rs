@@ -247,8 +247,11 @@ impl TemplateSet {
                 _ => "fix the template, or give the value it reads".to_owned(),
             },
             _ => match (message.split(' ').next(), named_in(&message)) {
-                (Some("Filter"), Some(name)) => format!("fix the template: there is no filter `{name}` (see the Tera documentation for the filters it has)"),
-                (Some("Function"), Some(name)) => format!("fix the template: there is no function `{name}`"),
+                (Some("Filter"), Some(name)) if message.ends_with("not found") => format!("fix the template: there is no filter `{name}` (see the Tera documentation for the filters it has)"),
+                (Some("Function"), Some(name)) if message.ends_with("not found") => format!("fix the template: there is no function `{name}`"),
+                (Some("Filter"), Some(name)) if message.contains("received an incorrect type") && message.contains("got `Null`") => {
+                    format!("fix the template: `{name}` was given a value that is not there (a field some pages leave out): test it first, `{{% if ... %}}`, or give a `default`")
+                }
                 (Some("Template"), Some(name)) => format!("create templates/{name}, or fix the name in the template"),
                 _ => "fix the template".to_owned(),
             },

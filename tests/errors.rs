@@ -935,3 +935,12 @@ fn a_folder_page_cannot_have_a_slug() {
     let text = error_for(&[("content/notes/kneel/index.md", "---\ntitle: Kneel\nslug: kneeling\n---\nText.\n"), ("content/notes/b.md", "---\ntitle: B\n---\n[kneel](/notes/kneel/)\n")]);
     assert_eq!(text.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{text}");
 }
+
+#[test]
+fn a_filter_given_a_field_a_page_leaves_out_says_to_test_it_first() {
+    let page = "{% extends \"base.html\" %}{% block main %}<p>{{ page.date | date(format=\"%Y\") }}</p>{% endblock %}";
+    let text = error_for(&[("templates/page.html", page), ("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    assert!(text.contains("Filter `date` received an incorrect type for arg `value`: got `Null`"), "{text}");
+    assert!(text.contains("help: fix the template: `date` was given a value that is not there (a field some pages leave out): test it first, `{% if ... %}`, or give a `default`"), "{text}");
+    assert!(!text.contains("there is no filter"), "{text}");
+}
