@@ -295,7 +295,7 @@ impl Site {
         match task {
             // A page standing in for one whose front matter has a problem is rendered plain, since the
             // template it names may need what its front matter failed to give.
-            Task::Page(i) if !self.stand_ins.is_empty() && self.stand_ins.contains(&self.pages[i].file.rel_path) && self.templates.source("page.html").is_some() => "page.html",
+            Task::Page(i) if self.stands_in_for(&self.pages[i].file.rel_path) && self.templates.source("page.html").is_some() => "page.html",
             Task::Page(i) => {
                 let section = &self.sections[self.page_section[i]];
                 self.pages[i].meta.template.as_deref().or(section.meta.page_template.as_deref()).unwrap_or("page.html")

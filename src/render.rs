@@ -199,7 +199,7 @@ impl SiteLinks for MarkdownLinks<'_> {
         let page = &self.site.pages[i];
         // A page standing in for one whose front matter has a problem has no card to show; that problem is
         // reported.
-        if self.site.stand_ins.iter().any(|s| s == source_path) {
+        if self.site.stands_in_for(source_path) {
             return Ok(String::new());
         }
         if page.meta.stretch.is_none() {
@@ -317,12 +317,11 @@ impl Site {
 
     /// Whether `task` renders a page or section standing in for a file whose front matter has a problem.
     fn stands_in(&self, task: Task) -> bool {
-        let file = match task {
-            Task::Page(i) => &self.pages[i].file,
-            Task::Section(i, _) => &self.sections[i].file,
-            _ => return false,
-        };
-        self.stand_ins.contains(&file.rel_path)
+        match task {
+            Task::Page(i) => self.stands_in_for(&self.pages[i].file.rel_path),
+            Task::Section(i, _) => self.stands_in_for(&self.sections[i].file.rel_path),
+            _ => false,
+        }
     }
 
     /// Makes the folder of every task's output in `staging`, before outputs are written into it as rendered.

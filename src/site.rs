@@ -132,8 +132,14 @@ impl Site {
     /// Whether a rendering problem came only from pages standing in for files whose front matter has a
     /// problem (a template that needs what their front matter would have given): not reported.
     pub fn from_stand_in(&self, problem: &Problem) -> bool {
-        let stands_in = |file: &String| self.stand_ins.iter().any(|s| file.strip_prefix("content/") == Some(s));
+        let stands_in = |file: &String| file.strip_prefix("content/").is_some_and(|rel| self.stands_in_for(rel));
         !self.stand_ins.is_empty() && problem.rendering.as_ref().is_some_and(|files| files.iter().all(stands_in))
+    }
+
+    /// Whether the page or section of `rel_path` (relative to content/) stands in for a file whose front
+    /// matter has a problem.
+    pub fn stands_in_for(&self, rel_path: &str) -> bool {
+        !self.stand_ins.is_empty() && self.stand_ins.iter().any(|s| s == rel_path)
     }
 
     /// A source file's text, read again from disk when a streaming build has released it (for the position
@@ -273,7 +279,7 @@ impl Site {
         // may read what its front matter would have given, and only its URL needs to hold.
         self.section_pages = vec![Vec::new(); self.sections.len()];
         for (page, &section) in self.page_section.iter().enumerate() {
-            if self.stand_ins.is_empty() || !self.stand_ins.contains(&self.pages[page].file.rel_path) {
+            if !self.stands_in_for(&self.pages[page].file.rel_path) {
                 self.section_pages[section].push(page);
             }
         }
@@ -327,11 +333,12 @@ impl Site {
                 let output = format!("{path}index.html");
                 // The clash is the doing of a `slug:`: reported there, in whichever of the two files has it.
                 let slugged_other = slug.is_none().then(|| self.pages.iter().find(|p| *p.file.rel_path == **other && p.meta.slug.is_some())).flatten();
+                let clash = || Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)));
                 let problem = match slugged_other {
                     Some(page) => Problem::new(page.file.display_path(), format!("writes `{output}`, which {} also writes", file.display_path()))
                         .at_key(&page.file.text, "slug")
                         .help(format!("this `slug` gives the URL that {} has by its name: choose another", file.display_path())),
-                    None if slug.is_some() => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
+                    None if slug.is_some() => clash()
                         .at_key(&file.text, "slug")
                         .help(format!("this `slug` gives the URL of {}: choose another", shown_owner(other))),
                     // A folder's `index.md` makes it one page, with its files; a folder with pages in it is a section.
@@ -342,11 +349,9 @@ impl Site {
                         } else {
                             format!("{dir} is a section, whose page is its `_index.md`: keep one of the two files (`index.md` makes a folder one page with its files, and is for a folder with no other pages)")
                         };
-                        Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other))).at(&file.text, 1, 1).help(help)
+                        clash().at(&file.text, 1, 1).help(help)
                     }
-                    None => Problem::new(file.display_path(), format!("writes `{output}`, which {} also writes", shown_owner(other)))
-                        .at(&file.text, 1, 1)
-                        .help("rename one of them (or give one a `slug`)"),
+                    None => clash().at(&file.text, 1, 1).help("rename one of them (or give one a `slug`)"),
                 };
                 problems.push(problem);
             } else if file.text.is_empty() && file.rel_path.ends_with("_index.md") {
@@ -490,13 +495,13 @@ fn spelled_apart(term: &str) -> String {
     out
 }
 
-/// An owner recorded by its content path is shown as `content/PATH`.
 /// The section of the folder whose `index.md` is `rel` (`a/b/index.md`), if that folder is a section.
 fn folder_section<'a>(sections: &'a [content::Section], rel: &str) -> Option<&'a content::SourceFile> {
     let dir = rel.strip_suffix("index.md").filter(|dir| dir.ends_with('/'))?;
     sections.iter().map(|s| &s.file).find(|file| file.rel_path.strip_suffix("_index.md") == Some(dir))
 }
 
+/// An owner recorded by its content path is shown as `content/PATH`.
 fn shown_owner(owner: &str) -> String {
     if owner.ends_with(".md") { format!("{}/{owner}", content::CONTENT_DIR) } else { owner.to_owned() }
 }
