@@ -55,7 +55,7 @@ pub fn image_sizes(files: &[StaticFile], known: Option<(&ImageSizes, &std::colle
 /// Whether the site path `path` is among the `changed` paths or inside one of them, which may be folders
 /// moved in whole (`""` for all of static/).
 pub fn touched(changed: &std::collections::HashSet<String>, path: &str) -> bool {
-    changed.contains(path) || changed.iter().any(|c| is_within(path, c))
+    changed.iter().any(|c| is_within(path, c))
 }
 
 /// Whether the site path `path` is `changed` or inside it (`""` holds everything).

@@ -89,14 +89,14 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
 /// `path` with the characters a URL cannot hold as they are (spaces, quotes, `<>`, `#`, `?`...) written as
 /// `%XX` escapes; `%` itself is kept, so an escape written by hand stays one.
 pub fn encode_path(path: &str) -> Cow<'_, str> {
-    const KEPT_OUT: &[u8] = b" \"<>`#?{}|\\^";
-    if !path.bytes().any(|b| KEPT_OUT.contains(&b) || b.is_ascii_control()) {
+    let escaped = |c: char| c.is_ascii_control() || " \"<>`#?{}|\\^".contains(c);
+    if !path.contains(escaped) {
         return Cow::Borrowed(path);
     }
     let mut out = String::with_capacity(path.len() + 8);
     for c in path.chars() {
-        if c.is_ascii() && (KEPT_OUT.contains(&(c as u8)) || c.is_ascii_control()) {
-            out.push_str(&format!("%{:02X}", c as u8));
+        if escaped(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
         } else {
             out.push(c);
         }
