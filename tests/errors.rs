@@ -9,6 +9,11 @@ fn error_for(files: &[(&str, &str)]) -> String {
     build_error(site(files).path())
 }
 
+/// The first line of each problem in a build's report.
+fn headlines(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with("error: ")).collect()
+}
+
 #[test]
 fn invalid_yaml() {
     assert_eq!(
@@ -366,7 +371,7 @@ fn every_problem_of_a_build_is_reported_together_in_file_order() {
         ("content/a.md", "---\ntitel: A\n---\n"),
         ("content/c.md", "---\ntitle: C\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -565,7 +570,7 @@ fn a_mistake_in_an_included_partial_is_reported_in_the_partial() {
 #[test]
 fn every_unknown_key_of_a_file_is_reported_together() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\ndescripton: x\ntgas: [a]\nweight: 2\nweigth: 3\n---\nText.\n")]);
-    let found: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let found = headlines(&text);
     assert_eq!(found, ["error: content/a.md:3:1: unknown key `descripton`", "error: content/a.md:4:1: unknown key `tgas`", "error: content/a.md:6:1: unknown key `weigth`"], "{text}");
     assert!(text.contains("help: did you mean `description`?") && text.contains("help: did you mean `tags`?"), "{text}");
     assert!(text.ends_with("build failed: 3 problems"), "{text}");
@@ -654,7 +659,7 @@ fn a_front_matter_problem_does_not_hide_the_rest_of_the_sites_problems() {
         ("content/c.md", "---\ntitle: C\n"),
         ("content/d.md", "---\ntitle: D\n---\nSee [A's missing part](@/a.md#elsewhere) and [gone](@/missing.md).\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -678,7 +683,7 @@ fn a_file_kept_beside_the_pages_is_checked_and_a_missed_one_is_named() {
         ("content/Stretches/handout.pdf", "%PDF-1.4"),
         ("static/stretches/handout.pdf", "%PDF-1.4"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -713,7 +718,7 @@ fn an_image_a_browser_cannot_show_is_reported_and_good_ones_get_their_size() {
         ("static/page.svg", "<html><body><svg/></body></html>"),
         ("content/a.md", "---\ntitle: A\n---\n[gone](@/b.md)\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -770,7 +775,7 @@ fn a_page_standing_in_keeps_its_url_and_aliases_and_is_rendered_plain() {
         ("content/birds/b.md", "---\ntitle: Bird dog\nslug: bird-dog-exercise\naliases: [/old-bird-dog/]\ndraft: maybe\n---\nText.\n"),
         ("content/c.md", "---\ntitle: C\n---\n[new](/birds/bird-dog-exercise/), [old](/old-bird-dog/) and [gone](/gone/).\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -796,7 +801,7 @@ fn a_link_into_a_draft_section_and_a_red_flags_page_that_is_a_draft_say_so() {
         ("content/wip/w1.md", "---\ntitle: W1\n---\n"),
         ("content/a.md", "---\ntitle: A\n---\n[w](@/wip/w1.md)\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -853,7 +858,7 @@ fn a_link_by_url_to_a_draft_names_the_draft() {
         ("content/wip/w1.md", "---\ntitle: W1\n---\n"),
         ("content/a.md", "---\ntitle: A\n---\n[b](/bee/) and [w](/wip/w1/index.html) and [gone](/nowhere/)\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         [
@@ -878,7 +883,7 @@ fn a_stand_in_its_template_cannot_render_does_not_hold_back_the_link_check() {
         ("content/a.md", "---\ntitle: A\ndate: 2026-01-02\nweight: heavy\n---\n## Steps\n"),
         ("content/b.md", "---\ntitle: B\ndate: 2026-01-03\n---\n[gone](/gone/) and [steps](@/a.md#steps)\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(
         headlines,
         ["error: content/a.md:4:9: in `weight`: invalid type: string \"heavy\", expected a whole number", "error: content/b.md:5:1: broken link: no page or file at `/gone/`"],
@@ -920,7 +925,7 @@ fn a_stand_in_is_in_no_list_so_a_list_template_reading_its_front_matter_holds() 
         ("content/notes/a.md", "---\ntitle: [A\ndate: 2026-01-02\n---\n[gone](/gone/)\n"),
         ("content/notes/b.md", "---\ntitle: B\ndate: 2026-01-03\n---\n[a](@/notes/a.md)\n"),
     ]);
-    let headlines: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    let headlines = headlines(&text);
     assert_eq!(headlines.len(), 2, "{text}");
     assert!(headlines[0].starts_with("error: content/notes/a.md:2:"), "{text}");
     assert_eq!(headlines[1], "error: content/notes/a.md:5:1: broken link: no page or file at `/gone/`", "{text}");
@@ -933,7 +938,7 @@ fn a_folder_page_cannot_have_a_slug() {
     assert!(text.contains("help: remove the `slug`, and rename the folder content/notes/kneel/ to give the page its URL"), "{text}");
     // Standing in, the page keeps the folder's URL: a link to it there holds.
     let text = error_for(&[("content/notes/kneel/index.md", "---\ntitle: Kneel\nslug: kneeling\n---\nText.\n"), ("content/notes/b.md", "---\ntitle: B\n---\n[kneel](/notes/kneel/)\n")]);
-    assert_eq!(text.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{text}");
+    assert_eq!(headlines(&text).len(), 1, "{text}");
 }
 
 #[test]
