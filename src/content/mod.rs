@@ -237,7 +237,7 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
     }
     let (dir, stem) = page_place(rel);
     // A folder's page has the folder's URL, whatever its `slug` says.
-    let slug = text_of("slug").filter(|slug| is_valid_slug(slug) && (name != "index.md" || !rel.contains('/'))).unwrap_or_else(|| slugify(stem));
+    let slug = text_of("slug").filter(|slug| is_valid_slug(slug) && !is_folder_page(rel)).unwrap_or_else(|| slugify(stem));
     if slug.is_empty() {
         return None;
     }
@@ -245,6 +245,11 @@ fn stand_in(rel: &str, path: &Path) -> Option<Item> {
     let title = text_of("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| stem.to_owned());
     let meta = PageMeta { title, aliases, ..PageMeta::default() };
     Some(Item::Page(Arc::new(Page { file, meta, path })))
+}
+
+/// Whether `rel` is a folder's `index.md` (`stretches/kneel/index.md`), the page of that folder.
+fn is_folder_page(rel: &str) -> bool {
+    rel.ends_with("/index.md")
 }
 
 /// Whether `path` (relative to `content/`) is the folder `dir` or inside it.
@@ -510,7 +515,7 @@ fn parse_one(rel_path: String, display: String, text: Arc<str>) -> Result<Item, 
     validate_page_meta(&meta, &text, &display)?;
     let (dir, stem) = page_place(&rel_path);
     // A folder's page and the files beside it are published at the folder's URL: the folder names them.
-    if meta.slug.is_some() && file_name == "index.md" && rel_path.contains('/') {
+    if meta.slug.is_some() && is_folder_page(&rel_path) {
         let folder = rel_path.trim_end_matches("/index.md");
         return Err(Problem::new(&display, "a folder's `index.md` takes its URL from the folder, with the files beside it: it cannot have a `slug`")
             .at_key(&text, "slug")
