@@ -94,7 +94,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     let pages = site.pages.iter().zip(&rendered.pages).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.pages.get(*i)))).map(|(_, (p, r))| (&p.file, p.path.as_str(), r));
     let sections = site.sections.iter().zip(&rendered.sections).enumerate().filter(|(i, (_, r))| !carried(r, old.and_then(|o| o.sections.get(*i)))).map(|(_, (s, r))| (&s.file, s.path.as_str(), r));
     let markdown: Vec<_> = pages.chain(sections).collect();
-    let drafts = Drafts { root: &site.root, urls: std::sync::OnceLock::new() };
+    let drafts = Drafts { root: &site.root, ignore: &site.config.ignore, urls: std::sync::OnceLock::new() };
     let markdown_problems: Vec<Problem> = markdown
         .par_iter()
         .with_max_len(crate::BATCH)
@@ -366,6 +366,7 @@ impl<'a> Index<'a> {
 /// The drafts a build without `--drafts` leaves out, by the URL each would have: read only once a link misses.
 struct Drafts<'a> {
     root: &'a std::path::Path,
+    ignore: &'a crate::ignore::Ignore,
     urls: std::sync::OnceLock<crate::HashMap<String, String>>,
 }
 
@@ -379,7 +380,7 @@ impl Drafts<'_> {
         let decoded = percent_decode(target);
         let path = decoded.strip_suffix("index.html").unwrap_or(&decoded);
         let path = if path.is_empty() || path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
-        let rel = self.urls.get_or_init(|| crate::content::draft_urls(self.root)).get(&path)?;
+        let rel = self.urls.get_or_init(|| crate::content::draft_urls(self.root, self.ignore)).get(&path)?;
         let reason = crate::content::draft_reason(self.root, rel)?;
         let message = format!("no page at `/{path}`: it is the URL of {}/{rel}, and {reason}, left out of this build", crate::content::CONTENT_DIR);
         let by_file = if in_markdown { format!("`[text](@/{rel})`") } else { format!("`get_page(path=\"{rel}\").url`") };
@@ -414,6 +415,9 @@ fn content_file_help(site: &Site, index: &Index, path: &str) -> String {
     let published = crate::content::asset_path(path);
     if index.file(&published).is_some() {
         return format!("content/{path} is published at `/{published}`: link to it by its file, `@/{path}`, or by that path");
+    }
+    if let Some(reason) = site.ignored_reason(path) {
+        return format!("{reason}, so it is not published");
     }
     match crate::content::asset_draft_reason(&site.root.join(crate::content::CONTENT_DIR), path) {
         Some(reason) => format!("content/{path} is not published: {reason}"),

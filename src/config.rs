@@ -5,8 +5,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::Problem;
 use crate::content::front_matter::yaml_problem;
+use crate::diagnostics::Problem;
+use crate::ignore::Ignore;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -46,6 +47,13 @@ pub struct Config {
     /// Free-form values for the site's templates.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// Files under `content/`, `templates/` and `static/` that are not part of the site, as `.gitignore`
+    /// lines name them (`*.psd`, `content/stretches/notes/`).
+    #[serde(default, rename = "ignore")]
+    ignore_patterns: Vec<String>,
+    /// `ignore`, compiled.
+    #[serde(skip)]
+    pub ignore: Ignore,
 }
 
 fn default_language() -> String {
@@ -62,7 +70,7 @@ fn default_taxonomies() -> Vec<String> {
 
 const KEYS: &[&str] = &[
     "title", "base_url", "description", "language", "author", "taxonomies", "cname", "red_flags_page", "disclaimer_page",
-    "repository", "paginate_by", "extra",
+    "repository", "paginate_by", "extra", "ignore",
 ];
 
 impl Config {
@@ -80,6 +88,10 @@ impl Config {
                     .help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", crate::urls::slugify(name))));
             }
         }
+        config.ignore = Ignore::new(&config.ignore_patterns).map_err(|(i, message, help)| {
+            let (line, column) = value_position(source, "ignore", &config.ignore_patterns[i]);
+            Problem::new(file, message).at(source, line, column).help(help)
+        })?;
         if let Some(cname) = &mut config.cname {
             *cname = cname.trim().to_owned();
             let at = |problem: Problem| problem.at(source, key_line(source, "cname"), 1);
@@ -174,6 +186,18 @@ pub fn key_line(source: &str, key: &str) -> usize {
     source.lines().position(|line| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map_or(1, |i| i + 1)
 }
 
+/// 1-based line and column of `value` in the value of the top-level `key` (the key's own line when the
+/// value is not found as written, e.g. quoted with escapes).
+fn value_position(source: &str, key: &str, value: &str) -> (usize, usize) {
+    let start = key_line(source, key);
+    let found = source.lines().enumerate().skip(start - 1).take_while(|(i, line)| *i + 1 == start || line.starts_with([' ', '\t', '-'])).find_map(|(i, line)| {
+        let after_key = if i + 1 == start { line.find(':').map_or(0, |colon| colon + 1) } else { 0 };
+        let value = value.trim();
+        (!value.is_empty()).then(|| line[after_key..].find(value)).flatten().map(|at| (i + 1, after_key + at + 1))
+    });
+    found.unwrap_or((start, 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +261,17 @@ mod tests {
         assert_eq!(problem.position.unwrap().line, 3);
         assert!(problem.message.contains("is not the host of base_url `https://user.github.io/repo/`"), "{problem}");
         assert!(problem.to_string().contains("help: publish for the custom domain with `base_url: https://other.org/`"), "{problem}");
+    }
+
+    #[test]
+    fn an_unusable_ignore_pattern_is_reported_where_it_is_written() {
+        let config = Config::parse("title: T\nbase_url: https://e.org/\nignore: ['*.psd', Thumbs.db]\n", "site.yaml").unwrap();
+        assert_eq!(config.ignore.pattern_for("content/a/b.psd"), Some("*.psd"));
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\nignore:\n  - '*.psd'\n  - notes/*.md\n", "site.yaml").unwrap_err();
+        let position = problem.position.as_ref().unwrap();
+        assert_eq!((position.line, position.column, problem.message.as_str()), (5, 5, "ignore pattern `notes/*.md` names no file under content/, templates/ or static/"));
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\nignore: [a.txt, '!b.txt']\n", "site.yaml").unwrap_err();
+        assert_eq!((problem.position.as_ref().unwrap().line, problem.position.as_ref().unwrap().column), (3, 18));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod css;
 pub mod context;
 pub mod diagnostics;
 pub mod feeds;
+pub mod ignore;
 pub mod images;
 pub mod incremental;
 pub mod jsonld;

@@ -30,6 +30,9 @@ pub trait SiteLinks: Sync {
     fn title_is_h1(&self, source_path: &str) -> bool;
     /// Why a content file this build left out is a draft, if it is one (asked only of a link to no page).
     fn draft_reason(&self, source_path: &str) -> Option<String>;
+    /// Why a content file is left out by `ignore` in site.yaml, if it is there and is (asked only of a link
+    /// to no page).
+    fn ignored_reason(&self, source_path: &str) -> Option<String>;
     /// The site path of a file other than Markdown kept under content/, at `source_path` there.
     fn asset_path(&self, source_path: &str) -> Option<&str>;
 }
@@ -412,6 +415,13 @@ impl Render<'_> {
                 }
                 None if self.site.asset_path(&source).is_some() => self.site.asset_path(&source).unwrap_or_default().to_owned(),
                 None => {
+                    if let Some(reason) = self.site.ignored_reason(&source) {
+                        state.problems.push(
+                            self.problem(offset, format!("link to `{dest}`: {reason}"))
+                                .help("link to a page of the site, or take the pattern out of `ignore`"),
+                        );
+                        return None;
+                    }
                     if let Some(reason) = self.site.draft_reason(&source) {
                         state.problems.push(
                             self.problem(offset, format!("link to `{dest}`: {reason}, left out of this build"))
@@ -893,6 +903,9 @@ mod tests {
         }
         fn draft_reason(&self, source_path: &str) -> Option<String> {
             (source_path == "stretches/unfinished.md").then(|| "the page is a draft (`draft: true`)".to_owned())
+        }
+        fn ignored_reason(&self, source_path: &str) -> Option<String> {
+            (source_path == "notes/plan.md").then(|| "content/notes/plan.md is left out by the pattern `notes/` of `ignore` in site.yaml".to_owned())
         }
         fn asset_path(&self, source_path: &str) -> Option<&str> {
             (source_path == "stretches/Photos/kneel.jpg").then_some("stretches/photos/kneel.jpg")

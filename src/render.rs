@@ -191,6 +191,9 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn draft_reason(&self, source_path: &str) -> Option<String> {
         crate::content::draft_reason(&self.site.root, source_path)
     }
+    fn ignored_reason(&self, source_path: &str) -> Option<String> {
+        self.site.ignored_reason(source_path)
+    }
     fn asset_path(&self, source_path: &str) -> Option<&str> {
         self.assets.get(source_path).copied()
     }
@@ -652,6 +655,11 @@ impl Site {
                 let source = std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
                 let path = value.trim_start_matches("@/").split('#').next().unwrap_or_default();
                 let at = |problem: Problem| problem.at(&source, crate::config::key_line(&source, key), 1);
+                if let Some(reason) = self.ignored_reason(path) {
+                    let problem = Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: {reason}"));
+                    problems.push(at(problem).help(format!("take the pattern out of `ignore`, or name another page in `{key}`")));
+                    continue;
+                }
                 if let Some(reason) = crate::content::draft_reason(&self.root, path) {
                     let problem = Problem::new(crate::config::CONFIG_FILE, format!("`{key}`: `{path}`: {reason}, left out of this build"));
                     problems.push(at(problem).help("publish it, or build with `--drafts` to preview the site with it"));

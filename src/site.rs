@@ -13,6 +13,7 @@ use crate::{HashMap, HashSet};
 use crate::config::Config;
 use crate::content::{self, Page, Section};
 use crate::diagnostics::Problem;
+use crate::ignore::Ignore;
 use crate::templates::{TemplateSet, embedded};
 use crate::images::{ImageSizes, image_sizes};
 use crate::urls::slugify;
@@ -86,20 +87,28 @@ pub struct Site {
 }
 
 impl Site {
+    /// Why the file at `rel` under content/ is not part of the site, if it is there and `ignore` names it:
+    /// "content/notes/plan.md is left out by the pattern `content/notes/` of `ignore` in site.yaml".
+    pub fn ignored_reason(&self, rel: &str) -> Option<String> {
+        let path = format!("{}/{rel}", content::CONTENT_DIR);
+        let pattern = self.config.ignore.pattern_for(&path)?;
+        self.root.join(&path).is_file().then(|| format!("{path} is left out by the pattern `{pattern}` of `ignore` in site.yaml"))
+    }
+
     /// Reads config, content, templates and static files, and indexes them. Reports all problems found.
     pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<Site, Vec<Problem>> {
         let mut config = Config::from_site_root(root).map_err(|p| vec![p])?;
         if let Some(url) = base_url {
             config.set_base_url(url).map_err(|message| vec![Problem::new("--base-url", message)])?;
         }
-        let (content, templates) = rayon::join(|| content::load_standing_in(root, drafts), || TemplateSet::load(root));
+        let (content, templates) = rayon::join(|| content::load_standing_in(root, drafts, &config.ignore), || TemplateSet::load(root, &config.ignore));
         let (content, mut problems) = content.unwrap_or_else(|found| (content::Content::default(), found));
         let content_problems = problems.len();
         let templates = templates.unwrap_or_else(|mut p| {
             problems.append(&mut p);
             TemplateSet { sources: Vec::new(), dir: None }
         });
-        let (static_files, clashes) = load_static(root, templates.dir.is_none(), drafts).unwrap_or_else(|mut p| {
+        let (static_files, clashes) = load_static(root, &config.ignore, templates.dir.is_none(), drafts).unwrap_or_else(|mut p| {
             problems.append(&mut p);
             (Vec::new(), Vec::new())
         });
@@ -529,7 +538,7 @@ fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
 /// Markdown, and outside draft sections unless `drafts`), each at the URL of its folder. A file under
 /// content/ that would have the URL of one under static/ is a problem that stops nothing else (the one under
 /// static/ is kept), returned beside the files; `Err` when a folder cannot be read.
-pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<StaticFile>, Vec<Problem>), Vec<Problem>> {
+pub fn load_static(root: &Path, ignore: &Ignore, with_theme: bool, drafts: bool) -> Result<(Vec<StaticFile>, Vec<Problem>), Vec<Problem>> {
     let mut files: BTreeMap<String, StaticFile> = BTreeMap::new();
     if with_theme {
         for (path, bytes) in embedded::STATIC_FILES {
@@ -538,10 +547,10 @@ pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<S
     }
     let mut problems = Vec::new();
     let mut clashes = Vec::new();
-    for (rel, path) in walk_files(root, STATIC_DIR, &mut problems) {
+    for (rel, path) in walk_files(root, STATIC_DIR, ignore, &mut problems) {
         files.insert(rel.clone(), StaticFile { shown: format!("{STATIC_DIR}/{rel}"), path: rel, source: StaticSource::Disk(path) });
     }
-    for (rel, path) in walk_files(root, content::CONTENT_DIR, &mut problems).into_iter().filter(|(rel, _)| !rel.ends_with(".md")) {
+    for (rel, path) in walk_files(root, content::CONTENT_DIR, ignore, &mut problems).into_iter().filter(|(rel, _)| !rel.ends_with(".md")) {
         if !drafts && content::asset_draft_reason(&root.join(content::CONTENT_DIR), &rel).is_some() {
             continue;
         }
@@ -568,13 +577,13 @@ pub fn load_static(root: &Path, with_theme: bool, drafts: bool) -> Result<(Vec<S
 
 /// The files under `root/name` (none if it is not there), by their path relative to it; hidden files and
 /// editor temp files are left out.
-fn walk_files(root: &Path, name: &str, problems: &mut Vec<Problem>) -> Vec<(String, PathBuf)> {
+fn walk_files(root: &Path, name: &str, ignore: &Ignore, problems: &mut Vec<Problem>) -> Vec<(String, PathBuf)> {
     let dir = root.join(name);
     if !dir.is_dir() {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !content::is_ignored(e.file_name()) || e.depth() == 0) {
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| ignore.walks_into(&dir, name, e)) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());

@@ -595,7 +595,7 @@ mod tests {
     /// neighbours are then left as they are.
     #[test]
     fn the_default_theme_never_reads_word_counts() {
-        let set = TemplateSet::load(std::path::Path::new("/nonexistent")).unwrap();
+        let set = TemplateSet::load(std::path::Path::new("/nonexistent"), &Default::default()).unwrap();
         assert!(set.dir.is_none());
         let reads = template_reads(&set.compile().unwrap());
         for (name, reads) in &reads {

@@ -50,7 +50,7 @@ impl TemplateSet {
     }
 
     /// The site's `templates/` folder if it has one, else the embedded theme.
-    pub fn load(root: &Path) -> Result<TemplateSet, Vec<Problem>> {
+    pub fn load(root: &Path, ignore: &crate::ignore::Ignore) -> Result<TemplateSet, Vec<Problem>> {
         let dir = root.join(TEMPLATES_DIR);
         if !dir.is_dir() {
             let sources = embedded::TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
@@ -58,7 +58,7 @@ impl TemplateSet {
         }
         let mut sources = Vec::new();
         let mut problems = Vec::new();
-        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !crate::content::is_ignored(e.file_name())) {
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| ignore.walks_into(&dir, TEMPLATES_DIR, e)) {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {

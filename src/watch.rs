@@ -32,25 +32,19 @@ pub fn classify(root: &Path, output: &Path, path: &Path, changes: &mut Changes) 
     let inner = rest.join("/");
     match top.as_str() {
         CONFIG_FILE if rest.is_empty() => changes.config = true,
-        CONTENT_DIR if !inner.is_empty() => {
-            // A file other than Markdown is published as it is, as a static file is; a folder event names
-            // no file, and may hold either: rescanning finds whatever is in it now.
-            if !inner.ends_with(".md") {
-                changes.assets.insert(crate::content::asset_path(&inner));
-                changes.assets.insert(crate::content::folder_url(&inner));
+        CONTENT_DIR if !inner.is_empty() => changes.add_content(inner),
+        TEMPLATES_DIR => {
+            changes.templates = true;
+            if !inner.is_empty() {
+                changes.template_files.insert(inner);
             }
-            changes.content.insert(inner);
         }
-        TEMPLATES_DIR => changes.templates = true,
         STATIC_DIR if !inner.is_empty() => {
             changes.static_files.insert(inner);
         }
         // The folders themselves appearing or disappearing (`templates/` switches the theme, above): what
         // is in them now is found by reading them again.
-        CONTENT_DIR => {
-            changes.content.insert(String::new());
-            changes.assets.insert(String::new());
-        }
+        CONTENT_DIR => changes.add_content(String::new()),
         STATIC_DIR => {
             changes.static_files.insert(String::new());
         }

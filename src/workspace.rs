@@ -13,6 +13,7 @@ use anyhow::{Context as _, Result};
 
 use crate::content::{self, Reuse};
 use crate::diagnostics::Problems;
+use crate::ignore::Ignore;
 use crate::output::{self, MARKER};
 use crate::render::{Body, Output, Previous, RenderStats, RenderedSite};
 use crate::site::{self, Site, StaticSource};
@@ -29,6 +30,8 @@ pub struct Changes {
     pub static_files: HashSet<String>,
     /// Site paths of files other than Markdown kept under content/ (also in `content`, by their path there).
     pub assets: HashSet<String>,
+    /// Paths relative to `templates/` of the files behind `templates` (none for the folder itself).
+    pub template_files: HashSet<String>,
 }
 
 impl Changes {
@@ -43,6 +46,37 @@ impl Changes {
         self.content.extend(other.content.iter().cloned());
         self.static_files.extend(other.static_files.iter().cloned());
         self.assets.extend(other.assets.iter().cloned());
+        self.template_files.extend(other.template_files.iter().cloned());
+    }
+
+    /// A change to `content/<inner>` (a file, or a folder whose files are read again; `""` for all of it).
+    pub fn add_content(&mut self, inner: String) {
+        // A file other than Markdown is published as it is, as a static file is; a folder event names no
+        // file, and may hold either: rescanning finds whatever is in it now.
+        if !inner.ends_with(".md") {
+            self.assets.insert(content::asset_path(&inner));
+            self.assets.insert(content::folder_url(&inner));
+        }
+        self.content.insert(inner);
+    }
+
+    /// Drops the changes to files that `ignore` leaves out of the site (a change of `site.yaml`, which may
+    /// change `ignore` itself, keeps them all).
+    pub fn drop_ignored(&mut self, ignore: &Ignore) {
+        if self.config || ignore.is_empty() {
+            return;
+        }
+        let kept = |top: &str, inner: &String| inner.is_empty() || ignore.pattern_for(&format!("{top}/{inner}")).is_none();
+        self.static_files.retain(|inner| kept(site::STATIC_DIR, inner));
+        if self.templates && !self.template_files.is_empty() && !self.template_files.iter().any(|inner| kept(crate::templates::TEMPLATES_DIR, inner)) {
+            self.templates = false;
+            self.template_files.clear();
+        }
+        let content: Vec<String> = self.content.drain().filter(|inner| kept(content::CONTENT_DIR, inner)).collect();
+        self.assets.clear();
+        for inner in content {
+            self.add_content(inner);
+        }
     }
 
     /// Site paths of the files copied as they are (from static/ or content/) that changed.
@@ -86,6 +120,11 @@ impl Workspace {
 
     pub fn output(&self) -> &Path {
         &self.output
+    }
+
+    /// The files the last good build's `ignore` leaves out: their changes need no rebuild.
+    pub fn ignore(&self) -> Option<&Ignore> {
+        self.last.as_ref().map(|built| &built.site.config.ignore)
     }
 
     /// Builds everything from scratch and replaces the output folder.
@@ -136,7 +175,7 @@ impl Workspace {
         let copied = changes.copied();
         let last = self.last.as_ref().expect("checked by the caller");
         let old = &last.site;
-        let templates = if changes.templates { TemplateSet::load(&self.root).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
+        let templates = if changes.templates { TemplateSet::load(&self.root, &old.config.ignore).map_err(|p| Problems(p).sorted())? } else { old.templates.clone() };
         let uses_theme = templates.dir.is_none();
         let mut image_problems = Vec::new();
         // A section's `_index.md`, or a page's `index.md`, may make it a draft or no longer one, and the files
@@ -145,7 +184,7 @@ impl Workspace {
         let (static_files, image_sizes) = if copied.is_empty() && !drafts_may_change && uses_theme == old.templates.dir.is_none() {
             (old.static_files.clone(), old.image_sizes.clone())
         } else {
-            let (files, clashes) = site::load_static(&self.root, uses_theme, self.drafts).map_err(|p| Problems(p).sorted())?;
+            let (files, clashes) = site::load_static(&self.root, &old.config.ignore, uses_theme, self.drafts).map_err(|p| Problems(p).sorted())?;
             let (sizes, problems) = crate::images::image_sizes(&files, Some((&old.image_sizes, &copied)));
             image_problems = problems;
             image_problems.extend(clashes);
@@ -156,7 +195,7 @@ impl Workspace {
             problems.extend(image_problems.iter().cloned());
             Problems(problems).sorted()
         };
-        let (content, mut others) = content::load_reusing(&self.root, self.drafts, reuse).map_err(with_images)?;
+        let (content, mut others) = content::load_reusing(&self.root, self.drafts, &old.config.ignore, reuse).map_err(with_images)?;
         // A file whose front matter has a problem stands in as a plain page, and an image a browser cannot
         // show changes nothing else: the rebuild goes on, and reports them with the rest, as a full build does.
         others.append(&mut image_problems);

@@ -513,3 +513,42 @@ fn a_folder_with_an_index_md_is_one_page_with_its_files() {
     let text = build_error(site.path());
     assert!(text.contains("link to `@/stretches/thomas/lying.gif`: it is in the folder of a draft page (`content/stretches/thomas/index.md` has `draft: true`), left out of this build"), "{text}");
 }
+
+/// `ignore` in site.yaml leaves files out of the site as `.gitignore` lines name them: a name at any depth,
+/// a path from the site's root, a folder with all it holds; under content/, templates/ and static/.
+#[test]
+fn ignored_files_are_not_read_published_or_linked_to() {
+    let yaml = format!("{SITE_YAML}ignore:\n  - '*.psd'\n  - content/notes/\n  - templates/README.md\n  - static/src/\n");
+    let site = site(&[
+        ("site.yaml", &yaml),
+        ("content/stretches/kneel.md", "---\ntitle: Kneel\n---\n![Kneeling](kneel.gif)\n"),
+        ("content/stretches/kneel.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        // Not an image a browser can show, and not Markdown a build can read: neither is looked at.
+        ("content/stretches/kneel.psd", "8BPS layers"),
+        ("content/notes/plan.md", "---\ntitle: [unclosed\n---\n"),
+        ("templates/README.md", "{% if %}"),
+        ("static/src/drawing.svg", "<svg"),
+        ("static/logo.psd", "8BPS"),
+    ]);
+    build(site.path(), &args()).unwrap();
+    let out = site.path().join("public");
+    assert!(out.join("stretches/kneel.gif").is_file() && out.join("stretches/kneel/index.html").is_file());
+    let published: Vec<String> = snapshot_tree(&out).into_iter().map(|(path, _)| path).collect();
+    for left_out in ["psd", "notes", "src", "README"] {
+        assert!(!published.iter().any(|path| path.contains(left_out)), "{left_out} in {published:?}");
+    }
+    // A link to a file left out says which pattern leaves it out.
+    write(site.path(), "content/stretches/kneel.md", "---\ntitle: Kneel\n---\n[Plan](@/notes/plan.md), [layers](kneel.psd)\n");
+    let text = build_error(site.path());
+    assert!(text.contains("link to `@/notes/plan.md`: content/notes/plan.md is left out by the pattern `content/notes/` of `ignore` in site.yaml"), "{text}");
+    assert!(text.contains("help: content/stretches/kneel.psd is left out by the pattern `*.psd` of `ignore` in site.yaml, so it is not published"), "{text}");
+}
+
+/// A pattern that cannot name a source file is an error at the pattern, and says how to write it.
+#[test]
+fn an_ignore_pattern_that_names_nothing_is_an_error_at_it() {
+    let site = site(&[("site.yaml", &format!("{SITE_YAML}ignore: ['*.psd', notes/*.md]\n"))]);
+    let text = build_error(site.path());
+    assert!(text.starts_with("error: site.yaml:5:19: ignore pattern `notes/*.md` names no file under content/, templates/ or static/\n"), "{text}");
+    assert!(text.contains("help: a pattern with a `/` is matched from the site's folder: start it with the folder it is in, e.g. `content/notes/*.md`"), "{text}");
+}

@@ -699,3 +699,37 @@ fn a_page_folder_comes_changes_and_goes_in_rebuilds() {
     fs::remove_dir_all(&folder).unwrap();
     rebuild_after(site.path(), &mut workspace, &output, &folder);
 }
+
+/// Files that `ignore` leaves out stay out of rebuilds: made, edited (into Markdown a build cannot read) or
+/// removed, they change nothing and need no rebuild; the site.yaml edit that takes the pattern out brings
+/// them in.
+#[test]
+fn ignored_files_stay_out_of_rebuilds_until_the_pattern_goes() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let yaml = site.path().join("site.yaml");
+    let config = fs::read_to_string(&yaml).unwrap();
+    fs::write(&yaml, format!("{config}ignore: ['*.psd', content/notes/drafts/, templates/*.txt]\n")).unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &yaml);
+    let page = site.path().join("content/notes/drafts/plan.md");
+    let layers = site.path().join("content/notes/walk.psd");
+    write(site.path(), "content/notes/drafts/plan.md", "---\ntitle: Plan\n---\nOne.\n");
+    write(site.path(), "content/notes/walk.psd", "8BPS");
+    let notes = site.path().join("templates/notes.txt");
+    for (path, text) in [(&page, "---\ntitle: [unclosed\n---\n"), (&layers, "8BPS two"), (&notes, "{% if %}")] {
+        fs::write(path, text).unwrap();
+        let mut changes = Changes::default();
+        classify(site.path(), &output, path, &mut changes);
+        changes.drop_ignored(workspace.ignore().unwrap());
+        assert!(changes.is_empty(), "{changes:?}");
+        // Rebuilt all the same (as a change that comes with others is), it leaves the file out.
+        let mut changes = Changes::default();
+        classify(site.path(), &output, path, &mut changes);
+        workspace.rebuild(&changes).unwrap();
+    }
+    assert!(!output.join("notes/drafts").exists() && !output.join("notes/walk.psd").exists());
+    fs::write(&page, "---\ntitle: Plan\n---\nOne.\n").unwrap();
+    fs::remove_file(&notes).unwrap();
+    fs::write(&yaml, &config).unwrap();
+    rebuild_after(site.path(), &mut workspace, &output, &yaml);
+    assert!(output.join("notes/drafts/plan/index.html").is_file() && output.join("notes/walk.psd").is_file());
+}

@@ -44,6 +44,12 @@ pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, kept: &
         while let Ok(more) = watcher.receiver.try_recv() {
             changes.merge(&more);
         }
+        if let Some(ignore) = workspace.ignore() {
+            changes.drop_ignored(ignore);
+            if changes.is_empty() {
+                continue;
+            }
+        }
         watcher.watch_new_folders();
         let result = workspace.rebuild(&changes);
         print_result(&result, Some(&changes), kept);

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Problem;
+use crate::ignore::Ignore;
 use crate::urls::{is_valid_slug, slugify};
 pub use schema::{PageMeta, SectionMeta};
 
@@ -103,8 +104,8 @@ impl Content {
 /// Reads and parses every Markdown file under `root/content`, in parallel. Drafts are dropped unless
 /// `drafts` is set, and a draft section with everything in its folder. Sections without an `_index.md` get
 /// an implicit one named after the folder.
-pub fn load(root: &Path, drafts: bool) -> Result<Content, Vec<Problem>> {
-    match load_all(root, drafts, None, false)? {
+pub fn load(root: &Path, drafts: bool, ignore: &Ignore) -> Result<Content, Vec<Problem>> {
+    match load_all(root, drafts, ignore, None, false)? {
         (content, problems) if problems.is_empty() => Ok(content),
         (_, problems) => Err(problems),
     }
@@ -119,19 +120,19 @@ pub struct Reuse<'a> {
 }
 
 /// Like `load_standing_in`, but takes unchanged files from a previous load instead of reading them again.
-pub fn load_reusing(root: &Path, drafts: bool, reuse: Reuse) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
-    load_all(root, drafts, Some(reuse), true)
+pub fn load_reusing(root: &Path, drafts: bool, ignore: &Ignore, reuse: Reuse) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+    load_all(root, drafts, ignore, Some(reuse), true)
 }
 
 /// Like `load`, for a build that goes on past files whose front matter has a problem: each stands in as a page
 /// (or section) with a title from its file name and its Markdown body, so that the rest of the site, and that
 /// file's Markdown, are checked in the same build. The build must fail with the problems returned beside the
 /// content; `Err` when some problem leaves no file to stand in (a file that cannot be read, say).
-pub fn load_standing_in(root: &Path, drafts: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
-    load_all(root, drafts, None, true)
+pub fn load_standing_in(root: &Path, drafts: bool, ignore: &Ignore) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+    load_all(root, drafts, ignore, None, true)
 }
 
-fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+fn load_all(root: &Path, drafts: bool, ignore: &Ignore, reuse: Option<Reuse>, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(vec![Problem::new(CONTENT_DIR, "the content folder does not exist").help("create content/_index.md for the home page")]);
@@ -142,12 +143,12 @@ fn load_all(root: &Path, drafts: bool, reuse: Option<Reuse>, stand_ins: bool) ->
         // A section's `_index.md` may make it a draft or no longer one, and its pages with it.
         && !reuse.changed.iter().any(|path| path.rsplit('/').next() == Some("_index.md"))
     {
-        return reload_files(&content_dir, drafts, reuse, stand_ins);
+        return reload_files(&content_dir, drafts, ignore, reuse, stand_ins);
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
     let mut problems = Vec::new();
-    for entry in WalkDir::new(&content_dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
+    for entry in WalkDir::new(&content_dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| ignore.walks_into(&content_dir, CONTENT_DIR, e)) {
         match entry {
             Ok(entry) if entry.file_type().is_dir() => dirs.push(rel_path(&content_dir, entry.path())),
             Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "md") => files.push((rel_path(&content_dir, entry.path()), entry.into_path())),
@@ -291,7 +292,7 @@ pub fn asset_draft_reason(content_dir: &Path, rel: &str) -> Option<String> {
 
 /// When only Markdown files changed: the previous content with just those files read again (or dropped),
 /// without walking the whole folder.
-fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
+fn reload_files(content_dir: &Path, drafts: bool, ignore: &Ignore, reuse: &Reuse, stand_ins: bool) -> Result<(Content, Vec<Problem>), Vec<Problem>> {
     let changed = reuse.changed;
     let mut content = Content {
         pages: reuse.pages.iter().filter(|p| !changed.contains(&p.file.rel_path)).cloned().collect(),
@@ -313,7 +314,7 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse, stand_ins: bool
             all_stand_in = false;
             continue;
         }
-        if !path.is_file() || rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || (!drafts && in_draft_section(content_dir, rel)) {
+        if !path.is_file() || is_left_out(ignore, rel) || (!drafts && in_draft_section(content_dir, rel)) {
             continue;
         }
         let mut dir = rel.as_str();
@@ -342,6 +343,12 @@ fn reload_files(content_dir: &Path, drafts: bool, reuse: &Reuse, stand_ins: bool
     content.sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     content.pages.sort_by(|a, b| a.file.rel_path.cmp(&b.file.rel_path));
     Ok((content, problems))
+}
+
+/// Whether the file at `rel` (relative to `content/`) is not content: it is, or is in, a hidden folder or
+/// file or an editor's file, or `ignore` names it.
+fn is_left_out(ignore: &Ignore, rel: &str) -> bool {
+    rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || ignore.pattern_for(&format!("{CONTENT_DIR}/{rel}")).is_some()
 }
 
 /// Hidden files and editor temp, swap and backup files are never content.
@@ -391,12 +398,12 @@ pub fn walk_problem(dir: &Path, name: &str, error: &walkdir::Error) -> Problem {
 /// The URL path (`section/page/`) each draft page and section under `root`, and each page in a draft section,
 /// would have, with its file (relative to `content/`). Read again from the files, for the message of a link
 /// that misses: a build without `--drafts` keeps nothing of them.
-pub fn draft_urls(root: &Path) -> crate::HashMap<String, String> {
+pub fn draft_urls(root: &Path, ignore: &Ignore) -> crate::HashMap<String, String> {
     let content_dir = root.join(CONTENT_DIR);
     let files: Vec<(String, PathBuf)> = WalkDir::new(&content_dir)
         .follow_links(true)
         .into_iter()
-        .filter_entry(|e| !is_ignored(e.file_name()))
+        .filter_entry(|e| ignore.walks_into(&content_dir, CONTENT_DIR, e))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|ext| ext == "md"))
         .map(|e| (rel_path(&content_dir, e.path()), e.into_path()))
