@@ -36,12 +36,20 @@ pub struct StaticFile {
     /// Where it comes from, for messages: `static/illustrations/a.svg`, or `content/stretches/photo.jpg`
     /// for a file kept beside the pages.
     pub shown: String,
+    /// The file under content/ (its path there) with this file's URL too, a clash reported already: links to
+    /// it find this file, so that the clash is the one problem they give.
+    pub shadows: Option<String>,
 }
 
 impl StaticFile {
-    /// Its path under content/, for a file kept there beside the pages.
+    fn new(path: String, source: StaticSource, shown: String) -> StaticFile {
+        StaticFile { path, source, shown, shadows: None }
+    }
+
+    /// The path under content/ that Markdown links to this file by: its own, for a file kept there beside
+    /// the pages, or that of the file it shadows.
     pub fn content_path(&self) -> Option<&str> {
-        self.shown.strip_prefix(content::CONTENT_DIR)?.strip_prefix('/')
+        self.shown.strip_prefix(content::CONTENT_DIR).and_then(|rest| rest.strip_prefix('/')).or(self.shadows.as_deref())
     }
 }
 
@@ -532,7 +540,6 @@ fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
     (weight.is_none(), weight.unwrap_or(0), title)
 }
 
-/// The site's `static/` files, plus the embedded theme's when the site uses the embedded templates.
 /// The files copied into the site as they are: the theme's (unless the site has its own templates), those
 /// under static/ (which replace the theme's), and those kept beside the pages under content/ (other than
 /// Markdown, and outside draft sections unless `drafts`), each at the URL of its folder. A file under
@@ -542,13 +549,13 @@ pub fn load_static(root: &Path, ignore: &Ignore, with_theme: bool, drafts: bool)
     let mut files: BTreeMap<String, StaticFile> = BTreeMap::new();
     if with_theme {
         for (path, bytes) in embedded::STATIC_FILES {
-            files.insert(path.to_string(), StaticFile { path: path.to_string(), source: StaticSource::Embedded(bytes), shown: format!("{STATIC_DIR}/{path}") });
+            files.insert(path.to_string(), StaticFile::new(path.to_string(), StaticSource::Embedded(bytes), format!("{STATIC_DIR}/{path}")));
         }
     }
     let mut problems = Vec::new();
     let mut clashes = Vec::new();
     for (rel, path) in walk_files(root, STATIC_DIR, ignore, &mut problems) {
-        files.insert(rel.clone(), StaticFile { shown: format!("{STATIC_DIR}/{rel}"), path: rel, source: StaticSource::Disk(path) });
+        files.insert(rel.clone(), StaticFile::new(rel.clone(), StaticSource::Disk(path), format!("{STATIC_DIR}/{rel}")));
     }
     for (rel, path) in walk_files(root, content::CONTENT_DIR, ignore, &mut problems).into_iter().filter(|(rel, _)| !rel.ends_with(".md")) {
         if !drafts && content::asset_draft_reason(&root.join(content::CONTENT_DIR), &rel).is_some() {
@@ -563,12 +570,13 @@ pub fn load_static(root: &Path, ignore: &Ignore, with_theme: bool, drafts: bool)
             problems.push(Problem::new(&shown, format!("the folder name `{folder}` gives an empty URL, so this file has no place in the site")).help("give the folder a name with letters or digits"));
             continue;
         }
-        match files.get(&site_path) {
+        match files.get_mut(&site_path) {
             Some(other) if matches!(other.source, StaticSource::Disk(_)) => {
                 clashes.push(Problem::new(&shown, format!("is published at `/{site_path}`, as {} is", other.shown)).help("rename or move one of them"));
+                other.shadows.get_or_insert(rel);
             }
             _ => {
-                files.insert(site_path.clone(), StaticFile { path: site_path, source: StaticSource::Disk(path), shown });
+                files.insert(site_path.clone(), StaticFile::new(site_path, StaticSource::Disk(path), shown));
             }
         }
     }
