@@ -105,13 +105,20 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                 if let Some((message, help)) = drafts.left_out(index, &link.target, true) {
                     return Some(source_problem(site, file, link, message, help));
                 }
-                let help = match unpublished_file(site, file, own_path, &link.target) {
-                    Some(path) => content_file_help(site, index, &path),
-                    None => same_name_elsewhere(&rendered.outputs, &link.target).map_or(help, |path| {
-                        format!("did you mean `/{path}`? A path without a leading `/` is relative to the page's own URL, `/{own_path}`")
-                    }),
-                };
-                Some(source_problem(site, file, link, message, help))
+                if let Some(path) = unpublished_file(site, link) {
+                    return Some(source_problem(site, file, link, message, content_file_help(site, index, &path)));
+                }
+                if let Some(path) = same_name_elsewhere(&rendered.outputs, &link.target) {
+                    let help = format!("did you mean `/{path}`? A path without a leading `/` is relative to the page's own URL, `/{own_path}`");
+                    return Some(source_problem(site, file, link, message, help));
+                }
+                match &link.missed_beside {
+                    Some(beside) if !message.starts_with("no anchor") => {
+                        let message = format!("no file `content/{beside}` beside the page, nor a page or file at `/{}`", link.target);
+                        Some(source_problem(site, file, link, message, missed_file_help(site, beside)))
+                    }
+                    _ => Some(source_problem(site, file, link, message, help)),
+                }
             })
         })
         .collect();
@@ -388,16 +395,31 @@ impl Drafts<'_> {
     }
 }
 
-/// The file under content/ (its path there) that a link to the missing site path `target`, written in
-/// `file` (at `own_path`), most likely meant: written relative to the page's file (`photo.png` beside
-/// `content/a/b.md`, which resolves to `a/b/photo.png` from its pretty URL), or from the site's root.
-fn unpublished_file(site: &Site, file: &SourceFile, own_path: &str, target: &str) -> Option<String> {
+/// The file under content/ (its path there) that a link which missed, and which this build does not publish,
+/// most likely meant: written relative to the page's file (`photo.png` beside `content/a/b.md`, which
+/// resolves to `a/b/photo.png` from its pretty URL), or from the site's root.
+fn unpublished_file(site: &Site, link: &LinkRecord) -> Option<String> {
+    let target = &link.target;
     if target.is_empty() || target.ends_with('/') {
         return None;
     }
-    let beside = target.strip_prefix(own_path).and_then(|rest| normalize(&format!("{}/{rest}", file.dir())));
     let content = site.root.join(crate::content::CONTENT_DIR);
-    beside.into_iter().chain(normalize(target)).find(|path| !path.is_empty() && content.join(path).is_file())
+    link.missed_beside.iter().cloned().chain(normalize(target)).find(|path| !path.is_empty() && content.join(path).is_file())
+}
+
+/// What to do about a relative link to a file that is neither beside the page's Markdown file, at `beside`
+/// under content/, nor at the page's URL: the file of the nearest name in that folder, if there is one.
+fn missed_file_help(site: &Site, beside: &str) -> String {
+    let (dir, name) = beside.rsplit_once('/').unwrap_or(("", beside));
+    let folder = site.root.join(crate::content::CONTENT_DIR).join(dir);
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .map(|entries| entries.filter_map(Result::ok).filter(|e| e.path().is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let shown_dir = if dir.is_empty() { crate::content::CONTENT_DIR.to_owned() } else { format!("{}/{dir}", crate::content::CONTENT_DIR) };
+    match did_you_mean(name, names.iter().map(String::as_str).filter(|n| !n.ends_with(".md") && !crate::content::is_ignored(std::ffi::OsStr::new(n)))) {
+        Some(near) => format!("did you mean `{shown_dir}/{near}`?"),
+        None => format!("a relative path names a file beside the page's Markdown file, in `{shown_dir}/`; link to a file under static/ by its path from the site's root, e.g. `/illustrations/a.svg`"),
+    }
 }
 
 /// The one output, if there is exactly one, with the file name of the missing `target` (`illustrations/a.svg`

@@ -55,6 +55,9 @@ pub struct LinkRecord {
     pub href: String,
     /// Byte offset of the link in the source file.
     pub offset: usize,
+    /// For a file linked by a relative path and not found beside the Markdown, the path under content/ it
+    /// was looked for at (the link then points from the page's URL).
+    pub missed_beside: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -353,18 +356,21 @@ impl Render<'_> {
         let path = dest.split(['#', '?']).next().unwrap_or_default();
         match path.strip_prefix('/') {
             Some(rooted) => normalize(rooted),
-            None => {
-                let beside = match self.rel_path.rsplit_once('/') {
-                    Some((dir, _)) => format!("{dir}/{path}"),
-                    None => path.to_owned(),
-                };
-                // As an editor finds it: `My%20Photos/a.jpg` is `My Photos/a.jpg`.
-                match normalize(&percent_decode(&beside)).as_deref().and_then(|source| self.site.asset_path(source)) {
-                    Some(asset) => Some(asset.to_owned()),
-                    None => normalize(&format!("{}{path}", self.own_path)),
-                }
-            }
+            None => match self.beside(path).as_deref().and_then(|source| self.site.asset_path(source)) {
+                Some(asset) => Some(asset.to_owned()),
+                None => normalize(&format!("{}{path}", self.own_path)),
+            },
         }
+    }
+
+    /// The path under content/ of the file that the relative `path` names beside the Markdown file, as an
+    /// editor finds it (`My%20Photos/a.jpg` is `My Photos/a.jpg`); None when it climbs out of content/.
+    fn beside(&self, path: &str) -> Option<String> {
+        let beside = match self.rel_path.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{path}"),
+            None => path.to_owned(),
+        };
+        normalize(&percent_decode(&beside))
     }
 
     /// Resolves an internal link, records it for checking, and returns the href to emit (None: leave as is).
@@ -391,6 +397,7 @@ impl Render<'_> {
         let path = split_at_byte(before_fragment, b'?').map_or(before_fragment, |(path, _)| path);
         // `?query` and `#fragment`, as written.
         let (query, suffix) = (&before_fragment[path.len()..], &dest[before_fragment.len()..]);
+        let mut missed_beside = None;
 
         let content_source = if let Some(source) = path.strip_prefix("@/") {
             Some(percent_decode(source).into_owned())
@@ -452,7 +459,15 @@ impl Render<'_> {
             },
             None if path.is_empty() => self.own_path.to_owned(),
             None => match self.local_target(path) {
-                Some(target) => target,
+                Some(target) => {
+                    // A file (by its extension) written relative and not found beside the Markdown: the link
+                    // check names where it was looked for first if it is not at the page's URL either.
+                    let is_file = path.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.starts_with('.'));
+                    if is_file && !path.starts_with('/') {
+                        missed_beside = self.beside(path).filter(|source| self.site.asset_path(source).is_none());
+                    }
+                    target
+                }
                 None => {
                     state.problems.push(self.problem(offset, format!("link `{dest}` climbs out of the site")));
                     return None;
@@ -460,7 +475,7 @@ impl Render<'_> {
             },
         };
         let href = if path.is_empty() { suffix.to_owned() } else { [base, &encode_path(&target), query, suffix].concat() };
-        state.rendered.links.push(LinkRecord { target, fragment, href: href.clone(), offset });
+        state.rendered.links.push(LinkRecord { target, fragment, href: href.clone(), offset, missed_beside });
         Some(href)
     }
 

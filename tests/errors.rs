@@ -704,10 +704,17 @@ fn a_file_kept_beside_the_pages_is_checked_and_a_missed_one_is_named() {
     assert!(text.contains("content/Stretches/a.md:4:1: broken link: no page or file at `/Stretches/kneel.gif`"), "{text}");
     assert!(text.contains("help: content/Stretches/kneel.gif is published at `/stretches/kneel.gif`: link to it by its file, `@/Stretches/kneel.gif`, or by that path"), "{text}");
     assert!(text.contains("help: content/Stretches/wip/plan.png is not published: it is in a draft section (`content/Stretches/wip/_index.md` has `draft: true`)"), "{text}");
-    // Not there either: the usual help.
+    // Not there either: where it was looked for first, and a file of a near name there.
     let text = error_for(&[("content/stretches/a.md", "---\ntitle: A\n---\n![A photo](photo.png)\n")]);
-    assert!(text.contains("broken link: no page or file at `/stretches/a/photo.png`"), "{text}");
-    assert!(text.contains("= help: check the path;"), "{text}");
+    assert!(text.contains("content/stretches/a.md:4:1: broken link: no file `content/stretches/photo.png` beside the page, nor a page or file at `/stretches/a/photo.png`"), "{text}");
+    assert!(text.contains("= help: a relative path names a file beside the page's Markdown file, in `content/stretches/`;"), "{text}");
+    let text = error_for(&[
+        ("content/stretches/a.md", "---\ntitle: A\n---\n![A photo](../shared/kneel.png)\n"),
+        ("content/shared/kneel.gif", "GIF89a\x05\x00\x04\x00\x00\x00\x00"),
+        ("content/shared/notes.md", "---\ntitle: Notes\n---\n"),
+    ]);
+    assert!(text.contains("broken link: no file `content/shared/kneel.png` beside the page, nor a page or file at `/stretches/shared/kneel.png`"), "{text}");
+    assert!(text.contains("= help: did you mean `content/shared/kneel.gif`?"), "{text}");
 }
 
 #[test]

@@ -673,7 +673,7 @@ fn a_file_kept_beside_the_pages_comes_changes_and_goes_in_rebuilds() {
     let mut changes = Changes::default();
     classify(site.path(), &output, &image, &mut changes);
     let error = workspace.rebuild(&changes).unwrap_err().to_string();
-    assert!(error.contains("content/notes/walk.md:4:1: broken link: no page or file at `/notes/walk/Photos/walk.gif`"), "{error}");
+    assert!(error.contains("content/notes/walk.md:4:1: broken link: no file `content/notes/Photos/walk.gif` beside the page, nor a page or file at `/notes/walk/Photos/walk.gif`"), "{error}");
     fs::remove_file(&page).unwrap();
     rebuild_after(site.path(), &mut workspace, &output, &page);
     assert!(!output.join("notes/photos/walk.gif").exists() && !output.join("notes/photos/index.html").exists());
