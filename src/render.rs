@@ -483,27 +483,46 @@ impl Site {
         for (k, result) in rest {
             results[k] = Some(result);
         }
-        let before = problems.len();
-        let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.expect("every task ran in one of the waves")), &mut problems);
-        let every_task_rendered = problems.len() == before;
+        let (task_outputs, failed) = self.collect_task_outputs(results.into_iter().map(|r| r.expect("every task ran in one of the waves")), &tasks, &mut problems);
         let stats = RenderStats { markdown_rendered: n + sections.len(), templates_rendered: task_outputs.len(), outputs_reused: 0 };
         let (outputs, order) = self.all_outputs(&task_outputs, &generated, None);
         let rendered = RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats };
         if !problems.is_empty() {
-            return Err(self.with_link_problems(&rendered, problems, every_task_rendered));
+            return Err(self.with_link_problems(rendered, problems, failed));
         }
         Ok(rendered)
     }
 
-    /// A build's problems so far, and the link check's when every output was rendered (problems in the
-    /// Markdown leave a page's bad link or image out, but the page is there): all of them are reported in one
-    /// go, where the author would otherwise fix them in rounds. With an output missing, its links would be
-    /// reported as broken for nothing.
-    fn with_link_problems(&self, rendered: &RenderedSite, mut problems: Vec<Problem>, every_task_rendered: bool) -> Vec<Problem> {
-        if every_task_rendered {
-            problems.extend(crate::check::check_links(self, rendered));
+    /// A build's problems so far, and the link check's: all of them are reported in one go, where the author
+    /// would otherwise fix them in rounds. Problems in the Markdown leave a page's bad link or image out, but
+    /// the page is there; an output whose template failed (at `failed`) is there for the check as a file with
+    /// no ids to check, so that links to it (and anchors in it) are not reported as broken for nothing.
+    fn with_link_problems(&self, mut rendered: RenderedSite, mut problems: Vec<Problem>, failed: Vec<String>) -> Vec<Problem> {
+        if !failed.is_empty() {
+            rendered.outputs.extend(failed.into_iter().map(|path| Arc::new(Output::new(path, Body::Text(String::new())))));
+            rendered.outputs.sort_by(|a, b| a.path.cmp(&b.path));
         }
+        problems.extend(crate::check::check_links(self, &rendered));
         problems
+    }
+
+    /// The outputs of the tasks that rendered, and the paths of those that failed, whose problems go into
+    /// `problems`.
+    fn collect_task_outputs(&self, results: impl IntoIterator<Item = TaskOutput>, tasks: &[Task], problems: &mut Vec<Problem>) -> (Vec<(Arc<Output>, Arc<Deps>)>, Vec<String>) {
+        let mut failed = Vec::new();
+        let outputs = results
+            .into_iter()
+            .zip(tasks)
+            .filter_map(|(result, &task)| match result {
+                Ok(output) => Some(output),
+                Err(problem) => {
+                    problems.push(problem);
+                    failed.push(self.output_path(task));
+                    None
+                }
+            })
+            .collect();
+        (outputs, failed)
     }
 
     /// Renders the site, reusing whatever `previous` rendered that cannot have changed.
@@ -635,13 +654,11 @@ impl Site {
                 stats.outputs_reused += 1;
             }
         }
-        let before = problems.len();
-        let task_outputs = collect_task_outputs(results.into_iter().map(|r| r.map(|(output, _)| output)), &mut problems);
-        let every_task_rendered = problems.len() == before;
+        let (task_outputs, failed) = self.collect_task_outputs(results.into_iter().map(|r| r.map(|(output, _)| output)), &tasks, &mut problems);
         let (outputs, order) = self.all_outputs(&task_outputs, &generated, previous);
         let rendered = RenderedSite { outputs, order, pages, sections, summaries, tasks, task_outputs, generated, tera, reads, stats };
         if !problems.is_empty() {
-            return Err(self.with_link_problems(&rendered, problems, every_task_rendered));
+            return Err(self.with_link_problems(rendered, problems, failed));
         }
         Ok(rendered)
     }
@@ -840,19 +857,6 @@ fn in_order(outputs: &[Arc<Output>], order: &[u32], sorted: &[Arc<Output>]) -> O
 }
 
 /// Task outputs in task order; the problems of those that failed go to `problems`.
-fn collect_task_outputs(results: impl IntoIterator<Item = TaskOutput>, problems: &mut Vec<Problem>) -> Vec<(Arc<Output>, Arc<Deps>)> {
-    results
-        .into_iter()
-        .filter_map(|result| match result {
-            Ok(output) => Some(output),
-            Err(problem) => {
-                problems.push(problem);
-                None
-            }
-        })
-        .collect()
-}
-
 /// The rendered Markdown a task shows: its page's or section's.
 fn task_markdown<'r>(task: Task, pages: &'r [Arc<Rendered>], sections: &'r [Arc<Rendered>]) -> Option<&'r Rendered> {
     match task {

@@ -307,6 +307,26 @@ build failed: 1 problem"
     );
 }
 
+/// A template that fails on a page leaves that page out, but not the link check: links to the page (and
+/// anchors in it) hold, and the other pages' broken links come in the same report.
+#[test]
+fn a_template_failing_on_a_page_holds_back_no_other_problem() {
+    let text = error_for(&[
+        ("templates/wide.html", "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.extra.width }}</h1>{% endblock %}"),
+        ("content/b.md", "---\ntitle: B\n---\nSee [C](@/c.md), [its steps](@/c.md#steps), [by URL](/c/#steps) and [nowhere](/nowhere/).\n"),
+        ("content/c.md", "---\ntitle: C\ntemplate: wide.html\n---\n## Steps\n\nBack to [B](@/b.md#nowhere).\n"),
+    ]);
+    assert_eq!(
+        headlines(&text),
+        [
+            "error: content/b.md:4:69: broken link: no page or file at `/nowhere/`",
+            "error: content/c.md:7:9: broken link: no anchor `#nowhere` in `b/index.html`",
+            "error: templates/wide.html:2:8: Variable `page.extra.width` not found in context (while rendering content/c.md)",
+        ],
+        "{text}"
+    );
+}
+
 #[test]
 fn a_mistake_in_an_inherited_block_is_reported_where_it_is_written() {
     let page = "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.titel }}</h1>{% endblock %}";
