@@ -474,7 +474,7 @@ impl Render<'_> {
                 }
             },
         };
-        let href = if path.is_empty() { suffix.to_owned() } else { [base, &encode_path(&target), query, suffix].concat() };
+        let href = if path.is_empty() { [query, suffix].concat() } else { [base, &encode_path(&target), query, suffix].concat() };
         state.rendered.links.push(LinkRecord { target, fragment, href: href.clone(), offset, missed_beside });
         Some(href)
     }
@@ -1043,6 +1043,15 @@ mod tests {
         assert_eq!(problems.len(), 1, "an id made from an earlier heading's text counts: {problems:?}");
         let (rendered, problems) = render("## One {#x}\n\n## One\n");
         assert!(problems.is_empty() && rendered.html.contains("id=\"one\""), "{problems:?}");
+    }
+
+    #[test]
+    fn a_link_to_the_page_itself_keeps_its_query() {
+        let (rendered, problems) = render("## Views\n\n[Large](?print=large), [at its heading](?print=large#views), [plain](#views)\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        for href in ["?print=large", "?print=large#views", "#views"] {
+            assert!(rendered.html.contains(&format!("href=\"{href}\"")), "{href}: {}", rendered.html);
+        }
     }
 
     #[test]
