@@ -162,8 +162,11 @@ fn percent_decode_strict(path: &str) -> Option<String> {
 fn respond_file(state: &State, request: Request, file: &Path, status: u16) -> io::Result<()> {
     let content_type = content_type(file);
     if content_type.starts_with("text/html") {
-        return match fs::read_to_string(file) {
-            Ok(html) => request.respond(html_response(&inject(state, &html), status)),
+        return match fs::read(file).map(String::from_utf8) {
+            Ok(Ok(html)) => request.respond(html_response(&inject(state, &html), status)),
+            // A page in another encoding (a Windows-1252 page kept in static/) is served as it is, as GitHub
+            // Pages serves it, with the charset its own `<meta>` names, and without live reload.
+            Ok(Err(not_utf8)) => request.respond(Response::from_data(not_utf8.into_bytes()).with_status_code(status).with_header(header("Content-Type", "text/html")).with_header(header("Cache-Control", "no-cache"))),
             Err(_) => request.respond(Response::empty(404)),
         };
     }

@@ -165,8 +165,15 @@ fn edits_reload_errors_show_and_clear_and_deletes_propagate() {
 fn serves_like_github_pages_and_refuses_traversal() {
     let site = fixture_site();
     std::fs::write(site.path().join("secret.txt"), "private").unwrap();
+    std::fs::write(site.path().join("static/old.html"), b"<!doctype html><meta charset=windows-1252><title>Old</title><p>Caf\xe9</p>").unwrap();
     let server = start(site);
     let port = server.port;
+    // A page in another encoding is served as it is, as GitHub Pages would.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /repo/old.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    assert!(response.starts_with(b"HTTP/1.1 200") && response.ends_with(b"<p>Caf\xe9</p>"), "{}", String::from_utf8_lossy(&response));
     let (status, head, _) = get(port, "/repo/notes");
     assert_eq!(status, 301);
     assert!(head.contains("Location: /repo/notes/"), "{head}");
