@@ -121,8 +121,12 @@ impl Config {
     pub fn cname_mismatch(&self) -> Option<String> {
         let cname = self.cname.as_deref()?;
         let host = self.base_url.split_once("://").map_or("", |(_, rest)| rest.split(['/', ':']).next().unwrap_or(""));
-        (!host.eq_ignore_ascii_case(cname)).then(|| {
-            format!("cname `{cname}` is not the host of base_url `{}`: GitHub Pages would serve the site at https://{cname}/, where its links break", self.base_url)
+        if !host.eq_ignore_ascii_case(cname) {
+            return Some(format!("cname `{cname}` is not the host of base_url `{}`: GitHub Pages would serve the site at https://{cname}/, where its links break", self.base_url));
+        }
+        // GitHub Pages serves a custom domain's site at the domain's root.
+        (self.base_path() != "/").then(|| {
+            format!("base_url `{}` has the path `{}`, but GitHub Pages serves the site of cname `{cname}` at https://{cname}/, where its links break", self.base_url, self.base_path())
         })
     }
 
@@ -133,10 +137,14 @@ impl Config {
 
     pub fn from_site_root(root: &Path) -> Result<Config, Problem> {
         let path = root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
-            Problem::new(CONFIG_FILE, format!("cannot read {}: {e}", path.display()))
-                .help("run `psoas init` to create a site, or run psoas from the folder that holds site.yaml")
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let problem = Problem::new(CONFIG_FILE, format!("cannot read {}: {e}", path.display()));
+            match e.kind() {
+                std::io::ErrorKind::NotFound => problem.help("run `psoas init` to create a site, or run psoas from the folder that holds site.yaml"),
+                _ => problem,
+            }
         })?;
+        let source = crate::content::decode_utf8(bytes, CONFIG_FILE)?;
         Config::parse(&source, CONFIG_FILE)
     }
 
@@ -275,7 +283,15 @@ mod tests {
     }
 
     #[test]
-    fn relative_base_urls_are_rejected() {
+    fn a_custom_domain_serves_the_site_at_its_root() {
+        let problem = Config::parse("title: T\nbase_url: https://www.example.org/docs/\ncname: www.example.org\n", "site.yaml").unwrap_err();
+        assert_eq!(problem.position.unwrap().line, 3);
+        assert!(problem.message.starts_with("base_url `https://www.example.org/docs/` has the path `/docs/`, but GitHub Pages serves"), "{problem}");
+        assert!(problem.to_string().contains("help: publish for the custom domain with `base_url: https://www.example.org/`"), "{problem}");
+    }
+
+    #[test]
+        fn relative_base_urls_are_rejected() {
         let problem = Config::parse("title: T\nbase_url: /repo/\n", "site.yaml").unwrap_err();
         assert_eq!(problem.position.unwrap().line, 2);
         assert!(problem.message.contains("not an absolute URL"), "{problem}");

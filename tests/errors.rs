@@ -978,3 +978,12 @@ fn a_filter_given_a_field_a_page_leaves_out_says_to_test_it_first() {
     assert!(text.contains("help: fix the template: `date` was given a value that is not there (a field some pages leave out): test it first, `{% if ... %}`, or give a `default`"), "{text}");
     assert!(!text.contains("there is no filter"), "{text}");
 }
+
+#[test]
+fn a_site_yaml_that_is_not_utf8_is_reported_where_the_byte_is() {
+    let site = site(&[]);
+    std::fs::write(site.path().join("site.yaml"), b"title: Le caf\xe9\nbase_url: https://example.org/\n").unwrap();
+    let text = build_error(site.path());
+    assert!(text.starts_with("error: site.yaml:1:14: the file is not valid UTF-8 (byte 0xe9)\n"), "{text}");
+    assert!(text.contains("help: save the file as UTF-8 in your editor") && !text.contains("psoas init"), "{text}");
+}
