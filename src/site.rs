@@ -368,6 +368,17 @@ impl Site {
                         };
                         clash().at(&file.text, 1, 1).help(help)
                     }
+                    // A section's URL is its folder's name: it has no `slug`.
+                    None if file.rel_path.ends_with("_index.md") => {
+                        let dir = format!("{}/{}", content::CONTENT_DIR, file.rel_path.trim_end_matches("_index.md"));
+                        let help = format!("rename the folder {dir}, or {}", shown_owner(other));
+                        if file.text.is_empty() {
+                            // No `_index.md` is there to point at: the folder makes the section.
+                            Problem::new(&dir, format!("this folder is a section, whose list is written at `{output}`, which {} also writes", shown_owner(other))).help(help)
+                        } else {
+                            clash().at(&file.text, 1, 1).help(help)
+                        }
+                    }
                     None => clash().at(&file.text, 1, 1).help("rename one of them (or give one a `slug`)"),
                 };
                 problems.push(problem);

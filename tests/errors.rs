@@ -987,3 +987,16 @@ fn a_site_yaml_that_is_not_utf8_is_reported_where_the_byte_is() {
     assert!(text.starts_with("error: site.yaml:1:14: the file is not valid UTF-8 (byte 0xe9)\n"), "{text}");
     assert!(text.contains("help: save the file as UTF-8 in your editor") && !text.contains("psoas init"), "{text}");
 }
+
+/// A folder without an `_index.md` whose section would be written where a taxonomy is: the folder is named,
+/// not a file that is not there, and a section has no `slug` to give.
+#[test]
+fn a_folder_named_like_a_taxonomy_is_named_as_the_folder() {
+    let text = error_for(&[("content/tags/how-we-tag.md", "---\ntitle: How we tag\n---\nText.\n")]);
+    assert_eq!(
+        headlines(&text),
+        ["error: content/tags/: this folder is a section, whose list is written at `tags/index.html`, which the `tags` taxonomy (site.yaml) also writes"],
+        "{text}"
+    );
+    assert!(text.contains("help: rename the folder content/tags/, or the `tags` taxonomy (site.yaml)"), "{text}");
+}
