@@ -526,11 +526,26 @@ impl Origin<'_> {
 fn find_as_attribute(text: &str, needle: &str) -> Option<usize> {
     text.match_indices(needle).map(|(i, _)| i).find(|&i| {
         let (before, after) = (&text[..i], &text[i + needle.len()..]);
-        let Some(quote) = before.chars().next_back().filter(|q| matches!(q, '"' | '\'')) else { return false };
-        let Some(name_end) = before[..before.len() - 1].trim_end().strip_suffix('=').map(str::trim_end) else { return false };
-        let name = name_end.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == ':');
-        after.starts_with(quote) && name.len() < name_end.len() && name.ends_with(char::is_whitespace)
+        match before.chars().next_back().filter(|q| matches!(q, '"' | '\'')) {
+            Some(quote) if after.starts_with(quote) => attribute_name(&before[..before.len() - 1]).is_some(),
+            _ => in_srcset(before, after),
+        }
     })
+}
+
+/// The name of the attribute whose value starts after `before` (which ends with `name=`, spaces allowed).
+fn attribute_name(before: &str) -> Option<&str> {
+    let name_end = before.trim_end().strip_suffix('=').map(str::trim_end)?;
+    let name = name_end.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == ':');
+    (name.len() < name_end.len() && name.ends_with(char::is_whitespace)).then(|| &name_end[name.len()..])
+}
+
+/// Whether the text between `before` and `after` is one candidate URL of a `srcset` value.
+fn in_srcset(before: &str, after: &str) -> bool {
+    let starts = before.ends_with([' ', '\t', '\n', ',', '"', '\'']);
+    let ends = after.starts_with([' ', '\t', '\n', ',', '"', '\'']);
+    let Some(quote) = before.rfind(['"', '\'']) else { return false };
+    starts && ends && attribute_name(&before[..quote]).is_some_and(|name| name.eq_ignore_ascii_case("srcset") || name.eq_ignore_ascii_case("imagesrcset"))
 }
 
 enum Resolved {
@@ -541,7 +556,7 @@ enum Resolved {
 }
 
 fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Resolved {
-    let href = match href.strip_prefix(base_url) {
+    let href = match href.strip_prefix(base_url).or_else(|| same_site_url(href, base_url)) {
         Some(rest) => format!("{base_path}{rest}"),
         None if is_external(href) || href.starts_with("data:") => return Resolved::External,
         None => href.to_owned(),
@@ -569,6 +584,24 @@ fn resolve_href(href: &str, from: &str, base_url: &str, base_path: &str) -> Reso
         }
     };
     Resolved::Local(site_path, fragment)
+}
+
+/// What follows the base URL in `href`, an absolute URL of the site written another way than `base_url` is:
+/// with the scheme or host in capitals, with `http` for `https`, or without a scheme (`//host/repo/...`).
+fn same_site_url<'h>(href: &'h str, base_url: &str) -> Option<&'h str> {
+    let after_scheme = match href.strip_prefix("//") {
+        Some(rest) => rest,
+        None => {
+            let (scheme, rest) = href.split_once("://")?;
+            (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(rest)?
+        }
+    };
+    let (_, base) = base_url.split_once("://")?;
+    let (host, path) = base.split_at(base.find('/').unwrap_or(base.len()));
+    after_scheme.get(..host.len()).filter(|h| h.eq_ignore_ascii_case(host))?;
+    let rest = &after_scheme[host.len()..];
+    // `https://host/repo` is the home page, as `/repo` is.
+    if rest == path.trim_end_matches('/') { Some("") } else { rest.strip_prefix(path) }
 }
 
 /// Decodes the character references attribute values may contain (Tera escapes `/` as `&#x2F;`).
@@ -727,8 +760,18 @@ fn scan_into(html: &str, scan: &mut Scan) -> bool {
                 j = if quoted { (end + 1).min(len) } else { end };
                 if attr.eq_ignore_ascii_case(b"id") {
                     scan.ids.push(&unescape_html(value));
-                } else if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src")) && !name.eq_ignore_ascii_case(b"base") {
+                } else if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src")) && !name.eq_ignore_ascii_case(b"base")
+                    || attr.eq_ignore_ascii_case(b"poster")
+                    || attr.eq_ignore_ascii_case(b"data") && name.eq_ignore_ascii_case(b"object")
+                {
                     scan.links.push(value);
+                } else if attr.eq_ignore_ascii_case(b"srcset") || attr.eq_ignore_ascii_case(b"imagesrcset") {
+                    // Candidates are `url [descriptor]`, apart by commas; a `data:` URL has commas of its own.
+                    if !value.contains("data:") {
+                        for url in value.split(',').filter_map(|candidate| candidate.split_ascii_whitespace().next()) {
+                            scan.links.push(url);
+                        }
+                    }
                 }
             }
         }
@@ -911,5 +954,22 @@ mod tests {
         assert!(matches!(resolve_href("/repository/", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
         assert!(matches!(resolve_href("/repository", "x.html", base_url, "/repo/"), Resolved::OutsideBase));
         assert!(matches!(resolve_href("https://example.org/", "x.html", base_url, "/repo/"), Resolved::External));
+        // The site's own URLs, written another way.
+        assert_eq!(local("HTTPS://U.github.io/repo/a/", "x.html"), Some(("a/".into(), None)));
+        assert_eq!(local("http://u.github.io/repo/a/", "x.html"), Some(("a/".into(), None)));
+        assert_eq!(local("//u.github.io/repo/b/#y", "x.html"), Some(("b/".into(), Some("y".into()))));
+        assert_eq!(local("//u.github.io/repo", "x.html"), Some(("".into(), None)));
+        assert!(matches!(resolve_href("//u.github.io/other/", "x.html", base_url, "/repo/"), Resolved::External));
+        assert!(matches!(resolve_href("https://u.github.io.evil.org/repo/", "x.html", base_url, "/repo/"), Resolved::External));
+    }
+
+    #[test]
+    fn every_url_of_srcset_poster_and_object_data_is_a_link() {
+        let html = "<img src=\"/a.svg\" srcset=\"/a.svg 1x, /repo/b@2x.svg 2x\"><picture><source srcset='/c.svg'></picture><video poster=\"/p.png\"></video><object data=\"/d.pdf\"></object><img srcset=\"data:image/png;base64,AAAA 1x\"><div data=\"no\">";
+        let scan = scan_html(html);
+        assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/a.svg", "/a.svg", "/repo/b@2x.svg", "/c.svg", "/p.png", "/d.pdf"]);
+        // A problem with a srcset candidate points at it.
+        assert_eq!(find_as_attribute(html, "/repo/b@2x.svg"), html.find("/repo/b@2x.svg"));
+        assert_eq!(find_as_attribute("<img srcset=\"x/repo/b@2x.svg 2x\">", "/repo/b@2x.svg"), None);
     }
 }

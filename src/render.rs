@@ -142,7 +142,9 @@ pub struct RenderedSite {
 }
 
 /// A template task's output and dependencies, or why it failed.
-type TaskOutput = Result<(Arc<Output>, Arc<Deps>), Problem>;
+/// A template output and what it was made from.
+type Made = (Arc<Output>, Arc<Deps>);
+type TaskOutput = Result<Made, Problem>;
 
 /// The previous build, for an incremental render.
 pub struct Previous<'a> {
@@ -508,7 +510,7 @@ impl Site {
 
     /// The outputs of the tasks that rendered, and the paths of those that failed, whose problems go into
     /// `problems`.
-    fn collect_task_outputs(&self, results: impl IntoIterator<Item = TaskOutput>, tasks: &[Task], problems: &mut Vec<Problem>) -> (Vec<(Arc<Output>, Arc<Deps>)>, Vec<String>) {
+    fn collect_task_outputs(&self, results: impl IntoIterator<Item = TaskOutput>, tasks: &[Task], problems: &mut Vec<Problem>) -> (Vec<Made>, Vec<String>) {
         let mut failed = Vec::new();
         let outputs = results
             .into_iter()

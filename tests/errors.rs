@@ -1000,3 +1000,22 @@ fn a_folder_named_like_a_taxonomy_is_named_as_the_folder() {
     );
     assert!(text.contains("help: rename the folder content/tags/, or the `tags` taxonomy (site.yaml)"), "{text}");
 }
+
+/// The URLs of `srcset`, `poster` and `<object data>` are checked as `src` is, and each problem points at
+/// the URL it is about.
+#[test]
+fn srcset_poster_and_object_urls_are_checked() {
+    let text = error_for(&[(
+        "content/pics.md",
+        "---\ntitle: Pics\n---\n<img src=\"/repo/style.css\" srcset=\"/repo/style.css 1x, /repo/missing@2x.svg 2x\" alt=\"A\">\n\n<video poster=\"/repo/poster.png\"></video> <object data=\"/repo/sheet.pdf\">Sheet</object>\n",
+    )]);
+    assert_eq!(
+        headlines(&text),
+        [
+            "error: content/pics.md:4:56: broken link `/repo/missing@2x.svg`: no page or file at `/missing@2x.svg` (in `pics/index.html`)",
+            "error: content/pics.md:6:16: broken link `/repo/poster.png`: no page or file at `/poster.png` (in `pics/index.html`)",
+            "error: content/pics.md:6:57: broken link `/repo/sheet.pdf`: no page or file at `/sheet.pdf` (in `pics/index.html`)",
+        ],
+        "{text}"
+    );
+}
