@@ -159,8 +159,22 @@ impl Render<'_> {
                     let (open, link_id, open_end) = if has_link { ("", "", "") } else { ("<a class=\"heading-link\" href=\"#", &*id_html, "\">") };
                     let open_tag = ["<h", digit, " id=\"", &id_html, "\"", &class, ">", open, link_id, open_end].concat();
                     events[i].0 = Event::Html(open_tag.into());
-                    for (event, range) in &mut events[i + 1..end] {
-                        self.inline(&mut state, event, self.body_offset + range.start);
+                    let mut k = i + 1;
+                    while k < end {
+                        let at = self.body_offset + events[k].1.start;
+                        // An image (an icon beside the heading's words) is written as every other image is.
+                        if let Event::Start(Tag::Image { dest_url, title, .. }) = &events[k].0 {
+                            let (dest_url, title) = (dest_url.clone(), title.clone());
+                            let image_end = find_end(&events, k);
+                            let alt = plain_text(&events[k + 1..image_end]);
+                            let img = self.image_html(&mut state, &dest_url, &title, &alt, at);
+                            events[k].0 = Event::InlineHtml(img.into());
+                            leave_out(&mut events[k + 1..=image_end]);
+                            k = image_end + 1;
+                            continue;
+                        }
+                        self.inline(&mut state, &mut events[k].0, at);
+                        k += 1;
                     }
                     let close = if has_link { "" } else { "</a>" };
                     events[end].0 = Event::Html([close, "</h", digit, ">\n"].concat().into());
@@ -303,8 +317,8 @@ impl Render<'_> {
                     *dest_url = href.into();
                 }
             }
-            // Images inside headings are rare; pulldown-cmark writes them, with a source the page does not
-            // record. Raw HTML and footnotes may hold ids and links of their own.
+            // Raw HTML and footnotes may hold ids and links of their own. (An image is written by `image_html`,
+            // in a heading too, and never reaches here.)
             Event::Start(Tag::Image { .. } | Tag::FootnoteDefinition(_)) | Event::End(TagEnd::Image) | Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {
                 state.only_headings_have_ids = false;
             }
@@ -1046,6 +1060,14 @@ mod tests {
     }
 
     #[test]
+    fn an_image_in_a_heading_is_written_and_checked_as_any_other() {
+        let (rendered, problems) = render("## Walking ![A person walking](/illustrations/a.svg)\n\n## Icon ![](/illustrations/a.svg)\n");
+        assert!(rendered.html.contains(r##"<h2 id="walking-a-person-walking"><a class="heading-link" href="#walking-a-person-walking">Walking <img src="/repo/illustrations/a.svg" alt="A person walking" width="480" height="320" loading="lazy" decoding="async"></a></h2>"##), "{}", rendered.html);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "image `/illustrations/a.svg` has no alt text");
+    }
+
+    #[test]
     fn a_link_to_the_page_itself_keeps_its_query() {
         let (rendered, problems) = render("## Views\n\n[Large](?print=large), [at its heading](?print=large#views), [plain](#views)\n");
         assert!(problems.is_empty(), "{problems:?}");
@@ -1106,11 +1128,12 @@ mod tests {
         let ids = rendered.content_ids.as_deref().expect("only headings have ids");
         assert_eq!(ids, ["one", "one-1", "a&b\"c"]);
         assert_eq!(crate::check::scan_html(&rendered.html).ids.iter().collect::<Vec<_>>(), ids, "{}", rendered.html);
-        for body in ["Hi <span id=x>there</span>", "<div id=x>\n\nblock\n\n</div>", "A note[^n].\n\n[^n]: Text.", "## ![Alt](/i.svg)", "[x](@/missing.md)"] {
+        for body in ["Hi <span id=x>there</span>", "<div id=x>\n\nblock\n\n</div>", "A note[^n].\n\n[^n]: Text.", "[x](@/missing.md)"] {
             assert_eq!(render(body).0.content_ids, None, "{body}");
         }
         // An image in a link is written, and its source recorded, like any other.
         assert_eq!(render("[![Alt](/i.svg)](/a/)").0.content_ids, Some(Vec::new()));
+        assert_eq!(render("## ![Alt](/i.svg)").0.content_ids, Some(vec!["alt".to_owned()]), "in a heading too");
     }
 
     #[test]
