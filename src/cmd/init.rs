@@ -30,8 +30,16 @@ const ARTICLE: &str = "---\ntitle: First article\ndescription: A one-line summar
 pub fn run(root: &Path, args: &InitArgs) -> Result<()> {
     let dir = if root == Path::new(".") { args.dir.clone() } else { root.join(&args.dir) };
     scaffold(&dir, args.force)?;
-    println!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), dir.display());
+    println!("{}", created_message(&dir));
     Ok(())
+}
+
+/// What `init` says it made, and the next command: in the current folder there is no `cd` to make.
+fn created_message(dir: &Path) -> String {
+    if dir.components().all(|c| c == std::path::Component::CurDir) {
+        return "Created a new site in the current folder. Next: psoas build".to_owned();
+    }
+    format!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), dir.display())
 }
 
 /// What a site is made of: a folder that has one of these is not made a new site over it.
@@ -105,4 +113,16 @@ fn add_ignore_line(path: &Path, line: &str) -> Result<()> {
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     fs::write(path, format!("{text}{separator}{line}\n")).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_command_has_no_cd_for_the_current_folder() {
+        assert_eq!(created_message(Path::new(".")), "Created a new site in the current folder. Next: psoas build");
+        assert_eq!(created_message(Path::new("")), "Created a new site in the current folder. Next: psoas build");
+        assert_eq!(created_message(Path::new("site")), "Created a new site in site. Next: cd site && psoas build");
+    }
 }
