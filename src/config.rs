@@ -82,6 +82,11 @@ impl Config {
         config.base_url = normalize_base_url(&config.base_url)
             .map_err(|message| Problem::new(file, message).at(source, key_line(source, "base_url"), 1))?;
         for name in &config.taxonomies {
+            if name == "page" {
+                return Err(Problem::new(file, "taxonomy name `page` is taken: a paginated list's later pages are written at `page/2/`, `page/3/`…, the home page's at `/page/2/`")
+                    .at(source, key_line(source, "taxonomies"), 1)
+                    .help("give the taxonomy another name, e.g. `pages` or `topics`"));
+            }
             if crate::urls::slugify(name) != *name {
                 return Err(Problem::new(file, format!("taxonomy name `{name}` is not usable in a URL"))
                     .at(source, key_line(source, "taxonomies"), 1)
@@ -280,6 +285,13 @@ mod tests {
         assert_eq!((position.line, position.column, problem.message.as_str()), (5, 5, "ignore pattern `notes/*.md` names no file under content/, templates/ or static/"));
         let problem = Config::parse("title: T\nbase_url: https://e.org/\nignore: [a.txt, '!b.txt']\n", "site.yaml").unwrap_err();
         assert_eq!((problem.position.as_ref().unwrap().line, problem.position.as_ref().unwrap().column), (3, 18));
+    }
+
+    #[test]
+    fn a_taxonomy_cannot_take_the_folder_of_the_home_pages_later_list_pages() {
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\ntaxonomies: [tags, page]\n", "site.yaml").unwrap_err();
+        assert_eq!(problem.position.unwrap().line, 3);
+        assert!(problem.message.starts_with("taxonomy name `page` is taken"), "{problem}");
     }
 
     #[test]
