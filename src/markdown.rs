@@ -364,17 +364,25 @@ impl Render<'_> {
     /// kept beside the Markdown (under content/) is that file, as an editor's preview shows it; any other is
     /// relative to the page's URL.
     fn local_target(&self, dest: &str) -> Option<String> {
+        self.locate(dest).map(|(target, _)| target)
+    }
+
+    /// `local_target`, and for a file (by its extension) written relative and not found beside the Markdown,
+    /// the path under content/ it was looked for at.
+    fn locate(&self, dest: &str) -> Option<(String, Option<String>)> {
         if is_external(dest) || dest.starts_with("@/") || dest.starts_with('#') {
             return None;
         }
         let path = dest.split(['#', '?']).next().unwrap_or_default();
-        match path.strip_prefix('/') {
-            Some(rooted) => normalize(rooted),
-            None => match self.beside(path).as_deref().and_then(|source| self.site.asset_path(source)) {
-                Some(asset) => Some(asset.to_owned()),
-                None => normalize(&format!("{}{path}", self.own_path)),
-            },
+        if let Some(rooted) = path.strip_prefix('/') {
+            return normalize(rooted).map(|target| (target, None));
         }
+        let beside = self.beside(path);
+        if let Some(asset) = beside.as_deref().and_then(|source| self.site.asset_path(source)) {
+            return Some((asset.to_owned(), None));
+        }
+        let is_file = path.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.starts_with('.'));
+        normalize(&format!("{}{path}", self.own_path)).map(|target| (target, beside.filter(|_| is_file)))
     }
 
     /// The path under content/ of the file that the relative `path` names beside the Markdown file, as an
@@ -472,14 +480,10 @@ impl Render<'_> {
                 }
             },
             None if path.is_empty() => self.own_path.to_owned(),
-            None => match self.local_target(path) {
-                Some(target) => {
-                    // A file (by its extension) written relative and not found beside the Markdown: the link
-                    // check names where it was looked for first if it is not at the page's URL either.
-                    let is_file = path.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.starts_with('.'));
-                    if is_file && !path.starts_with('/') {
-                        missed_beside = self.beside(path).filter(|source| self.site.asset_path(source).is_none());
-                    }
+            None => match self.locate(path) {
+                // The link check names where a file it misses was looked for first.
+                Some((target, missed)) => {
+                    missed_beside = missed;
                     target
                 }
                 None => {
