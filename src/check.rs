@@ -113,7 +113,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                     return Some(source_problem(site, file, link, message, help));
                 }
                 match &link.missed_beside {
-                    Some(beside) if !message.starts_with("no anchor") => {
+                    Some(beside) if index.resolve(&link.target).is_none() => {
                         let message = format!("no file `content/{beside}` beside the page, nor a page or file at `/{}`", link.target);
                         Some(source_problem(site, file, link, message, missed_file_help(site, beside)))
                     }
