@@ -303,7 +303,7 @@ mod tests {
     }
 
     #[test]
-        fn relative_base_urls_are_rejected() {
+    fn relative_base_urls_are_rejected() {
         let problem = Config::parse("title: T\nbase_url: /repo/\n", "site.yaml").unwrap_err();
         assert_eq!(problem.position.unwrap().line, 2);
         assert!(problem.message.contains("not an absolute URL"), "{problem}");

@@ -65,9 +65,15 @@ impl Ignore {
         if self.rules.is_empty() {
             return true;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let path = std::iter::once(std::borrow::Cow::Borrowed(top)).chain(rel.components().map(|c| c.as_os_str().to_string_lossy())).collect::<Vec<_>>().join("/");
+        let path = format!("{top}/{}", crate::content::rel_path(dir, entry.path()));
         !self.skips(&path, entry.file_type().is_dir())
+    }
+
+    /// Whether the file at `path` (from the site's root) is not part of the site: it is, or is in, a hidden
+    /// folder or file or an editor's file, or a pattern leaves it out. The one test of `walks_into`, for a
+    /// path met without a walk.
+    pub fn leaves_out(&self, path: &str) -> bool {
+        path.split('/').skip(1).any(|part| crate::content::is_ignored(std::ffi::OsStr::new(part))) || self.pattern_for(path).is_some()
     }
 
     fn pattern_of(&self, path: &str, is_folder: bool) -> Option<&str> {
@@ -99,15 +105,11 @@ impl Rule {
         }
         let glob = match GlobBuilder::new(body).literal_separator(true).backslash_escape(true).build() {
             Ok(glob) => glob,
-            Err(e) => return unusable(&format!("cannot be read: {}", glob_error(&e)), "patterns use `*`, `?`, `[abc]`, `{a,b}` and `**` for any number of folders"),
+            // The error's kind, without the pattern, which the message gives already.
+            Err(e) => return unusable(&format!("cannot be read: {}", e.kind()), "patterns use `*`, `?`, `[abc]`, `{a,b}` and `**` for any number of folders"),
         };
         Ok(Rule { pattern: pattern.to_owned(), matcher: Glob::compile_matcher(&glob), anchored, folders_only })
     }
-}
-
-/// The reason of a glob error without the pattern, which the message gives already.
-fn glob_error(error: &globset::Error) -> String {
-    error.kind().to_string()
 }
 
 #[cfg(test)]

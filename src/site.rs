@@ -605,9 +605,7 @@ fn walk_files(root: &Path, name: &str, ignore: &Ignore, problems: &mut Vec<Probl
     for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| ignore.walks_into(&dir, name, e)) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                files.push((rel, entry.into_path()));
+                files.push((content::rel_path(&dir, entry.path()), entry.into_path()));
             }
             Ok(_) => {}
             Err(e) => problems.push(content::walk_problem(&dir, name, &e)),

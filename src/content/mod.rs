@@ -314,7 +314,7 @@ fn reload_files(content_dir: &Path, drafts: bool, ignore: &Ignore, reuse: &Reuse
             all_stand_in = false;
             continue;
         }
-        if !path.is_file() || is_left_out(ignore, rel) || (!drafts && in_draft_section(content_dir, rel)) {
+        if !path.is_file() || ignore.leaves_out(&format!("{CONTENT_DIR}/{rel}")) || (!drafts && in_draft_section(content_dir, rel)) {
             continue;
         }
         let mut dir = rel.as_str();
@@ -345,19 +345,14 @@ fn reload_files(content_dir: &Path, drafts: bool, ignore: &Ignore, reuse: &Reuse
     Ok((content, problems))
 }
 
-/// Whether the file at `rel` (relative to `content/`) is not content: it is, or is in, a hidden folder or
-/// file or an editor's file, or `ignore` names it.
-fn is_left_out(ignore: &Ignore, rel: &str) -> bool {
-    rel.split('/').any(|part| is_ignored(std::ffi::OsStr::new(part))) || ignore.pattern_for(&format!("{CONTENT_DIR}/{rel}")).is_some()
-}
-
 /// Hidden files and editor temp, swap and backup files are never content.
 pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
-fn rel_path(base: &Path, path: &Path) -> String {
+/// `path` relative to `base`, with `/` between its parts.
+pub(crate) fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
