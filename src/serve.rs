@@ -28,12 +28,21 @@ pub enum Event {
 /// Shared between the request handlers and the rebuild loop.
 pub struct State {
     output: PathBuf,
+    /// The base path as requests are compared with it, percent-decoded (`/my docs/`, `/café/`).
     mount: String,
+    /// The base path as it goes into a `Location` header or a script: percent-encoded ASCII.
+    mount_url: String,
     last_problems: Mutex<Option<String>>,
     clients: Mutex<Vec<Sender<Event>>>,
 }
 
 impl State {
+    /// `mount` is the base path as site.yaml writes it, with or without percent escapes.
+    fn new(output: PathBuf, mount: &str) -> State {
+        let decoded = percent_decode_strict(mount).unwrap_or_else(|| mount.to_owned());
+        State { output, mount_url: percent_encode_path(&decoded), mount: decoded, last_problems: Mutex::new(None), clients: Mutex::new(Vec::new()) }
+    }
+
     /// Whether open pages show problems now.
     pub fn shows_problems(&self) -> bool {
         self.last_problems.lock().expect("not poisoned").is_some()
@@ -67,12 +76,7 @@ pub fn start(bind: &str, port: u16, output: &Path, mount: &str) -> Result<Runnin
     let server = Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
     let port = server.server_addr().to_ip().map(|a| a.port()).context("the server has no IP address")?;
     fs::create_dir_all(output).with_context(|| format!("cannot create {}", output.display()))?;
-    let state = Arc::new(State {
-        output: fs::canonicalize(output).with_context(|| format!("cannot resolve {}", output.display()))?,
-        mount: mount.to_owned(),
-        last_problems: Mutex::new(None),
-        clients: Mutex::new(Vec::new()),
-    });
+    let state = Arc::new(State::new(fs::canonicalize(output).with_context(|| format!("cannot resolve {}", output.display()))?, mount));
     let server = Arc::new(server);
     let (accept_server, accept_state) = (server.clone(), state.clone());
     std::thread::spawn(move || {
@@ -90,6 +94,8 @@ fn handle(state: &State, request: Request) {
     let _ = match route(state, path) {
         Route::Events => return serve_events(state, request),
         Route::Redirect(to) => {
+            // The query is passed on as the client wrote it, with only what cannot go in a header escaped.
+            let query: String = query.bytes().map(|b| if b.is_ascii_graphic() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect();
             let location = if query.is_empty() { to } else { format!("{to}?{query}") };
             request.respond(Response::empty(301).with_header(header("Location", &location)))
         }
@@ -123,7 +129,7 @@ fn route(state: &State, path: &str) -> Route {
     }
     let Some(rel) = decoded.strip_prefix(mount) else {
         // Convenience: the bare host redirects to the mounted site.
-        return if decoded == "/" || format!("{decoded}/") == mount { Route::Redirect(mount.to_owned()) } else { Route::NotFound };
+        return if decoded == "/" || format!("{decoded}/") == mount { Route::Redirect(state.mount_url.clone()) } else { Route::NotFound };
     };
     let candidate = state.output.join(rel);
     let Ok(real) = fs::canonicalize(&candidate) else { return Route::NotFound };
@@ -133,7 +139,7 @@ fn route(state: &State, path: &str) -> Route {
     }
     if real.is_dir() {
         if !decoded.ends_with('/') {
-            return Route::Redirect(format!("{path}/"));
+            return Route::Redirect(percent_encode_path(&format!("{decoded}/")));
         }
         let index = real.join("index.html");
         return if index.is_file() { Route::File(index) } else { Route::NotFound };
@@ -157,6 +163,20 @@ fn percent_decode_strict(path: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Escapes every byte of a decoded path that may not stand as it is in a URL path, so that the result is
+/// ASCII and fits in a header (`/café/` is `/caf%C3%A9/`, `/my docs/` is `/my%20docs/`).
+fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn respond_file(state: &State, request: Request, file: &Path, status: u16) -> io::Result<()> {
@@ -212,7 +232,7 @@ pub fn content_type(path: &Path) -> &'static str {
 fn inject(state: &State, html: &str) -> String {
     let script = format!(
         r#"<script>(()=>{{const es=new EventSource("{mount}{EVENTS_PATH}");let box;es.addEventListener("reload",()=>location.reload());es.addEventListener("problems",e=>{{if(!box){{box=document.createElement("div");box.id="psoas-problems";box.setAttribute("role","alert");box.style.cssText="position:fixed;inset:0;z-index:2147483647;margin:0;padding:1.5rem;overflow:auto;background:#1b1b1b;color:#f5f5f5;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";document.body.append(box)}}box.textContent="The last change did not build; the page below is as it was before it.\n\n"+e.data}})}})();</script>"#,
-        mount = state.mount
+        mount = state.mount_url
     );
     match html.rfind("</body>") {
         Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
@@ -260,7 +280,7 @@ mod tests {
     use super::*;
 
     fn state(output: &Path) -> State {
-        State { output: fs::canonicalize(output).unwrap(), mount: "/repo/".into(), last_problems: Mutex::new(None), clients: Mutex::new(Vec::new()) }
+        State::new(fs::canonicalize(output).unwrap(), "/repo/")
     }
 
     #[test]
@@ -284,6 +304,23 @@ mod tests {
         assert_eq!(route(&state, "/repo/%zz"), Route::BadRequest);
         assert_eq!(route(&state, "/repo/link.txt"), Route::NotFound, "symlinks out of the folder are not followed");
         assert_eq!(route(&state, "/repo/__psoas/events"), Route::Events);
+    }
+
+    #[test]
+    fn a_base_path_with_escapes_or_non_ascii_is_served_and_redirected_to_in_ascii() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a b")).unwrap();
+        fs::write(dir.path().join("index.html"), "<p>home</p>").unwrap();
+        let out = fs::canonicalize(dir.path()).unwrap();
+        for (written, encoded) in [("/my%20docs/", "/my%20docs/"), ("/my docs/", "/my%20docs/"), ("/café/", "/caf%C3%A9/"), ("/caf%C3%A9/", "/caf%C3%A9/")] {
+            let state = State::new(out.clone(), written);
+            assert_eq!(route(&state, "/"), Route::Redirect(encoded.into()), "{written}");
+            assert_eq!(route(&state, encoded.trim_end_matches('/')), Route::Redirect(encoded.into()), "{written}");
+            assert_eq!(route(&state, encoded), Route::File(out.join("index.html")), "{written}");
+            assert_eq!(route(&state, &format!("{encoded}a%20b")), Route::Redirect(format!("{encoded}a%20b/")), "{written}");
+            assert_eq!(route(&state, &format!("{encoded}__psoas/events")), Route::Events, "{written}");
+            assert!(inject(&state, "<body></body>").contains(&format!("new EventSource(\"{encoded}__psoas/events\")")), "{written}");
+        }
     }
 
     #[test]
