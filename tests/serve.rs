@@ -221,6 +221,53 @@ fn a_static_folder_made_after_the_start_is_watched() {
     assert_eq!((status, body.as_str()), (200, "hello"), "a file made in the new folder is copied");
 }
 
+/// Files kept outside the site and linked in (a stylesheet, a page shared between sites): edits to them, saved
+/// in place or by writing a new file and renaming it over the old one, reach the served site, as do edits
+/// to a file or folder linked in while serving.
+#[test]
+fn edits_to_the_files_that_symbolic_links_lead_to_are_served() {
+    use std::os::unix::fs::symlink;
+    let site = fixture_site();
+    let root = site.path().to_owned();
+    let shared = tempfile::tempdir().unwrap();
+    let shared = shared.path();
+    edit(shared, "brand.css", ".brand{color:red}");
+    edit(shared, "notice.md", "---\ntitle: Notice\n---\nVersion one.\n");
+    symlink(shared.join("brand.css"), root.join("static/brand.css")).unwrap();
+    symlink(shared.join("notice.md"), root.join("content/notes/notice.md")).unwrap();
+    let server = start(site);
+    let port = server.port;
+    let stream = events(port);
+    std::thread::sleep(Duration::from_millis(300));
+
+    edit(shared, "brand.css", ".brand{color:blue}");
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/brand.css").2, ".brand{color:blue}");
+    edit(shared, "notice.md", "---\ntitle: Notice\n---\nVersion two.\n");
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/notice/").2.contains("Version two."));
+    edit(shared, "notice.new", "---\ntitle: Notice\n---\nVersion three.\n");
+    std::fs::rename(shared.join("notice.new"), shared.join("notice.md")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/notice/").2.contains("Version three."), "a file saved by renaming over it");
+
+    edit(shared, "later.md", "---\ntitle: Later\n---\nLater one.\n");
+    symlink(shared.join("later.md"), root.join("content/notes/later.md")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/later/").2.contains("Later one."));
+    edit(shared, "later.md", "---\ntitle: Later\n---\nLater two.\n");
+    assert_eq!(next_event(&stream).0, "reload");
+    assert!(get(port, "/repo/notes/later/").2.contains("Later two."), "a link made while serving is followed");
+
+    edit(shared, "lib/a.txt", "one");
+    symlink(shared.join("lib"), root.join("static/lib")).unwrap();
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/lib/a.txt").2, "one");
+    edit(shared, "lib/a.txt", "two");
+    assert_eq!(next_event(&stream).0, "reload");
+    assert_eq!(get(port, "/repo/lib/a.txt").2, "two", "so is a link to a folder made while serving");
+}
+
 #[test]
 fn a_rebuild_that_writes_nothing_leaves_open_pages_alone() {
     let site = fixture_site();
