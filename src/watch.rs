@@ -76,11 +76,21 @@ struct FileLinks {
     linked_folders: HashSet<PathBuf>,
 }
 
-/// What the source folders hold now: their folders (by real path → the paths they are reached at, which
-/// are the paths their events arrive at), the links to files (real path of the file → links) and the links
-/// to folders.
-fn scan_links(root: &Path, output: &Path) -> (HashMap<PathBuf, Vec<PathBuf>>, HashMap<PathBuf, Vec<PathBuf>>, HashSet<PathBuf>) {
-    let (mut folders, mut files, mut linked_folders) = (HashMap::new(), HashMap::<PathBuf, Vec<PathBuf>>::new(), HashSet::new());
+/// Paths → other paths they stand for.
+type LinkMap = HashMap<PathBuf, Vec<PathBuf>>;
+
+/// What the source folders hold now.
+struct Scan {
+    /// Folders, by real path → the paths they are reached at (which are the paths their events arrive at).
+    folders: LinkMap,
+    /// Linked files, by real path → the links to them.
+    files: LinkMap,
+    /// The links to folders.
+    linked_folders: HashSet<PathBuf>,
+}
+
+fn scan_links(root: &Path, output: &Path) -> Scan {
+    let (mut folders, mut files, mut linked_folders) = (LinkMap::new(), LinkMap::new(), HashSet::new());
     // The root is watched too (its own files only), so a linked file kept beside site.yaml is seen there.
     folders.insert(root.to_owned(), vec![root.to_owned()]);
     for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
@@ -95,16 +105,14 @@ fn scan_links(root: &Path, output: &Path) -> (HashMap<PathBuf, Vec<PathBuf>>, Ha
                 if is_link {
                     linked_folders.insert(entry.path().to_owned());
                 }
-                folders.entry(real).or_insert_with(Vec::new).push(entry.path().to_owned());
+                folders.entry(real).or_default().push(entry.path().to_owned());
             } else {
                 files.entry(real).or_default().push(entry.path().to_owned());
             }
         }
     }
-    (folders, files, linked_folders)
+    Scan { folders, files, linked_folders }
 }
-
-type LinkMap = HashMap<PathBuf, Vec<PathBuf>>;
 
 type Debouncer = notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>;
 
@@ -112,7 +120,7 @@ impl FileLinks {
     /// Reads the source folders again and watches what their links lead to now. `first`: the watch has just
     /// begun, and the links to folders found are in the source folders' own watches already.
     fn refresh(&mut self, root: &Path, output: &Path, debouncer: &mut Debouncer, first: bool) {
-        let (folders, files, linked_folders) = scan_links(root, output);
+        let Scan { folders, files, linked_folders } = scan_links(root, output);
         for folder in &linked_folders {
             // A link to a folder made since the watch began: the watch of the folder holding it saw only
             // the link arrive.
