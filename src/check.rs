@@ -151,9 +151,11 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
             let origin = || Origin { site, output: &output.path, template: template.as_deref(), source: source.as_deref() };
             let mut found = Vec::new();
             let mut seen = HashSet::default();
+            // The places problems of this output were put at.
+            let mut used = HashSet::default();
             for id in scan.ids.iter() {
                 if !seen.insert(id) {
-                    found.push((origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}`"), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template"), output.path.as_str()));
+                    found.push((origin().problem(&format!("id=\"{id}\""), format!("duplicate id `{id}`"), "ids must be unique within a page: rename a heading with `{#other-id}`, or change the template", &mut used), output.path.as_str()));
                 }
             }
             let from_markdown: HashSet<&str> = markdown_hrefs.iter().map(String::as_str).collect();
@@ -171,14 +173,14 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                 if let Some(fragment) = href.strip_prefix('#').map(percent_decode) {
                     if !fragment.is_empty() && !scan.ids.iter().any(|id| id == fragment) {
                         let message = format!("broken link `{href}`: no element on the page has the id `{fragment}`");
-                        found.push((origin().problem(href, message, &missing_anchor_help(&fragment, &scan.ids)), output.path.as_str()));
+                        found.push((origin().problem(href, message, &missing_anchor_help(&fragment, &scan.ids), &mut used), output.path.as_str()));
                     }
                     continue;
                 }
                 // The Markdown renderer resolves `@/` links; one left in the output was written in raw HTML.
                 if href.starts_with("@/") {
                     let message = format!("broken link `{href}`: a `@/` path is resolved in Markdown links, not in HTML");
-                    found.push((origin().problem(href, message, "write it as a Markdown link, `[text](@/page.md)`, or give the page's URL from the site's root"), output.path.as_str()));
+                    found.push((origin().problem(href, message, "write it as a Markdown link, `[text](@/page.md)`, or give the page's URL from the site's root", &mut used), output.path.as_str()));
                     continue;
                 }
                 let result = match resolve_href(href, &output.path, &site.config.base_url, base_path) {
@@ -190,7 +192,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                         .map_err(|(m, h)| (format!("broken link `{href}`: {m}"), h)),
                 };
                 match result {
-                    Err((message, help)) => found.push((origin().problem(href, message, &help), output.path.as_str())),
+                    Err((message, help)) => found.push((origin().problem(href, message, &help, &mut used), output.path.as_str())),
                     Ok(()) if href.starts_with('/') || href.starts_with(site.config.base_url.as_str()) => {
                         good.insert(raw);
                     }
@@ -474,35 +476,60 @@ impl Origin<'_> {
         std::fs::read_to_string(self.site.root.join(self.source?)).ok()
     }
 
-    fn problem(&self, needle: &str, message: String, help: &str) -> Problem {
+    /// The problem `message` about `needle`, at the first place that writes it and that no earlier problem of
+    /// this output was put at (`used`): the same URL in an `<img>`'s `srcset` and its `src` is two problems,
+    /// each at its own attribute. Once every place is taken, the first again (a loop that writes the place
+    /// twice).
+    fn problem(&self, needle: &str, message: String, help: &str, used: &mut HashSet<(Option<usize>, usize)>) -> Problem {
         let templates = &self.site.templates;
         let search = [needle, needle.trim_start_matches(self.site.config.base_path()), needle.rsplit('#').next().unwrap_or(needle)];
         // Read only when the theme does not hold it: an output's problems may all be found there.
         let source = std::cell::OnceCell::new();
-        // The template (or a template it includes or extends) or the page's own Markdown (raw HTML in its body,
-        // or front matter values shown as links) that holds the offending text: first written as an
-        // attribute's value (`href="/x"`), then anywhere (`url(path='/x')`), the theme before the page.
-        for find in [find_as_attribute, |text: &str, needle: &str| text.find(needle)] {
-            for (name, text) in &templates.sources {
+        // The template (or a template it includes or extends, by its index) or the page's own Markdown (`None`: raw
+        // HTML in its body, or front matter values shown as links) that holds the offending text: first
+        // written as an attribute's value (`href="/x"`), then anywhere (`url(path='/x')`), the theme before
+        // the page.
+        let mut first = None;
+        let finds: [fn(&str, &str) -> Vec<usize>; 2] = [attribute_values_at, |text, needle| text.match_indices(needle).map(|(i, _)| i).collect()];
+        'found: for find in finds {
+            let texts = templates.sources.iter().enumerate().map(|(k, (_, text))| (Some(k), Some(text.as_str()))).chain(std::iter::once((None, None)));
+            for (template, text) in texts {
+                let Some(text) = text.or_else(|| source.get_or_init(|| self.source_text()).as_deref()) else { continue };
                 for needle in search.iter().filter(|n| n.len() > 1) {
-                    if let Some(offset) = find(text, needle) {
-                        return Problem::new(templates.display_path(name), message).at_offset(text, offset).help(help);
+                    for offset in find(text, needle) {
+                        let place = (template, offset);
+                        if !used.contains(&place) {
+                            first = Some(place);
+                            break 'found;
+                        }
+                        first.get_or_insert(place);
                     }
                 }
             }
-            if let Some(text) = source.get_or_init(|| self.source_text()) {
-                for needle in search.iter().filter(|n| n.len() > 1) {
-                    if let Some(offset) = find(text, needle) {
-                        let base_path = self.site.config.base_path();
-                        let help = if help.contains("url()") {
-                            &format!("raw HTML is written as it is: write it as a Markdown link or image (`[text](/path)`, `![alt](/path)`), where the base path is added for you, or begin the path with the base path, `{base_path}`")
-                        } else {
-                            help
-                        };
-                        return Problem::new(self.source.unwrap_or_default(), message).at_offset(text, offset).help(help);
-                    }
-                }
+            // Text anywhere is looked at only when no attribute's value is the URL, taken or not: there it
+            // would find the URL again inside the same attribute (`/gone/` in `"/repo/gone/"`).
+            if first.is_some() {
+                break;
             }
+        }
+        if let Some(place @ (template, offset)) = first {
+            used.insert(place);
+            return match template {
+                Some(k) => {
+                    let (name, text) = &templates.sources[k];
+                    Problem::new(templates.display_path(name), message).at_offset(text, offset).help(help)
+                }
+                None => {
+                    let base_path = self.site.config.base_path();
+                    let help = if help.contains("url()") {
+                        &format!("raw HTML is written as it is: write it as a Markdown link or image (`[text](/path)`, `![alt](/path)`), where the base path is added for you, or begin the path with the base path, `{base_path}`")
+                    } else {
+                        help
+                    };
+                    let text = source.get().and_then(Option::as_deref).unwrap_or_default();
+                    Problem::new(self.source.unwrap_or_default(), message).at_offset(text, offset).help(help)
+                }
+            };
         }
         // A page named in site.yaml with an anchor (`red_flags_page: safety/red-flags.md#urgent`), which the
         // theme links to.
@@ -521,16 +548,17 @@ impl Origin<'_> {
     }
 }
 
-/// Where `needle` is written as the whole value of an HTML attribute (`href="needle"`, `src='needle'`) in
-/// `text`: not an argument of a template function (`url(path='needle')`).
-fn find_as_attribute(text: &str, needle: &str) -> Option<usize> {
-    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+/// Where `needle` is written as the whole value of an HTML attribute (`href="needle"`, `src='needle'`) or as
+/// one candidate of a `srcset` in `text`: not an argument of a template function (`url(path='needle')`).
+fn attribute_values_at(text: &str, needle: &str) -> Vec<usize> {
+    let values = text.match_indices(needle).map(|(i, _)| i).filter(|&i| {
         let (before, after) = (&text[..i], &text[i + needle.len()..]);
         match before.chars().next_back().filter(|q| matches!(q, '"' | '\'')) {
             Some(quote) if after.starts_with(quote) => attribute_name(&before[..before.len() - 1]).is_some(),
             _ => in_srcset(before, after),
         }
-    })
+    });
+    values.collect()
 }
 
 /// The name of the attribute whose value starts after `before` (which ends with `name=`, spaces allowed).
@@ -969,7 +997,7 @@ mod tests {
         let scan = scan_html(html);
         assert_eq!(scan.links.iter().collect::<Vec<_>>(), ["/a.svg", "/a.svg", "/repo/b@2x.svg", "/c.svg", "/p.png", "/d.pdf"]);
         // A problem with a srcset candidate points at it.
-        assert_eq!(find_as_attribute(html, "/repo/b@2x.svg"), html.find("/repo/b@2x.svg"));
-        assert_eq!(find_as_attribute("<img srcset=\"x/repo/b@2x.svg 2x\">", "/repo/b@2x.svg"), None);
+        assert_eq!(attribute_values_at(html, "/repo/b@2x.svg").first().copied(), html.find("/repo/b@2x.svg"));
+        assert_eq!(attribute_values_at("<img srcset=\"x/repo/b@2x.svg 2x\">", "/repo/b@2x.svg"), Vec::<usize>::new());
     }
 }

@@ -1019,3 +1019,24 @@ fn srcset_poster_and_object_urls_are_checked() {
         "{text}"
     );
 }
+
+/// The same broken URL written in several places of a page is a problem at each place, in the order they
+/// come: a `<source>`'s `srcset` and the `<img>` after it, and a link in a template and in the page's own
+/// raw HTML. A template that writes one place twice (in a loop) has one problem there.
+#[test]
+fn the_same_broken_url_in_two_places_is_a_problem_at_each() {
+    let text = error_for(&[
+        ("content/pic.md", "---\ntitle: Pic\n---\n<picture><source srcset=\"/walking.svg\"><img src=\"/walking.svg\" alt=\"Walking\"></picture>\n\n<a href=\"/repo/gone/\">gone</a>\n"),
+        ("templates/page.html", "{% extends \"base.html\" %}{% block main %}{% for n in [1, 2] %}<a href=\"/repo/gone/\">{{ n }}</a>{% endfor %}{{ page.content | safe }}{% endblock %}"),
+    ]);
+    assert_eq!(
+        headlines(&text),
+        [
+            "error: content/pic.md:4:26: broken link `/walking.svg`: outside the site's base path `/repo/` (in `pic/index.html`)",
+            "error: content/pic.md:4:50: broken link `/walking.svg`: outside the site's base path `/repo/` (in `pic/index.html`)",
+            "error: content/pic.md:6:10: broken link `/repo/gone/`: no page or file at `/gone/` (in `pic/index.html`)",
+            "error: templates/page.html:1:72: broken link `/repo/gone/`: no page or file at `/gone/` (in `pic/index.html` and 1 other page)",
+        ],
+        "{text}"
+    );
+}
