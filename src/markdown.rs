@@ -151,7 +151,13 @@ impl Render<'_> {
                     last_level = level_n;
                     headings.push((level_n, id.clone(), text.trim().to_owned()));
                     let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
-                    let has_link = inner.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })));
+                    // A heading that holds a link (a Markdown link, a footnote's number, an `<a>` in raw HTML)
+                    // is not made a link to itself: links do not nest.
+                    let has_link = inner.iter().any(|(e, _)| match e {
+                        Event::Start(Tag::Link { .. }) | Event::FootnoteReference(_) => true,
+                        Event::InlineHtml(html) => html.len() > 2 && html.as_bytes()[..2].eq_ignore_ascii_case(b"<a") && html.as_bytes()[2].is_ascii_whitespace() || html.eq_ignore_ascii_case("<a>"),
+                        _ => false,
+                    });
                     // Built by concatenation: `format!` costs more than the copying, on every heading of the site.
                     let digit = ["", "1", "2", "3", "4", "5", "6"][usize::from(level_n)];
                     // A custom id (`{#...}`) may hold any character but a space or `}`.
@@ -960,6 +966,16 @@ mod tests {
         let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["steps", "steps-1", "mine"]);
         assert_eq!(out.toc[0].children[0].id, "one");
+    }
+
+    #[test]
+    fn a_heading_that_holds_a_link_is_not_made_a_link_itself() {
+        let (out, problems) = render("## Notes[^1]\n\n## See <a href=\"#x\">x</a>\n\n## Plain <abbr>ok</abbr>\n\n[^1]: A note.\n\n## X\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(out.html.contains("<h2 id=\"notes\">Notes<sup class=\"footnote-reference\">"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"see-x\">See <a href=\"#x\">x</a></h2>"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"plain-ok\"><a class=\"heading-link\" href=\"#plain-ok\">Plain <abbr>"), "{}", out.html);
+        assert_eq!(out.html.matches("<a ").count(), 4, "the footnote's number, `x`, and Plain's and X's own links: {}", out.html);
     }
 
     #[test]
