@@ -131,6 +131,10 @@ fn route(state: &State, path: &str) -> Route {
         // Convenience: the bare host redirects to the mounted site.
         return if decoded == "/" || format!("{decoded}/") == mount { Route::Redirect(state.mount_url.clone()) } else { Route::NotFound };
     };
+    // The mark by which psoas knows the folder as its own is not part of the site, and is not published.
+    if rel == crate::output::MARKER {
+        return Route::NotFound;
+    }
     let candidate = state.output.join(rel);
     let Ok(real) = fs::canonicalize(&candidate) else { return Route::NotFound };
     if !real.starts_with(&state.output) {
@@ -304,6 +308,8 @@ mod tests {
         assert_eq!(route(&state, "/repo/%zz"), Route::BadRequest);
         assert_eq!(route(&state, "/repo/link.txt"), Route::NotFound, "symlinks out of the folder are not followed");
         assert_eq!(route(&state, "/repo/__psoas/events"), Route::Events);
+        fs::write(dir.path().join("out").join(crate::output::MARKER), "psoas").unwrap();
+        assert_eq!(route(&state, &format!("/repo/{}", crate::output::MARKER)), Route::NotFound, "the output's marker is not served");
     }
 
     #[test]
