@@ -43,11 +43,14 @@ pub struct Feed<'a> {
     pub language: &'a str,
     pub site_url: &'a str,
     pub feed_url: &'a str,
+    /// When the feed last changed: the newest entry's date, so that two builds of the same content are
+    /// identical.
+    pub updated: String,
 }
 
-/// An Atom 1.0 feed; `updated` is the newest entry's date so two builds of the same content are identical.
+/// An Atom 1.0 feed.
 pub fn atom(feed: &Feed, entries: &[FeedEntry]) -> String {
-    let updated = entries.iter().map(|e| e.updated.as_str()).max().unwrap_or("1970-01-01T00:00:00Z");
+    let updated = &feed.updated;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(feed.language));
     let _ = writeln!(xml, "  <title>{}</title>", escape(feed.title));

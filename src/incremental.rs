@@ -192,7 +192,8 @@ pub(crate) fn feed_unchanged(old: &Site, new: &Site) -> bool {
     fn shown(p: &crate::content::Page) -> (Option<Date>, Option<Date>, Option<Date>, &str, Option<&str>) {
         (p.meta.date, p.meta.updated, p.meta.last_reviewed, &p.meta.title, p.meta.description.as_deref())
     }
-    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b))
+    // A section's `last_reviewed` dates a feed that has no entries.
+    old.pages.iter().zip(&new.pages).all(|(a, b)| Arc::ptr_eq(a, b) || shown(a) == shown(b)) && old.sections.iter().zip(&new.sections).all(|(a, b)| a.meta.last_reviewed == b.meta.last_reviewed)
 }
 
 /// How a build's structure compares with the previous one's, when the two have the same pages, sections,

@@ -836,8 +836,14 @@ impl Site {
                 FeedEntry { title: p.meta.title.clone(), permalink: self.permalink(&p.path), summary: p.meta.description.clone(), published: published.rfc3339(), updated: updated.rfc3339() }
             })
             .collect();
+        // A feed without entries (no page has a `date`) is as new as the newest date the site has, or, with no
+        // date at all, as the day it is built.
+        let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_else(|| {
+            let page_dates = self.pages.iter().filter_map(|p| p.meta.last_modified());
+            page_dates.chain(self.sections.iter().filter_map(|s| s.meta.last_reviewed)).max().unwrap_or_else(crate::content::schema::Date::today).rfc3339()
+        });
         let c = &self.config;
-        let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink(FEED) };
+        let feed = feeds::Feed { title: &c.title, subtitle: &c.description, author: &c.author, language: &c.language, site_url: &c.base_url, feed_url: &self.permalink(FEED), updated };
         Output::new(FEED.into(), Body::Text(feeds::atom(&feed, &entries)))
     }
 }

@@ -333,6 +333,27 @@ fn the_feed_lists_the_newest_fifty_pages_newest_first_then_by_title() {
     assert_eq!(listed, expected);
 }
 
+/// A feed with no entries (no page has a `date`) is dated by the newest date the site has (a page's
+/// `updated`, a section's `last_reviewed`), and with none, by the day of the build: `SOURCE_DATE_EPOCH`'s
+/// when it is set.
+#[test]
+fn a_feed_without_entries_is_dated_by_the_site_or_the_build() {
+    let site = site(&[("content/notes/_index.md", "---\ntitle: Notes\nlast_reviewed: 2026-02-03\n---\n"), ("content/notes/a.md", "---\ntitle: A\nupdated: 2026-01-05\n---\nText.\n")]);
+    let updated = |site: &Path| {
+        let atom = fs::read_to_string(site.join("public/atom.xml")).unwrap();
+        assert!(!atom.contains("<entry>"), "{atom}");
+        atom.split_once("<updated>").unwrap().1.split_once("</updated>").unwrap().0.to_owned()
+    };
+    try_build(site.path()).unwrap();
+    assert_eq!(updated(site.path()), "2026-02-03T00:00:00Z");
+    write(site.path(), "content/notes/_index.md", "---\ntitle: Notes\n---\n");
+    write(site.path(), "content/notes/a.md", "---\ntitle: A\n---\nText.\n");
+    // 2026-12-03 12:00 UTC.
+    let built = Command::new(env!("CARGO_BIN_EXE_psoas")).arg("build").env("SOURCE_DATE_EPOCH", "1796299200").current_dir(site.path()).output().unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert_eq!(updated(site.path()), "2026-12-03T00:00:00Z");
+}
+
 /// Templates get the neighbours' and the listings' summaries with only the fields they can read, yet see
 /// each summary as it is: present and true where it exists, even when they read none of its fields.
 #[test]

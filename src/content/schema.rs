@@ -33,6 +33,30 @@ impl Date {
         (1..=days).contains(&date.day).then_some(date)
     }
 
+    /// The day (UTC) `days` days after 1970-01-01, by the proleptic Gregorian calendar.
+    pub fn from_unix_days(days: i64) -> Date {
+        // Counted in 400-year eras from 0000-03-01, so that a leap day ends each year.
+        let shifted = days + 719_468;
+        let era = shifted.div_euclid(146_097);
+        let day_of_era = shifted.rem_euclid(146_097);
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_from_march = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+        let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date { year: year.clamp(0, 9999) as u16, month: month as u8, day: day as u8 }
+    }
+
+    /// The day of the build (UTC), or of `SOURCE_DATE_EPOCH` when it is set, so that a build can be made
+    /// again byte for byte.
+    pub fn today() -> Date {
+        let seconds = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+        Date::from_unix_days(seconds.div_euclid(86_400))
+    }
+
     /// RFC 3339 timestamp at midnight UTC, for feeds.
     pub fn rfc3339(&self) -> String {
         format!("{self}T00:00:00Z")
@@ -264,6 +288,13 @@ pub fn iso_duration(seconds: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_1970_are_calendar_days() {
+        for (days, day) in [(0, "1970-01-01"), (-1, "1969-12-31"), (11_016, "2000-02-29"), (11_017, "2000-03-01"), (20_790, "2026-12-03"), (2_932_896, "9999-12-31")] {
+            assert_eq!(Date::from_unix_days(days).to_string(), day, "{days}");
+        }
+    }
 
     #[test]
     fn dates_are_validated() {
