@@ -123,15 +123,17 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
         })
         .collect();
     problems.extend(markdown_problems);
-    for page in &site.pages {
-        if let Some(stretch) = &page.meta.stretch {
-            let target = normalize(stretch.image.trim_start_matches('/')).unwrap_or_default();
+    // The URLs of the illustrations reported missing: the cards that show them are not reported again.
+    let mut missing_illustrations = HashSet::default();
+    for (i, page) in site.pages.iter().enumerate() {
+        if let (Some(stretch), Some(target)) = (&page.meta.stretch, site.stretch_image(i)) {
             if index.file(&target).is_none() {
+                missing_illustrations.insert(site.url(&target));
                 let text = site.source_text(&page.file);
                 problems.push(
                     Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
                         .at_key(&text, "stretch.image")
-                        .help("put the file under static/ and write its site path, e.g. `/illustrations/name.svg`"),
+                        .help("write its site path, e.g. `/illustrations/name.svg` for static/illustrations/name.svg, or its path from the page's Markdown file, e.g. `kneel.svg` beside it"),
                 );
             }
         }
@@ -164,7 +166,7 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
                     continue;
                 }
                 let href = &*unescape_html(raw);
-                if from_markdown.contains(href) {
+                if from_markdown.contains(href) || missing_illustrations.contains(href) {
                     continue;
                 }
                 // A link to a place on the same page (a skip link, a table of contents) needs only the page's

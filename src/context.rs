@@ -548,8 +548,8 @@ impl Shared<'_> {
         let dates = [m.date, m.updated, m.last_reviewed].map(|d| d.map(|d| d.to_string()));
         let article = self.article(&m.title, m.description.as_deref(), &permalink, dates);
         let mut nodes = vec![jsonld::medical_web_page(&article)];
-        if let Some(stretch) = &m.stretch {
-            nodes.push(jsonld::how_to(&article, stretch, site.permalink(stretch.image.trim_start_matches('/'))));
+        if let (Some(stretch), Some(image)) = (&m.stretch, site.stretch_image(i)) {
+            nodes.push(jsonld::how_to(&article, stretch, site.permalink(&image)));
         }
         let mut context = self.base_context(&page.path, Some(&m.title), m.description.as_deref(), &crumbs, nodes);
 

@@ -878,9 +878,9 @@ fn task_markdown<'r>(task: Task, pages: &'r [Arc<Rendered>], sections: &'r [Arc<
 fn stretch_value(site: &Site, i: usize) -> Value {
     let Some(stretch) = &site.pages[i].meta.stretch else { return Value::Null };
     let mut value = serde_json::to_value(stretch).expect("front matter serializes");
-    let image_path = stretch.image.trim_start_matches('/');
-    let (w, h) = site.image_sizes.get(image_path).copied().map_or((Value::Null, Value::Null), |(w, h)| (w.into(), h.into()));
-    value["image"] = site.url(image_path).into();
+    let image_path = site.stretch_image(i).unwrap_or_default();
+    let (w, h) = site.image_sizes.get(&image_path).copied().map_or((Value::Null, Value::Null), |(w, h)| (w.into(), h.into()));
+    value["image"] = site.url(&image_path).into();
     value["image_width"] = w;
     value["image_height"] = h;
     value["total_seconds"] = stretch.total_seconds().into();

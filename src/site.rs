@@ -95,6 +95,26 @@ pub struct Site {
 }
 
 impl Site {
+    /// The site path (`illustrations/a.svg`) of the illustration of the stretch page `i`, if it is one: its
+    /// `image` from the site's root, or written relative to the page's Markdown file, as a Markdown image is
+    /// (`kneel.svg` beside `content/stretches/kneel/index.md`), else to the page's URL.
+    pub fn stretch_image(&self, i: usize) -> Option<String> {
+        let page = &self.pages[i];
+        let image = page.meta.stretch.as_ref()?.image.as_str();
+        if let Some(rooted) = image.strip_prefix('/') {
+            return Some(crate::urls::normalize(rooted).unwrap_or_default());
+        }
+        let beside = match page.file.rel_path.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{image}"),
+            None => image.to_owned(),
+        };
+        let beside = crate::urls::normalize(&crate::urls::percent_decode(&beside));
+        if let Some(file) = beside.and_then(|beside| self.static_files.iter().find(|f| f.content_path() == Some(beside.as_str()))) {
+            return Some(file.path.clone());
+        }
+        Some(crate::urls::normalize(&format!("{}{image}", page.path)).unwrap_or_default())
+    }
+
     /// Why the file at `rel` under content/ is not part of the site, if it is there and `ignore` names it:
     /// "content/notes/plan.md is left out by the pattern `content/notes/` of `ignore` in site.yaml".
     pub fn ignored_reason(&self, rel: &str) -> Option<String> {

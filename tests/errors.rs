@@ -1040,3 +1040,25 @@ fn the_same_broken_url_in_two_places_is_a_problem_at_each() {
         "{text}"
     );
 }
+
+/// A stretch card's `image` is found from the site's root (`/pic.svg`, under static/) or, written relative,
+/// beside the page's Markdown file, as a Markdown image is: a page folder keeps its illustration with it.
+/// One that is in neither place is one problem, at the key (not a second one for the card's `<img>`).
+#[test]
+fn a_stretch_image_is_found_from_the_root_or_beside_the_page() {
+    let stretch = |image: &str| {
+        format!("---\ntitle: Kneel\nstretch:\n  kind: stretch\n  hold_seconds: 30\n  sides: each\n  frequency: Daily\n  difficulty: easy\n  image: {image}\n  image_alt: A kneeling person.\n  steps: [Kneel.]\n---\n```stretch-card\n```\n")
+    };
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 32\"><title>Kneel</title></svg>";
+    let built = site(&[("content/notes/kneel/index.md", &stretch("kneel.svg")), ("content/notes/kneel/kneel.svg", svg)]);
+    try_build(built.path()).unwrap();
+    let html = std::fs::read_to_string(built.path().join("public/notes/kneel/index.html")).unwrap();
+    assert!(html.contains("<img src=\"/repo/notes/kneel/kneel.svg\" alt=\"A kneeling person.\" width=\"48\" height=\"32\">"), "{html}");
+    assert!(html.contains("\"image\":\"https://example.org/repo/notes/kneel/kneel.svg\""), "the structured data names it too: {html}");
+
+    for image in ["kneeling.svg", "/kneeling.svg"] {
+        let text = error_for(&[("content/notes/kneel/index.md", &stretch(image)), ("content/notes/kneel/kneel.svg", svg)]);
+        assert_eq!(headlines(&text), [format!("error: content/notes/kneel/index.md:9:3: illustration `{image}` does not exist")], "{text}");
+        assert!(text.contains("help: write its site path, e.g. `/illustrations/name.svg` for static/illustrations/name.svg, or its path from the page's Markdown file, e.g. `kneel.svg` beside it"), "{text}");
+    }
+}
