@@ -126,16 +126,16 @@ pub fn check_links_since(site: &Site, rendered: &RenderedSite, previous: Option<
     // The URLs of the illustrations reported missing: the cards that show them are not reported again.
     let mut missing_illustrations = HashSet::default();
     for (i, page) in site.pages.iter().enumerate() {
-        if let (Some(stretch), Some(target)) = (&page.meta.stretch, site.stretch_image(i)) {
-            if index.file(&target).is_none() {
-                missing_illustrations.insert(site.url(&target));
-                let text = site.source_text(&page.file);
-                problems.push(
-                    Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
-                        .at_key(&text, "stretch.image")
-                        .help("write its site path, e.g. `/illustrations/name.svg` for static/illustrations/name.svg, or its path from the page's Markdown file, e.g. `kneel.svg` beside it"),
-                );
-            }
+        if let (Some(stretch), Some(target)) = (&page.meta.stretch, site.stretch_image(i))
+            && index.file(&target).is_none()
+        {
+            missing_illustrations.insert(site.url(&target));
+            let text = site.source_text(&page.file);
+            problems.push(
+                Problem::new(page.file.display_path(), format!("illustration `{}` does not exist", stretch.image))
+                    .at_key(&text, "stretch.image")
+                    .help("write its site path, e.g. `/illustrations/name.svg` for static/illustrations/name.svg, or its path from the page's Markdown file, e.g. `kneel.svg` beside it"),
+            );
         }
     }
 
