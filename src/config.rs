@@ -83,13 +83,15 @@ impl Config {
             .map_err(|message| Problem::new(file, message).at(source, key_line(source, "base_url"), 1))?;
         for name in &config.taxonomies {
             if name == "page" {
+                let (line, column) = value_position(source, "taxonomies", name);
                 return Err(Problem::new(file, "taxonomy name `page` is taken: a paginated list's later pages are written at `page/2/`, `page/3/`…, the home page's at `/page/2/`")
-                    .at(source, key_line(source, "taxonomies"), 1)
+                    .at(source, line, column)
                     .help("give the taxonomy another name, e.g. `pages` or `topics`"));
             }
             if crate::urls::slugify(name) != *name {
+                let (line, column) = value_position(source, "taxonomies", name);
                 return Err(Problem::new(file, format!("taxonomy name `{name}` is not usable in a URL"))
-                    .at(source, key_line(source, "taxonomies"), 1)
+                    .at(source, line, column)
                     .help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", crate::urls::slugify(name))));
             }
         }
@@ -206,7 +208,11 @@ fn value_position(source: &str, key: &str, value: &str) -> (usize, usize) {
     let found = source.lines().enumerate().skip(start - 1).take_while(|(i, line)| *i + 1 == start || line.starts_with([' ', '\t', '-'])).find_map(|(i, line)| {
         let after_key = if i + 1 == start { line.find(':').map_or(0, |colon| colon + 1) } else { 0 };
         let value = value.trim();
-        (!value.is_empty()).then(|| line[after_key..].find(value)).flatten().map(|at| (i + 1, after_key + at + 1))
+        // The value as a whole, not inside another (`page` in `[pages, page]`).
+        let word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '*');
+        let rest = &line[after_key..];
+        let whole = |&(at, _): &(usize, &str)| !rest[..at].ends_with(word) && !rest[at + value.len()..].starts_with(word);
+        (!value.is_empty()).then(|| rest.match_indices(value).find(whole)).flatten().map(|(at, _)| (i + 1, after_key + at + 1))
     });
     found.unwrap_or((start, 1))
 }
@@ -289,9 +295,18 @@ mod tests {
 
     #[test]
     fn a_taxonomy_cannot_take_the_folder_of_the_home_pages_later_list_pages() {
-        let problem = Config::parse("title: T\nbase_url: https://e.org/\ntaxonomies: [tags, page]\n", "site.yaml").unwrap_err();
-        assert_eq!(problem.position.unwrap().line, 3);
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\ntaxonomies: [pages, page]\n", "site.yaml").unwrap_err();
+        let position = problem.position.as_ref().unwrap();
+        assert_eq!((position.line, position.column), (3, 21), "at the name, not inside `pages`");
         assert!(problem.message.starts_with("taxonomy name `page` is taken"), "{problem}");
+    }
+
+    #[test]
+    fn a_taxonomy_name_unfit_for_a_url_is_reported_at_it() {
+        let problem = Config::parse("title: T\nbase_url: https://e.org/\ntaxonomies:\n  - tags\n  - Body Parts\n", "site.yaml").unwrap_err();
+        let position = problem.position.as_ref().unwrap();
+        assert_eq!((position.line, position.column, problem.message.as_str()), (5, 5, "taxonomy name `Body Parts` is not usable in a URL"));
+        assert_eq!(problem.help.as_deref(), Some("use lowercase letters, digits and hyphens, e.g. `body-parts`"));
     }
 
     #[test]
