@@ -661,7 +661,8 @@ impl Shared<'_> {
     fn taxonomy_crumbs(&self, t: usize) -> (String, String, Vec<(String, String)>) {
         let taxonomy = &self.site.taxonomies[t];
         let list_path = format!("{}/", taxonomy.name);
-        let title = capitalize(&taxonomy.name);
+        // `body-parts` is "Body parts".
+        let title = capitalize(&taxonomy.name.replace('-', " "));
         let mut crumbs = self.crumbs_to_section(self.site.root_section());
         crumbs.push((title.clone(), list_path.clone()));
         (list_path, title, crumbs)
@@ -694,7 +695,7 @@ impl Shared<'_> {
         let path = site.task_path(task);
         let page_title = self.pager_title(task, &term.name);
         let node = jsonld::collection_page(&page_title, site.permalink(&path), None);
-        let description = format!("Articles about {}", term.name);
+        let description = if taxonomy.name == "tags" { format!("Articles about {}", term.name) } else { format!("Articles filed under {} in {}", term.name, title.to_lowercase()) };
         let mut context = self.base_context(&path, Some(&page_title), Some(&description), &crumbs, vec![node]);
         let pages = listing(&term.pages, |p| self.summaries.get(p), self.reads(task));
         context.insert("taxonomy", json!({"name": taxonomy.name, "title": title, "url": site.url(&list_path)}));

@@ -573,3 +573,27 @@ fn an_ignore_pattern_that_names_nothing_is_an_error_at_it() {
     assert!(text.starts_with("error: site.yaml:5:19: ignore pattern `notes/*.md` names no file under content/, templates/ or static/\n"), "{text}");
     assert!(text.contains("help: a pattern with a `/` is matched from the site's folder: start it with the folder it is in, e.g. `content/notes/*.md`"), "{text}");
 }
+
+/// The theme's taxonomy pages name the taxonomy they are of: a term of `body-parts` is not called a tag,
+/// and the taxonomy's title reads as words ("Body parts").
+#[test]
+fn the_themes_taxonomy_pages_name_their_taxonomy() {
+    let dir = tempfile::tempdir().unwrap();
+    psoas::cmd::init::scaffold(dir.path(), false).unwrap();
+    fs::remove_dir_all(dir.path().join("templates")).unwrap();
+    let yaml = fs::read_to_string(dir.path().join("site.yaml")).unwrap();
+    let yaml: String = yaml.lines().filter(|l| !l.starts_with("taxonomies:")).map(|l| format!("{l}\n")).collect();
+    fs::write(dir.path().join("site.yaml"), format!("{yaml}taxonomies: [tags, body-parts]\n")).unwrap();
+    write(dir.path(), "content/articles/hips.md", "---\ntitle: Hips\ndescription: About hips.\ntags: [anatomy]\ntaxonomies:\n  body-parts: [hip]\n---\nText.\n");
+    build(dir.path(), &args()).unwrap();
+    let read = |path: &str| fs::read_to_string(dir.path().join("public").join(path)).unwrap();
+    let term = read("body-parts/hip/index.html");
+    assert!(term.contains("<h1>Body parts: hip</h1>"), "{term}");
+    assert!(term.contains("1 article filed under “hip”") && term.contains("See all body parts</a>"), "{term}");
+    assert!(!term.contains("tag"), "{term}");
+    assert!(term.contains("<meta name=\"description\" content=\"Articles filed under hip in body parts\">"), "{term}");
+    let list = read("body-parts/index.html");
+    assert!(list.contains("<h1>Body parts</h1>") && list.contains("All the body parts of this site"), "{list}");
+    let tag = read("tags/anatomy/index.html");
+    assert!(tag.contains("Articles about “anatomy”") && tag.contains("with this tag"), "the tags keep their words: {tag}");
+}
