@@ -28,22 +28,60 @@ pub fn references(css: &str) -> Vec<Reference<'_>> {
                     _ => start,
                 }
             }
-            b'u' | b'U' if starts_with_word(bytes, i, b"url(") => {
-                let start = skip_spaces(bytes, i + b"url(".len());
-                match bytes.get(start) {
-                    Some(b'"' | b'\'') => quoted(css, start, &mut found),
-                    _ => {
-                        let end = memchr::memchr(b')', &bytes[start..]).map_or(bytes.len(), |k| start + k);
-                        let url = css[start..end].trim_end();
-                        found.push(Reference { url: unescape(url), offset: start });
-                        end
-                    }
-                }
-            }
+            b'u' | b'U' if starts_with_word(bytes, i, b"url(") => url_function(css, i, &mut found),
+            b'i' | b'I' | b'-' => match [&b"image-set("[..], b"-webkit-image-set("].into_iter().find(|word| starts_with_word(bytes, i, word)) {
+                Some(word) => image_set(css, i + word.len(), &mut found),
+                None => i + 1,
+            },
             _ => i + 1,
         };
     }
     found
+}
+
+/// Records the URL of the `url(...)` at `at` and returns the offset after it.
+fn url_function<'a>(css: &'a str, at: usize, found: &mut Vec<Reference<'a>>) -> usize {
+    let bytes = css.as_bytes();
+    let start = skip_spaces(bytes, at + b"url(".len());
+    match bytes.get(start) {
+        Some(b'"' | b'\'') => quoted(css, start, found),
+        _ => {
+            let end = memchr::memchr(b')', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+            let url = css[start..end].trim_end();
+            found.push(Reference { url: unescape(url), offset: start });
+            end
+        }
+    }
+}
+
+/// Records the URLs of an `image-set(...)` whose arguments start at `start`: each a string or a `url(...)`,
+/// then its resolution and `type("image/avif")` (whose string is not a URL). Returns the offset after it.
+fn image_set<'a>(css: &'a str, start: usize, found: &mut Vec<Reference<'a>>) -> usize {
+    let bytes = css.as_bytes();
+    let (mut i, mut depth) = (start, 0usize);
+    while i < bytes.len() {
+        i = match bytes[i] {
+            b'"' | b'\'' if depth == 0 => quoted(css, i, found),
+            b'"' | b'\'' => string_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |end| i + 2 + end + 2),
+            b'u' | b'U' if depth == 0 && starts_with_word(bytes, i, b"url(") => {
+                // Past the `url(...)`'s own closing parenthesis, which would otherwise end the set.
+                let after = skip_spaces(bytes, url_function(css, i, found));
+                if bytes.get(after) == Some(&b')') { after + 1 } else { after }
+            }
+            b'(' => {
+                depth += 1;
+                i + 1
+            }
+            b')' if depth == 0 => return i + 1,
+            b')' => {
+                depth -= 1;
+                i + 1
+            }
+            _ => i + 1,
+        };
+    }
+    i
 }
 
 /// Decodes CSS escapes: a backslash and one to six hex digits (then one optional space) is that code point,
@@ -125,6 +163,16 @@ mod tests {
         let css = "@import \"base.css\";\n@IMPORT url(print.css) print;\nb { background: URL( 'a b.png' ) }\ni { mask: url(  /m.svg#x ) }";
         let found = urls(css);
         assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["base.css", "print.css", "a b.png", "/m.svg#x"]);
+        for (url, offset) in found {
+            assert_eq!(&css[offset..offset + url.len()], url);
+        }
+    }
+
+    #[test]
+    fn image_sets_are_read_for_their_strings_and_urls() {
+        let css = "a { background: image-set(\"a.avif\" type(\"image/avif\") 1x, url(b@2x.png) 2x, 'c.png' 3x) }\nb { background: -webkit-image-set(\"d.png\" 1x) url(e.png) }\nc { --my-image-set(\"no.png\"): 1 }";
+        let found = urls(css);
+        assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["a.avif", "b@2x.png", "c.png", "d.png", "e.png"]);
         for (url, offset) in found {
             assert_eq!(&css[offset..offset + url.len()], url);
         }
