@@ -795,6 +795,11 @@ fn scan_into(html: &str, scan: &mut Scan) -> bool {
                     || attr.eq_ignore_ascii_case(b"data") && name.eq_ignore_ascii_case(b"object")
                 {
                     scan.links.push(value);
+                } else if attr.eq_ignore_ascii_case(b"style") {
+                    // `style="background: url(a.png)"`: relative to the page, as an `href` is.
+                    for reference in crate::css::references(&unescape_html(value)) {
+                        scan.links.push(&reference.url);
+                    }
                 } else if attr.eq_ignore_ascii_case(b"srcset") || attr.eq_ignore_ascii_case(b"imagesrcset") {
                     // Candidates are `url [descriptor]`, apart by commas; a `data:` URL has commas of its own.
                     if !value.contains("data:") {
@@ -809,7 +814,7 @@ fn scan_into(html: &str, scan: &mut Scan) -> bool {
         for raw in [&b"script"[..], b"style"] {
             if name.eq_ignore_ascii_case(raw) {
                 // The element's text ends at `</script` or `</style`, in any case.
-                let mut k = i;
+                let (start, mut k) = (i, i);
                 i = loop {
                     match find(k, b"</") {
                         Some(e) if bytes.get(e + 2..e + 2 + raw.len()).is_some_and(|n| n.eq_ignore_ascii_case(raw)) => break e,
@@ -817,6 +822,12 @@ fn scan_into(html: &str, scan: &mut Scan) -> bool {
                         None => return false,
                     }
                 };
+                // A `<style>` element's URLs are relative to the page.
+                if raw == b"style" {
+                    for reference in crate::css::references(html.get(start + 1..i).unwrap_or_default()) {
+                        scan.links.push(&reference.url);
+                    }
+                }
             }
         }
     }

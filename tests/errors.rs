@@ -1062,3 +1062,21 @@ fn a_stretch_image_is_found_from_the_root_or_beside_the_page() {
         assert!(text.contains("help: write its site path, e.g. `/illustrations/name.svg` for static/illustrations/name.svg, or its path from the page's Markdown file, e.g. `kneel.svg` beside it"), "{text}");
     }
 }
+
+/// The URLs in a `style` attribute and in a `<style>` element (raw HTML or a template) are checked as an
+/// `href` is: relative to the page, and under the base path.
+#[test]
+fn urls_in_style_attributes_and_elements_are_checked() {
+    let text = error_for(&[(
+        "content/styled.md",
+        "---\ntitle: Styled\n---\n<div style=\"background: url(/repo/style.css), url('/repo/gone.png')\">x</div>\n\n<style>.q { background: image-set(\"/y.png\" 1x) }</style>\n",
+    )]);
+    assert_eq!(
+        headlines(&text),
+        [
+            "error: content/styled.md:4:52: broken link `/repo/gone.png`: no page or file at `/gone.png` (in `styled/index.html`)",
+            "error: content/styled.md:6:36: broken link `/y.png`: outside the site's base path `/repo/` (in `styled/index.html`)",
+        ],
+        "{text}"
+    );
+}
