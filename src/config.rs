@@ -201,20 +201,9 @@ pub fn key_line(source: &str, key: &str) -> usize {
     source.lines().position(|line| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map_or(1, |i| i + 1)
 }
 
-/// 1-based line and column of `value` in the value of the top-level `key` (the key's own line when the
-/// value is not found as written, e.g. quoted with escapes).
+/// 1-based line and column of `value` in the value of the top-level `key`.
 fn value_position(source: &str, key: &str, value: &str) -> (usize, usize) {
-    let start = key_line(source, key);
-    let found = source.lines().enumerate().skip(start - 1).take_while(|(i, line)| *i + 1 == start || line.starts_with([' ', '\t', '-'])).find_map(|(i, line)| {
-        let after_key = if i + 1 == start { line.find(':').map_or(0, |colon| colon + 1) } else { 0 };
-        let value = value.trim();
-        // The value as a whole, not inside another (`page` in `[pages, page]`).
-        let word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '*');
-        let rest = &line[after_key..];
-        let whole = |&(at, _): &(usize, &str)| !rest[..at].ends_with(word) && !rest[at + value.len()..].starts_with(word);
-        (!value.is_empty()).then(|| rest.match_indices(value).find(whole)).flatten().map(|(at, _)| (i + 1, after_key + at + 1))
-    });
-    found.unwrap_or((start, 1))
+    crate::diagnostics::value_position(source, (key_line(source, key), 1), value)
 }
 
 #[cfg(test)]

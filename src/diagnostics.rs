@@ -46,6 +46,13 @@ impl Problem {
         self.at(source, line, column)
     }
 
+    /// Places the problem at `value` as written under `key_path` in the front matter of `source` (`hip` in
+    /// `body-parts: [hip]`), or at the key when it is not found as written.
+    pub fn at_value(self, source: &str, key_path: &str, value: &str) -> Problem {
+        let (line, column) = value_position(source, crate::content::find_key_position(source, key_path), value);
+        self.at(source, line, column)
+    }
+
     /// Places the problem at a byte offset of `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Problem {
         let (line, column) = line_column(source, offset);
@@ -176,6 +183,31 @@ pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>)
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+/// 1-based line and column of `value` written in the YAML value of the key at `key` (line, column): on the
+/// key's line after its colon, or on the lines below that belong to it (indented further, or list items);
+/// `key` itself when the value is not found as written (quoted with escapes, say). The value is found
+/// whole, not inside another (`page` in `[pages, page]`).
+pub fn value_position(source: &str, key: (usize, usize), value: &str) -> (usize, usize) {
+    let value = value.trim();
+    if value.is_empty() {
+        return key;
+    }
+    let (start, key_column) = key;
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '*');
+    let belongs = |line: &str| {
+        let indent = line.len() - line.trim_start().len();
+        indent + 1 > key_column || indent + 1 == key_column && line.trim_start().starts_with('-')
+    };
+    let lines = source.lines().enumerate().skip(start.saturating_sub(1));
+    let found = lines.take_while(|&(i, line)| i + 1 == start || belongs(line)).find_map(|(i, line)| {
+        let after_key = if i + 1 == start { line.find(':').map_or(0, |colon| colon + 1) } else { 0 };
+        let rest = &line[after_key..];
+        let whole = |&(at, _): &(usize, &str)| !rest[..at].ends_with(word) && !rest[at + value.len()..].starts_with(word);
+        rest.match_indices(value).find(whole).map(|(at, _)| (i + 1, 1 + line[..after_key + at].chars().count()))
+    });
+    found.unwrap_or(key)
 }
 
 #[cfg(test)]

@@ -366,6 +366,14 @@ impl Site {
         let items = self.sections.iter().map(|s| (&s.file, &s.path, None)).chain(self.pages.iter().map(|p| (&p.file, &p.path, p.meta.slug.as_ref())));
         for (file, path, slug) in items {
             urls.insert(file.rel_path.clone(), path.clone());
+            if let Some(long) = crate::urls::long_segment(path) {
+                let problem = Problem::new(file.display_path(), format!("its URL `/{path}` has a folder name of {} bytes; file systems allow {}", long.len(), crate::urls::NAME_MAX));
+                problems.push(match slug {
+                    Some(_) => problem.at_key(&file.text, "slug").help("shorten the `slug`"),
+                    None => problem.help("give the page a shorter `slug`, or the file or folder a shorter name (a name in another script is written in Latin letters, which can make it longer)"),
+                });
+                continue;
+            }
             if let Some(other) = owners.get(path.as_str()).or_else(|| owners.get(path.trim_end_matches('/')).filter(|_| !path.is_empty())) {
                 let output = format!("{path}index.html");
                 // The clash is the doing of a `slug:`: reported there, in whichever of the two files has it.
@@ -472,7 +480,19 @@ impl Site {
                 for term in terms {
                     let slug = slugs.entry(term.as_str()).or_insert_with(|| slugify(term)).clone();
                     if slug.is_empty() {
-                        problems.push(Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL")).at_key(&page.file.text, &key));
+                        problems.push(
+                            Problem::new(page.file.display_path(), format!("{name} term `{term}` gives an empty URL"))
+                                .at_value(&page.file.text, &key, term)
+                                .help("a term's URL is made of its letters and digits: give it some (in YAML, `~` and `null` mean no value: quote them to mean the word)"),
+                        );
+                        continue;
+                    }
+                    if slug.len() > crate::urls::NAME_MAX {
+                        problems.push(
+                            Problem::new(page.file.display_path(), format!("{name} term `{term}` gives a folder name of {} bytes (`{}…`); file systems allow {}", slug.len(), slug.chars().take(40).collect::<String>(), crate::urls::NAME_MAX))
+                                .at_value(&page.file.text, &key, term)
+                                .help("shorten the term"),
+                        );
                         continue;
                     }
                     let entry = taxonomy.entry(slug.clone()).or_insert_with(|| Term { name: term.clone(), slug, pages: Vec::new() });

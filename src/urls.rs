@@ -45,6 +45,14 @@ pub fn alias_output(alias: &str) -> String {
     if path.ends_with(".html") { path } else { format!("{}/index.html", path.trim_end_matches('/')) }
 }
 
+/// The longest file or folder name file systems allow, in bytes.
+pub const NAME_MAX: usize = 255;
+
+/// The first segment of a URL path that is longer than a file or folder name may be.
+pub fn long_segment(path: &str) -> Option<&str> {
+    path.split('/').find(|segment| segment.len() > NAME_MAX)
+}
+
 /// Resolves `.` and `..` segments of a site-relative path; `None` when it climbs above the site root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();

@@ -818,7 +818,41 @@ fn a_page_standing_in_keeps_its_url_and_aliases_and_is_rendered_plain() {
 #[test]
 fn an_alias_with_a_query_is_refused() {
     let text = error_for(&[("content/a.md", "---\ntitle: A\naliases: [\"/?p=123\"]\n---\n")]);
-    assert!(text.starts_with("error: content/a.md:3:1: alias `/?p=123` has a query or fragment, which a request's path never holds"), "{text}");
+    assert!(text.starts_with("error: content/a.md:3:12: alias `/?p=123` has a query or fragment, which a request's path never holds"), "{text}");
+}
+
+/// Aliases that could not be written as the folder their path names, or would not be published, are
+/// refused at the alias itself, before anything is written.
+#[test]
+fn aliases_that_cannot_be_written_or_published_are_refused_at_the_alias() {
+    let long = "a".repeat(300);
+    for (alias, message) in [
+        ("\"/old-name/ \"", "alias `/old-name/ ` begins or ends with a space, which would be part of its folder's name"),
+        ("/.psoas-output", "alias `/.psoas-output` is in a hidden folder (a name starting with `.`), which GitHub Pages is not given"),
+        ("/old/index.html/", "alias `/old/index.html/` goes on past `index.html`, a file"),
+        (&format!("/{long}/"), "alias `/aaaa"),
+    ] {
+        let text = error_for(&[("content/a.md", &format!("---\ntitle: A\naliases:\n  - /fine/\n  - {alias}\n---\n"))]);
+        let column = if alias.starts_with('"') { 6 } else { 5 };
+        assert!(text.starts_with(&format!("error: content/a.md:5:{column}: {message}")), "{alias}: {text}");
+    }
+    let text = error_for(&[("content/a.md", &format!("---\ntitle: A\naliases: [/{long}/]\n---\n"))]);
+    assert!(text.contains("has a folder name of 300 bytes; file systems allow 255"), "{text}");
+}
+
+/// A URL that file systems could not hold (a folder name over 255 bytes, easily reached by a term or a
+/// file name in another script, written in Latin letters) is reported at what makes it, before anything is
+/// written; so is a term with no letters or digits.
+#[test]
+fn names_too_long_for_a_folder_and_empty_terms_are_reported_at_their_source() {
+    let long = "腰痛と坐骨神経痛の原因 ".repeat(8);
+    let text = error_for(&[("content/a.md", &format!("---\ntitle: A\ntags:\n  - short\n  - \"{long}\"\n  - \"~\"\n---\n"))]);
+    let headlines = headlines(&text);
+    assert_eq!(headlines.len(), 2, "{text}");
+    assert!(headlines[0].starts_with("error: content/a.md:5:6: tags term `腰痛と") && headlines[0].ends_with("`); file systems allow 255"), "{text}");
+    assert_eq!(headlines[1], "error: content/a.md:6:6: tags term `~` gives an empty URL", "{text}");
+    let text = error_for(&[(&format!("content/{}.md", "坐骨神経痛".repeat(12)), "---\ntitle: A\n---\n")]);
+    assert!(text.contains("has a folder name of") && text.contains("help: give the page a shorter `slug`"), "{text}");
 }
 
 #[test]

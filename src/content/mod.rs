@@ -588,13 +588,29 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
         return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title (in YAML, `null` and `~` mean no value: quote them to mean the word)"));
     }
     for alias in &meta.aliases {
+        let problem = |message: String| Problem::new(display, message).at_value(text, "aliases", alias);
         if alias.contains(['?', '#']) {
-            return Err(at_key("aliases", Problem::new(display, format!("alias `{alias}` has a query or fragment, which a request's path never holds")))
+            return Err(problem(format!("alias `{alias}` has a query or fragment, which a request's path never holds"))
                 .help("a static host redirects paths only: write the old path, e.g. `/old-name/`; `/?p=123` style links cannot be redirected here"));
         }
         if !is_valid_alias(alias) {
-            return Err(at_key("aliases", Problem::new(display, format!("alias `{alias}` is not a path inside the site")))
-                .help("write an old site-relative URL such as `/old-name/`"));
+            return Err(problem(format!("alias `{alias}` is not a path inside the site")).help("write an old site-relative URL such as `/old-name/`"));
+        }
+        if alias.trim() != alias {
+            return Err(problem(format!("alias `{alias}` begins or ends with a space, which would be part of its folder's name")).help(format!("write `{}`", alias.trim())));
+        }
+        let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.iter().any(|s| s.starts_with('.')) {
+            return Err(problem(format!("alias `{alias}` is in a hidden folder (a name starting with `.`), which GitHub Pages is not given"))
+                .help("write the old path without a name starting with `.`"));
+        }
+        // Every name but a last one not followed by `/` is a folder's.
+        let folders = if alias.ends_with('/') { &segments[..] } else { &segments[..segments.len().saturating_sub(1)] };
+        if folders.iter().any(|s| s.eq_ignore_ascii_case("index.html")) {
+            return Err(problem(format!("alias `{alias}` goes on past `index.html`, a file")).help("write the old page's folder, e.g. `/old-name/`, or the file itself, `/old-name/index.html`"));
+        }
+        if let Some(long) = crate::urls::long_segment(alias) {
+            return Err(problem(format!("alias `{alias}` has a folder name of {} bytes; file systems allow {}", long.len(), crate::urls::NAME_MAX)).help("shorten the old path"));
         }
     }
     if let Some(stretch) = &meta.stretch {
