@@ -165,7 +165,8 @@ impl Workspace {
         let site = Site::load(&self.root, self.base_url.as_deref(), self.drafts).map_err(|p| Problems(p).sorted())?;
         let rendered = site.render().map_err(|p| Problems(p).sorted())?;
         check(&site, &rendered, None)?;
-        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.copied())?;
+        let written = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &changes.copied());
+        let (written, removed) = self.written(written)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, true, written, removed, start))
     }
@@ -215,9 +216,19 @@ impl Workspace {
         if !problems.is_empty() || !others.is_empty() {
             return Err(with_others(problems).into());
         }
-        let (written, removed) = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &copied)?;
+        let written = write_changes(&self.output, &last.rendered.outputs, &rendered.outputs, &copied);
+        let (written, removed) = self.written(written)?;
         self.pending = Changes::default();
         Ok(self.finish(site, rendered, false, written, removed, start))
+    }
+
+    /// What a rebuild wrote in place. A write that failed (a full disk, a folder made unwritable) may have
+    /// left the output part old and part new: the next rebuild builds the whole site, and replaces it.
+    fn written(&mut self, result: Result<(usize, usize)>) -> Result<(usize, usize)> {
+        result.map_err(|error| {
+            self.last = None;
+            error.context("writing the output failed part way, so it is part old and part new: the next rebuild builds it whole")
+        })
     }
 
     fn finish(&mut self, site: Site, rendered: RenderedSite, full: bool, written: usize, removed: usize, start: Instant) -> Report {

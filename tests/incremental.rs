@@ -505,6 +505,26 @@ fn a_removed_output_folder_is_built_again_in_full() {
     assert!(report.full, "{report:?}");
 }
 
+/// A rebuild whose writing fails part way (here a folder put by hand where a page's file goes) says that
+/// the output is part old and part new, and the next rebuild builds it whole, as a clean build does.
+#[test]
+fn a_rebuild_whose_writing_fails_is_followed_by_a_whole_build() {
+    let (site, mut workspace, output) = watched_fixture(&[]);
+    let page = site.path().join("content/notes/first.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::remove_file(output.join("notes/first/index.html")).unwrap();
+    fs::create_dir_all(output.join("notes/first/index.html/in-the-way")).unwrap();
+    fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
+    let mut changes = Changes::default();
+    classify(site.path(), &output, &page, &mut changes);
+    let error = format!("{:#}", workspace.rebuild(&changes).unwrap_err());
+    assert!(error.starts_with("writing the output failed part way, so it is part old and part new: the next rebuild builds it whole: "), "{error}");
+    // The folder in the way goes with the rest of the old output.
+    fs::write(&page, format!("{text}\nTwo more lines.\n")).unwrap();
+    let report = rebuild_after(site.path(), &mut workspace, &output, &page);
+    assert!(report.full, "{report:?}");
+}
+
 /// A static file that replaces a generated one (`robots.txt`) takes its place in a rebuild, and gives it
 /// back when it goes.
 #[test]
