@@ -108,7 +108,7 @@ impl Render<'_> {
         // Events are changed where they are, once looked at (lookahead reads only later ones), and most are
         // left as they are: the list goes to pulldown-cmark's HTML writer in the end.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true };
+        let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true, footnotes: Vec::new(), referenced: Vec::new(), in_footnote: None };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         // Heading levels step down one at a time from the title's h1: screen reader users move by them.
         let mut last_level = 0;
@@ -273,6 +273,16 @@ impl Render<'_> {
                     i = end + 1;
                     continue;
                 }
+                // A note whose reference came before it links back there, at the end of its last paragraph.
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some(n) = state.in_footnote.take().filter(|&n| state.referenced[n - 1]) {
+                        let backref = format!("<a class=\"footnote-backref\" href=\"#fnref-{n}\" aria-label=\"Back to the text of note {n}\">↩</a>");
+                        match &events[i - 1].0 {
+                            Event::End(TagEnd::Paragraph) => events[i - 1].0 = Event::Html(format!(" {backref}</p>\n").into()),
+                            _ => events[i].0 = Event::Html(format!("{backref}</div>\n").into()),
+                        }
+                    }
+                }
                 Event::Start(Tag::CodeBlock(_)) => in_code = true,
                 Event::End(TagEnd::CodeBlock) => in_code = false,
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
@@ -284,6 +294,15 @@ impl Render<'_> {
                     leave_out(&mut events[i + 1..=end]);
                     i = end + 1;
                     continue;
+                }
+                Event::Text(text) if !in_code && let Some(label) = undefined_footnote(&events, i) => {
+                    let defined: Vec<&str> = events.iter().filter_map(|(e, _)| if let Event::Start(Tag::FootnoteDefinition(l)) = e { Some(&**l) } else { None }).collect();
+                    let help = match crate::diagnostics::did_you_mean(label, defined.iter().copied()) {
+                        Some(near) => format!("did you mean `[^{near}]`?"),
+                        None => format!("write the note on a line of its own, after a blank line: `[^{label}]: ...`"),
+                    };
+                    state.problems.push(self.problem(offset, format!("footnote `[^{label}]` has no note: it would show as the text `[^{label}]`")).help(help));
+                    state.running.text(text);
                 }
                 Event::Text(text) if !in_code => state.running.text(text),
                 Event::Html(html) | Event::InlineHtml(html) if let Some(at) = img_without_alt(html) => {
@@ -323,9 +342,24 @@ impl Render<'_> {
                     *dest_url = href.into();
                 }
             }
-            // Raw HTML and footnotes may hold ids and links of their own. (An image is written by `image_html`,
-            // in a heading too, and never reaches here.)
-            Event::Start(Tag::Image { .. } | Tag::FootnoteDefinition(_)) | Event::End(TagEnd::Image) | Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {
+            // Footnotes are numbered in the order they are first met, and their ids are apart from the
+            // headings' and the theme's (`fn-1`, not the label, which may be `note` beside `## Note`).
+            Event::FootnoteReference(label) => {
+                state.only_headings_have_ids = false;
+                let n = state.footnote(label);
+                let id = if std::mem::replace(&mut state.referenced[n - 1], true) { String::new() } else { format!(" id=\"fnref-{n}\"") };
+                *event = Event::InlineHtml(format!("<sup class=\"footnote-reference\"><a href=\"#fn-{n}\"{id}>{n}</a></sup>").into());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                state.only_headings_have_ids = false;
+                let n = state.footnote(label);
+                state.in_footnote = Some(n);
+                *event = Event::Html(format!("<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>").into());
+            }
+
+            // Raw HTML may hold ids and links of its own. (An image is written by `image_html`, in a heading
+            // too, and never reaches here.)
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) | Event::Html(_) | Event::InlineHtml(_) => {
                 state.only_headings_have_ids = false;
             }
             _ => {}
@@ -518,9 +552,27 @@ struct State {
     /// Whether the HTML has ids only on headings, and no links but those `links` records, external ones
     /// and the headings' own (see `Rendered::content_ids`).
     only_headings_have_ids: bool,
+    /// Footnote labels in the order they are first met: a note's number is its place here, plus one.
+    footnotes: Vec<String>,
+    /// Whether each footnote's first reference has been written (it carries the id the note links back to).
+    referenced: Vec<bool>,
+    /// The number of the footnote whose text is being written.
+    in_footnote: Option<usize>,
 }
 
 impl State {
+    /// The number of the footnote `label`.
+    fn footnote(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(k) => k + 1,
+            None => {
+                self.footnotes.push(label.to_owned());
+                self.referenced.push(false);
+                self.footnotes.len()
+            }
+        }
+    }
+
     /// `base`, or the first of `base-1`, `base-2`... that no earlier heading has and `taken` does not refuse.
     fn unique_id(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let base = if base.is_empty() { "section".to_owned() } else { base };
@@ -760,6 +812,14 @@ fn leave_out(events: &mut [(Event, Range<usize>)]) {
     events.fill_with(|| (Event::SoftBreak, LEFT_OUT));
 }
 
+/// The label of a footnote reference with no note, if the text at `i` starts one: the parser leaves
+/// `[^label]` without a definition as the texts `[`, `^label` and `]`.
+fn undefined_footnote<'a>(events: &'a [(Event, Range<usize>)], i: usize) -> Option<&'a str> {
+    let [(Event::Text(open), _), (Event::Text(label), _), (Event::Text(close), _), ..] = events.get(i..)? else { return None };
+    let label = label.strip_prefix('^')?;
+    (&**open == "[" && close.starts_with(']') && !label.is_empty() && !label.contains(char::is_whitespace)).then_some(label)
+}
+
 /// Index of the event closing the tag opened at `start`.
 fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
     let mut depth = 0usize;
@@ -975,7 +1035,26 @@ mod tests {
         assert!(out.html.contains("<h2 id=\"notes\">Notes<sup class=\"footnote-reference\">"), "{}", out.html);
         assert!(out.html.contains("<h2 id=\"see-x\">See <a href=\"#x\">x</a></h2>"), "{}", out.html);
         assert!(out.html.contains("<h2 id=\"plain-ok\"><a class=\"heading-link\" href=\"#plain-ok\">Plain <abbr>"), "{}", out.html);
-        assert_eq!(out.html.matches("<a ").count(), 4, "the footnote's number, `x`, and Plain's and X's own links: {}", out.html);
+        assert_eq!(out.html.matches("<a ").count(), 5, "the footnote's number and its way back, `x`, and Plain's and X's own links: {}", out.html);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_with_ids_of_their_own_and_link_both_ways() {
+        let (out, problems) = render("## Note\n\nSettles.[^note] Gently.[^main] Again.[^note]\n\n[^note]: Maher, 2017.\n[^main]: NICE, 2016.\n\n[^early]: Before its reference.\n\nLater.[^early]\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let html = &out.html;
+        assert!(html.contains("<h2 id=\"note\">"), "the heading keeps its id: {html}");
+        assert!(html.contains("Settles.<sup class=\"footnote-reference\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup> Gently.<sup class=\"footnote-reference\"><a href=\"#fn-2\" id=\"fnref-2\">2</a></sup> Again.<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a></sup>"), "{html}");
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>Maher, 2017. <a class=\"footnote-backref\" href=\"#fnref-1\" aria-label=\"Back to the text of note 1\">↩</a></p>\n</div>"), "{html}");
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-3\"><sup class=\"footnote-definition-label\">3</sup>\n<p>Before its reference.</p>\n</div>"), "a note met before its reference has no way back: {html}");
+        assert!(html.contains("Later.<sup class=\"footnote-reference\"><a href=\"#fn-3\" id=\"fnref-3\">3</a></sup>"), "{html}");
+    }
+
+    #[test]
+    fn a_footnote_reference_without_a_note_is_a_problem() {
+        let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text.\n");
+        let messages: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
+        assert_eq!(messages, ["4:8 footnote `[^nicee]` has no note: it would show as the text `[^nicee]` / did you mean `[^nice]`?"]);
     }
 
     #[test]
