@@ -505,7 +505,13 @@ impl Render<'_> {
                     let (section, page) = (format!("{folder}_index.md"), format!("{folder}index.md"));
                     let near = match paths.iter().find(|&&p| p == section || p == page) {
                         Some(&path) => Some(path),
-                        None => crate::diagnostics::did_you_mean(&source, paths.iter().copied()),
+                        // Near as a whole, and by the file's own name: a shared folder alone is no likeness.
+                        None => {
+                            let name = |path: &str| path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_owned();
+                            let wanted = name(&source);
+                            let alike = paths.iter().copied().filter(|p| strsim::jaro_winkler(&wanted, &name(p)) > 0.7);
+                            crate::diagnostics::did_you_mean(&source, alike)
+                        }
                     };
                     // An image or other file (by its extension), which may be under static/.
                     let extension = source.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());

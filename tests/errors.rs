@@ -1114,3 +1114,12 @@ fn urls_in_style_attributes_and_elements_are_checked() {
         "{text}"
     );
 }
+
+/// A missing link written in angle brackets with a space (`<sitting guide.md>`, written `sitting%20guide.md`
+/// in the HTML) is one problem, at the link, and a folder shared with another file is no reason to suggest it.
+#[test]
+fn a_missing_link_with_a_space_is_one_problem_at_the_link() {
+    let text = error_for(&[("content/notes/posture.md", "---\ntitle: Posture\n---\nSee [the guide](<sitting guide.md>) for more.\n"), ("content/notes/_index.md", "---\ntitle: Notes\n---\n")]);
+    assert_eq!(headlines(&text), ["error: content/notes/posture.md:4:5: link to `sitting guide.md`: no such content file"], "{text}");
+    assert!(text.contains("help: link to a file under content/ by its path"), "{text}");
+}
