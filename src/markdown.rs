@@ -114,6 +114,7 @@ impl Render<'_> {
         let mut last_level = 0;
         let mut callouts: Vec<bool> = Vec::new();
         let mut in_code = false;
+        let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
         let mut i = 0;
         while i < events.len() {
             let offset = self.body_offset + events[i].1.start;
@@ -323,6 +324,9 @@ impl Render<'_> {
             }
             i += 1;
         }
+        if has_raw_html {
+            self.empty_raw_links(&mut state, &events);
+        }
         state.rendered.word_count += state.running.words;
         if state.only_headings_have_ids && state.problems.is_empty() {
             state.rendered.content_ids = Some(headings.iter().map(|(_, id, _)| id.clone()).collect());
@@ -332,6 +336,48 @@ impl Render<'_> {
         pulldown_cmark::html::push_html(&mut html, events.into_iter().filter(|(_, range)| *range != LEFT_OUT).map(|(event, _)| event));
         state.rendered.html = html;
         (state.rendered, state.problems)
+    }
+
+    /// Reports each `<a>` written in raw HTML that has nothing a screen reader can read out: no text, no
+    /// picture with an `alt`, no `aria-label`. (Markdown links are checked as they are read.)
+    fn empty_raw_links(&self, state: &mut State, events: &[(Event, Range<usize>)]) {
+        // The page's raw HTML and text as the HTML has them, each piece with where it is in the source.
+        let mut html = String::new();
+        let mut starts: Vec<(usize, usize, bool)> = Vec::new();
+        for (event, range) in events {
+            let (piece, is_html) = match event {
+                Event::Html(h) | Event::InlineHtml(h) => (h, true),
+                Event::Text(t) | Event::Code(t) => (t, false),
+                _ => continue,
+            };
+            starts.push((html.len(), range.start, is_html));
+            html.push_str(piece);
+        }
+        let lower = html.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(found) = lower[from..].find("<a") {
+            let start = from + found;
+            from = start + 2;
+            if !lower[from..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>') {
+                continue;
+            }
+            let Some(tag_end) = lower[start..].find('>').map(|e| start + e) else { break };
+            let Some(close) = lower[tag_end..].find("</a").map(|e| tag_end + e) else { break };
+            from = close;
+            let tag = &lower[start..tag_end];
+            if tag.contains("aria-label") || !tag.contains("href") || has_readable_text(&html[tag_end + 1..close]) {
+                continue;
+            }
+            // Where the tag is in the source: the raw HTML piece that holds its start (text that reads `<a`
+            // is no tag).
+            let Some(&(at, source, true)) = starts.get(starts.partition_point(|&(at, _, _)| at <= start).saturating_sub(1)) else { continue };
+            let offset = self.body_offset + source + (start - at);
+            let shown: String = html[start..=tag_end].chars().take(60).collect();
+            state.problems.push(
+                self.problem(offset, format!("link `{shown}` has no text: a screen reader reads out only its address"))
+                    .help("write what the link leads to between `<a ...>` and `</a>`, give its picture an `alt`, or give the link an `aria-label`"),
+            );
+        }
     }
 
     /// Looks at an inline event, rewriting link destinations.
@@ -846,6 +892,41 @@ fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
 
 /// The byte offset of the first `<img>` tag in raw HTML without an `alt` attribute (`alt=""` is one: the
 /// image is decoration).
+/// Whether the HTML inside a link has something to read out: text (a no-break space is none), or a
+/// picture's `alt` or an element's `aria-label` with text in it.
+fn has_readable_text(inner: &str) -> bool {
+    let mut rest = inner;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            Some(0) => {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                let tag = &rest[..end];
+                for name in ["alt=", "aria-label="] {
+                    if let Some(at) = tag.to_ascii_lowercase().find(name) {
+                        let rest = &tag[at + name.len()..];
+                        let value = match rest.chars().next() {
+                            Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or_default(),
+                            _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
+                        };
+                        if !value.replace("&nbsp;", " ").trim().is_empty() {
+                            return true;
+                        }
+                    }
+                }
+                rest = &rest[end..];
+            }
+            Some(text_end) => {
+                if !rest[..text_end].replace("&nbsp;", " ").replace("&#160;", " ").replace('\u{a0}', " ").trim().is_empty() {
+                    return true;
+                }
+                rest = &rest[text_end..];
+            }
+            None => return !rest.replace("&nbsp;", " ").replace("&#160;", " ").replace('\u{a0}', " ").trim().is_empty(),
+        }
+    }
+    false
+}
+
 fn img_without_alt(html: &str) -> Option<usize> {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
@@ -1054,6 +1135,21 @@ mod tests {
         assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>Maher, 2017. <a class=\"footnote-backref\" href=\"#fnref-1\" aria-label=\"Back to the text of note 1\">↩</a></p>\n</div>"), "{html}");
         assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-3\"><sup class=\"footnote-definition-label\">3</sup>\n<p>Before its reference.</p>\n</div>"), "a note met before its reference has no way back: {html}");
         assert!(html.contains("Later.<sup class=\"footnote-reference\"><a href=\"#fn-3\" id=\"fnref-3\">3</a></sup>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_links_with_nothing_to_read_out_are_problems() {
+        let body = "<a href=\"https://a.example/\"></a>\n\n<p><a href=\"https://b.example/\"><img src=\"x.svg\" alt=\"\"></a> <a href='https://c.example/'>&nbsp;</a></p>\n\nFine: <a href=\"https://d.example/\">text</a>, <a href=\"https://e.example/\" aria-label=\"E\"></a>, <a href=\"https://f.example/\"><img src=\"f.svg\" alt=\"F\"></a>, <a href=\"https://g.example/\">*g*</a>, <a name=\"anchor\"></a>, `<a href=\"h\"></a>`.\n\n    <a href=\"i\"></a>\n";
+        let (_, problems) = render(body);
+        let found: Vec<String> = problems.iter().map(|p| format!("{}:{} {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message)).collect();
+        assert_eq!(
+            found,
+            [
+                "4:1 link `<a href=\"https://a.example/\">` has no text: a screen reader reads out only its address",
+                "6:4 link `<a href=\"https://b.example/\">` has no text: a screen reader reads out only its address",
+                "6:62 link `<a href='https://c.example/'>` has no text: a screen reader reads out only its address",
+            ]
+        );
     }
 
     #[test]
