@@ -332,7 +332,7 @@ impl Site {
         for list in &mut self.subsections {
             list.sort_by(|&a, &b| {
                 let (a, b) = (&self.sections[a].meta, &self.sections[b].meta);
-                order_key(&a.weight, &a.title).cmp(&order_key(&b.weight, &b.title))
+                by_weight_then_title(&a.weight, &a.title, &b.weight, &b.title)
             });
         }
 
@@ -576,19 +576,34 @@ fn shown_owner(owner: &str) -> String {
 
 /// The order of a section's pages: by weight, then title, then source path (the order of `pages`).
 fn section_order(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
-    let key = |i: usize| order_key(&pages[i].meta.weight, &pages[i].meta.title);
-    key(a).cmp(&key(b)).then(a.cmp(&b))
+    let (m, n) = (&pages[a].meta, &pages[b].meta);
+    by_weight_then_title(&m.weight, &m.title, &n.weight, &n.title).then(a.cmp(&b))
 }
 
 /// The order of a term's pages and of the feed: newest first, then by title, then source path.
 pub(crate) fn newest_first(pages: &[Arc<Page>], a: usize, b: usize) -> std::cmp::Ordering {
     let (m, n) = (&pages[a].meta, &pages[b].meta);
-    n.date.cmp(&m.date).then_with(|| m.title.cmp(&n.title)).then(a.cmp(&b))
+    n.date.cmp(&m.date).then_with(|| title_order(&m.title, &n.title)).then(a.cmp(&b))
 }
 
 /// Items without a weight come after weighted ones; ties break on title.
-fn order_key<'a>(weight: &Option<i64>, title: &'a str) -> (bool, i64, &'a str) {
-    (weight.is_none(), weight.unwrap_or(0), title)
+fn by_weight_then_title(a_weight: &Option<i64>, a_title: &str, b_weight: &Option<i64>, b_title: &str) -> std::cmp::Ordering {
+    let key = |weight: &Option<i64>| (weight.is_none(), weight.unwrap_or(0));
+    key(a_weight).cmp(&key(b_weight)).then_with(|| title_order(a_title, b_title))
+}
+
+/// Titles in the order a reader looks for them: by their letters and digits, whatever their case, accents
+/// and punctuation (`bird dog` before `Walking`, `Ölhaltung` among the o's, `“Tight psoas”` among the t's),
+/// then as written, so that the order is total.
+pub(crate) fn title_order(a: &str, b: &str) -> std::cmp::Ordering {
+    // Each character as Latin letters (`Ö` is `O`), in lowercase, without punctuation.
+    fn folded(title: &str) -> impl Iterator<Item = u8> + '_ {
+        title.char_indices().flat_map(move |(i, c)| {
+            let letters = if c.is_ascii() { &title[i..i + 1] } else { deunicode::deunicode_char(c).unwrap_or("") };
+            letters.bytes().filter(|b| b.is_ascii_alphanumeric() || *b == b' ').map(|b| b.to_ascii_lowercase())
+        })
+    }
+    folded(a).cmp(folded(b)).then_with(|| a.cmp(b))
 }
 
 /// The files copied into the site as they are: the theme's (unless the site has its own templates), those
@@ -652,4 +667,16 @@ fn walk_files(root: &Path, name: &str, ignore: &Ignore, problems: &mut Vec<Probl
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_sort_by_their_letters_whatever_their_case_accents_and_punctuation() {
+        let mut titles = ["Walking", "bird dog", "Ölhaltung", "Achilles stretch", "“Tight psoas”: what the evidence shows", "iliopsoas release", "Tight hamstrings", "2 stretches", "Bird dog"];
+        titles.sort_by(|a, b| title_order(a, b));
+        assert_eq!(titles, ["2 stretches", "Achilles stretch", "Bird dog", "bird dog", "iliopsoas release", "Ölhaltung", "Tight hamstrings", "“Tight psoas”: what the evidence shows", "Walking"]);
+    }
 }
