@@ -73,7 +73,11 @@ impl Drop for Running {
 /// Binds `bind:port` (port 0 picks a free one) and serves `output` under `mount` (`/` or `/repo/`) on
 /// background threads.
 pub fn start(bind: &str, port: u16, output: &Path, mount: &str) -> Result<Running> {
-    let server = Server::http((bind, port)).map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    let server = Server::http((bind, port)).map_err(|e| {
+        let in_use = e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse);
+        let hint = if in_use { format!(": another program (or another `psoas serve`) listens there; choose another port with `--port {}`, or `--port 0` for any free one", port.saturating_add(1)) } else { String::new() };
+        anyhow::anyhow!("cannot listen on {bind}:{port}: {e}{hint}")
+    })?;
     let port = server.server_addr().to_ip().map(|a| a.port()).context("the server has no IP address")?;
     fs::create_dir_all(output).with_context(|| format!("cannot create {}", output.display()))?;
     let state = Arc::new(State::new(fs::canonicalize(output).with_context(|| format!("cannot resolve {}", output.display()))?, mount));

@@ -478,6 +478,14 @@ impl Site {
                     continue;
                 };
                 for term in terms {
+                    if written_as_null(&page.file.text, &key, term) {
+                        problems.push(
+                            Problem::new(page.file.display_path(), format!("{name} term `{term}` is no value in YAML"))
+                                .at_value(&page.file.text, &key, term)
+                                .help(format!("remove it, or quote it to mean the word: `\"{term}\"`")),
+                        );
+                        continue;
+                    }
                     let slug = slugs.entry(term.as_str()).or_insert_with(|| slugify(term)).clone();
                     if slug.is_empty() {
                         problems.push(
@@ -531,6 +539,17 @@ impl Site {
     pub fn root_section(&self) -> usize {
         self.sections.iter().position(|s| s.dir.is_empty()).unwrap_or(0)
     }
+}
+
+/// Whether `term`, a value of `key` in a page's front matter, is YAML's null written bare (`tags: [null]`,
+/// `- ~`), which reads as the word only when quoted.
+fn written_as_null(text: &str, key: &str, term: &str) -> bool {
+    if !matches!(term, "null" | "Null" | "NULL" | "~") {
+        return false;
+    }
+    let (line, column) = crate::diagnostics::value_position(text, content::find_key_position(text, key), term);
+    let before = text.lines().nth(line - 1).and_then(|l| l.chars().nth(column.saturating_sub(2)));
+    !matches!(before, Some('"' | '\''))
 }
 
 /// The symbols of a term that carry meaning and that its URL drops: `C++` and `C#` share `c` with `C`, but are

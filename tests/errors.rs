@@ -1123,3 +1123,12 @@ fn a_missing_link_with_a_space_is_one_problem_at_the_link() {
     assert_eq!(headlines(&text), ["error: content/notes/posture.md:4:5: link to `sitting guide.md`: no such content file"], "{text}");
     assert!(text.contains("help: link to a file under content/ by its path"), "{text}");
 }
+
+/// A term written as YAML's null (`null`, `~`) is no term: it is reported at it, with the quotes that make
+/// it the word.
+#[test]
+fn a_null_term_is_reported_at_it() {
+    let text = error_for(&[("content/a.md", "---\ntitle: A\ntags: [back pain, null]\n---\n"), ("content/b.md", "---\ntitle: B\ntags:\n  - \"null\"\n  - ~\n---\n")]);
+    assert_eq!(headlines(&text), ["error: content/a.md:3:19: tags term `null` is no value in YAML", "error: content/b.md:5:5: tags term `~` is no value in YAML"], "{text}");
+    assert!(text.contains("help: remove it, or quote it to mean the word: `\"null\"`"), "{text}");
+}

@@ -268,6 +268,18 @@ fn edits_to_the_files_that_symbolic_links_lead_to_are_served() {
     assert_eq!(get(port, "/repo/lib/a.txt").2, "two", "so is a link to a folder made while serving");
 }
 
+/// A port another program holds is an error that says what to do.
+#[test]
+fn a_port_in_use_says_to_choose_another() {
+    let site = fixture_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let output = Command::new(env!("CARGO_BIN_EXE_psoas")).args(["serve", "--port", &port.to_string()]).current_dir(site.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")) && stderr.contains(&format!("choose another port with `--port {}`, or `--port 0` for any free one", port + 1)), "{stderr}");
+}
+
 #[test]
 fn a_rebuild_that_writes_nothing_leaves_open_pages_alone() {
     let site = fixture_site();

@@ -39,7 +39,15 @@ fn created_message(dir: &Path) -> String {
     if dir.components().all(|c| c == std::path::Component::CurDir) {
         return "Created a new site in the current folder. Next: psoas build".to_owned();
     }
-    format!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), dir.display())
+    format!("Created a new site in {}. Next: cd {} && psoas build", dir.display(), shell_quoted(&dir.display().to_string()))
+}
+
+/// `text` as a shell reads it back: as it is when it is made of plain characters, else in single quotes.
+fn shell_quoted(text: &str) -> String {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-' | '_' | '+' | ',' | ':' | '@' | '%')) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// What a site is made of: a folder that has one of these is not made a new site over it.
@@ -124,5 +132,6 @@ mod tests {
         assert_eq!(created_message(Path::new(".")), "Created a new site in the current folder. Next: psoas build");
         assert_eq!(created_message(Path::new("")), "Created a new site in the current folder. Next: psoas build");
         assert_eq!(created_message(Path::new("site")), "Created a new site in site. Next: cd site && psoas build");
+        assert_eq!(created_message(Path::new("my sites/it's")), "Created a new site in my sites/it's. Next: cd 'my sites/it'\\''s' && psoas build");
     }
 }
