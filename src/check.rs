@@ -281,6 +281,8 @@ fn merge_by_page(found: Vec<(Problem, &str)>) -> Vec<Problem> {
         .into_iter()
         .map(|(mut problem, mut pages)| {
             pages.sort_unstable();
+            // One page may have the problem twice (a duplicate id written three times).
+            pages.dedup();
             let shown = match pages.len() {
                 1 => format!("`{}`", pages[0]),
                 n => format!("`{}` and {} other page{}", pages[0], n - 1, if n == 2 { "" } else { "s" }),

@@ -21,8 +21,8 @@ pub trait SiteLinks: Sync {
     fn base_path(&self) -> &str;
     /// Intrinsic width and height of a local image, for layout-shift-free `<img>`s.
     fn image_size(&self, site_path: &str) -> Option<(u32, u32)>;
-    /// Renders the stretch card of the page at `source_path`.
-    fn stretch_card(&self, source_path: &str) -> Result<String, String>;
+    /// Renders the stretch card of the page at `source_path`; or why not, and what to do when the author can.
+    fn stretch_card(&self, source_path: &str) -> Result<String, (String, Option<String>)>;
     /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`).
     fn theme_uses_id(&self, id: &str) -> bool;
     /// Whether the template of the page or section at `source_path` writes an `<h1>` (the default theme's
@@ -108,7 +108,7 @@ impl Render<'_> {
         // Events are changed where they are, once looked at (lookahead reads only later ones), and most are
         // left as they are: the list goes to pulldown-cmark's HTML writer in the end.
         events.extend(Parser::new_ext(body, options()).into_offset_iter());
-        let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true, footnotes: Vec::new(), referenced: Vec::new(), in_footnote: None };
+        let mut state = State { ids: HashSet::default(), rendered: Rendered::default(), problems: Vec::new(), running: WordCount::new(), only_headings_have_ids: true, footnotes: Vec::new(), referenced: Vec::new(), in_footnote: None, cards: Vec::new() };
         let mut headings: Vec<(u8, String, String)> = Vec::new();
         // Heading levels step down one at a time from the title's h1: screen reader users move by them.
         let mut last_level = 0;
@@ -256,6 +256,19 @@ impl Render<'_> {
                             continue;
                         }
                     };
+                    // A card's ids (its timer's, its own) are made from its page's path: shown twice, they
+                    // would be on the page twice.
+                    if let Some(&(_, first)) = state.cards.iter().find(|(shown, _)| *shown == source_path) {
+                        let (line, _) = crate::diagnostics::line_column(self.file_text, first);
+                        state.problems.push(
+                            self.problem(offset, format!("the stretch card of `@/{source_path}` is on this page already (line {line})"))
+                                .help("show each card once on a page: remove this block, or the other one"),
+                        );
+                        leave_out(&mut events[i..=end]);
+                        i = end + 1;
+                        continue;
+                    }
+                    state.cards.push((source_path.clone(), offset));
                     state.rendered.uses_card = true;
                     state.only_headings_have_ids = false;
                     leave_out(&mut events[i + 1..=end]);
@@ -266,8 +279,12 @@ impl Render<'_> {
                             }
                             events[i].0 = Event::Html(html.into());
                         }
-                        Err(message) => {
-                            state.problems.push(self.problem(offset, message));
+                        Err((message, help)) => {
+                            let problem = self.problem(offset, message);
+                            state.problems.push(match help {
+                                Some(help) => problem.help(help),
+                                None => problem,
+                            });
                             leave_out(&mut events[i..=i]);
                         }
                     }
@@ -610,6 +627,8 @@ struct State {
     referenced: Vec<bool>,
     /// The number of the footnote whose text is being written.
     in_footnote: Option<usize>,
+    /// The stretch cards shown so far (their pages' paths under content/), with where their blocks are.
+    cards: Vec<(String, usize)>,
 }
 
 impl State {
@@ -1078,7 +1097,7 @@ mod tests {
         fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
             (site_path == "illustrations/a.svg").then_some((480, 320))
         }
-        fn stretch_card(&self, source_path: &str) -> Result<String, String> {
+        fn stretch_card(&self, source_path: &str) -> Result<String, (String, Option<String>)> {
             Ok(format!("<section class=\"stretch-card\">{source_path}</section>"))
         }
         fn theme_uses_id(&self, id: &str) -> bool {
@@ -1347,6 +1366,14 @@ mod tests {
         assert!(out.html.contains("<aside class=\"callout callout-caution\" role=\"note\" aria-label=\"Caution\">\n<p class=\"callout-title\">Caution</p>\n<p>Go slowly.</p>\n</aside>"), "{}", out.html);
         assert!(out.html.contains("<aside class=\"callout callout-red-flag\" role=\"note\" aria-label=\"Red flag\">\n<p class=\"callout-title\">Red flag</p>\n<p>Call now.</p>\n</aside>"), "{}", out.html);
         assert!(out.html.contains("<section class=\"stretch-card\">stretches/thomas.md</section>"));
+    }
+
+    #[test]
+    fn a_card_shown_twice_on_a_page_is_a_problem_at_the_second() {
+        let (out, problems) = render("```stretch-card\n@/stretches/kneel.md\n```\n\n```stretch-card\n@/stretches/psoas.md\n```\n\n```stretch-card\n@/stretches/kneel.md\n```\n");
+        let found: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
+        assert_eq!(found, ["12:1 the stretch card of `@/stretches/kneel.md` is on this page already (line 4) / show each card once on a page: remove this block, or the other one"]);
+        assert_eq!(out.html.matches("<section class=\"stretch-card\">").count(), 2, "{}", out.html);
     }
 
     #[test]

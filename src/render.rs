@@ -199,8 +199,15 @@ impl SiteLinks for MarkdownLinks<'_> {
     fn asset_path(&self, source_path: &str) -> Option<&str> {
         self.assets.get(source_path).copied()
     }
-    fn stretch_card(&self, source_path: &str) -> Result<String, String> {
-        let &i = self.site.page_index.get(source_path).ok_or_else(|| format!("stretch-card: no page `@/{source_path}`"))?;
+    fn stretch_card(&self, source_path: &str) -> Result<String, (String, Option<String>)> {
+        let &i = self.site.page_index.get(source_path).ok_or_else(|| {
+            let near = crate::diagnostics::did_you_mean(source_path, self.site.pages.iter().filter(|p| p.meta.stretch.is_some()).map(|p| p.file.rel_path.as_str()));
+            let help = match near {
+                Some(near) => format!("did you mean `@/{near}`?"),
+                None => "write the source path of a page with `stretch` front matter, e.g. `@/stretches/half-kneeling.md`".to_owned(),
+            };
+            (format!("stretch-card: no page `@/{source_path}`"), Some(help))
+        })?;
         let page = &self.site.pages[i];
         // A page standing in for one whose front matter has a problem has no card to show; that problem is
         // reported.
@@ -208,14 +215,14 @@ impl SiteLinks for MarkdownLinks<'_> {
             return Ok(String::new());
         }
         if page.meta.stretch.is_none() {
-            return Err(format!("stretch-card: `content/{source_path}` has no `stretch` front matter"));
+            return Err((format!("stretch-card: `content/{source_path}` has no `stretch` front matter"), Some("a card shows a stretch or exercise page: give that page a `stretch:` map, or name another page".to_owned())));
         }
         let mut context = Context::new();
         context.insert_shared("site", self.site_value.clone());
         context.insert("stretch", &stretch_value(self.site, i));
         context.insert("card_page", &card_summary(self.site, i));
         templates::render(self.tera, &self.site.templates, CARD_TEMPLATE, &context, &format!("the stretch card of content/{source_path}"), 4096)
-            .map_err(|problem| problem.to_string().trim_end().to_owned())
+            .map_err(|problem| (problem.to_string().trim_end().to_owned(), None))
     }
 }
 

@@ -1069,7 +1069,7 @@ fn the_same_broken_url_in_two_places_is_a_problem_at_each() {
             "error: content/pic.md:4:26: broken link `/walking.svg`: outside the site's base path `/repo/` (in `pic/index.html`)",
             "error: content/pic.md:4:50: broken link `/walking.svg`: outside the site's base path `/repo/` (in `pic/index.html`)",
             "error: content/pic.md:6:10: broken link `/repo/gone/`: no page or file at `/gone/` (in `pic/index.html`)",
-            "error: templates/page.html:1:72: broken link `/repo/gone/`: no page or file at `/gone/` (in `pic/index.html` and 1 other page)",
+            "error: templates/page.html:1:72: broken link `/repo/gone/`: no page or file at `/gone/` (in `pic/index.html`)",
         ],
         "{text}"
     );
