@@ -1132,3 +1132,15 @@ fn a_null_term_is_reported_at_it() {
     assert_eq!(headlines(&text), ["error: content/a.md:3:19: tags term `null` is no value in YAML", "error: content/b.md:5:5: tags term `~` is no value in YAML"], "{text}");
     assert!(text.contains("help: remove it, or quote it to mean the word: `\"null\"`"), "{text}");
 }
+
+/// Front matter written the way other tools take it is named for what it is: TOML between `+++` lines, a
+/// YAML merge key, a number with a leading zero (text, to YAML).
+#[test]
+fn front_matter_other_tools_take_is_named_for_what_it_is() {
+    let text = error_for(&[("content/a.md", "+++\ntitle = \"A\"\n+++\nText.\n")]);
+    assert!(text.starts_with("error: content/a.md:1:1: front matter in TOML (between `+++` lines) is not read"), "{text}");
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nweight: 010\n---\n")]);
+    assert!(text.contains("help: write it without leading zeros, e.g. `10`: YAML reads `010` as text"), "{text}");
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nextra: &common {a: 1}\nstretch:\n  <<: *common\n---\n")]);
+    assert!(text.starts_with("error: content/a.md:5:3: in `stretch`: a YAML merge key (`<<: *name`) is not read"), "{text}");
+}

@@ -21,6 +21,11 @@ pub fn split<'a>(source: &'a str, file: &str) -> Result<Split<'a>, Problem> {
     let mut lines = line_spans(source, start);
     let opening = lines.next().filter(|&(a, b)| source[a..b].trim_end() == "---");
     let Some((_, first_end)) = opening else {
+        if source[start..].starts_with("+++") {
+            return Err(Problem::new(file, "front matter in TOML (between `+++` lines) is not read")
+                .at(source, 1, 1)
+                .help("write it in YAML between `---` lines: `title: ...` where TOML has `title = \"...\"`"));
+        }
         return Err(Problem::new(file, "missing front matter")
             .at(source, 1, 1)
             .help("start the file with a `---` line, then `title: ...`, then a closing `---` line"));
@@ -137,6 +142,8 @@ pub fn yaml_problem(error: &serde_yaml::Error, yaml: &str, source: &str, file: &
         Some("write a list, e.g. `[first, second]` or one `- item` per line")
     } else if detail.contains("expected a whole number of 0 or more") {
         Some("write a whole number of 0 or more, e.g. `10`")
+    } else if detail.contains("expected a whole number") && between(detail, "string \"", "\"").is_some_and(|n| n.len() > 1 && n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())) {
+        Some("write it without leading zeros, e.g. `10`: YAML reads `010` as text")
     } else if detail.contains("expected a whole number") {
         Some("write a whole number, e.g. `10`")
     } else if detail.contains("expected a boolean") {
@@ -174,6 +181,9 @@ fn listed(items: impl Iterator<Item = String>) -> String {
 }
 
 fn unknown_key(file: &str, prefix: &str, name: &str, candidates: &[&str]) -> Problem {
+    if name == "<<" {
+        return Problem::new(file, format!("{prefix}a YAML merge key (`<<: *name`) is not read")).help("write the keys out in full: an anchor (`&name`) may still stand for a single value");
+    }
     let help = match did_you_mean(name, candidates.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("valid keys here are: {}", candidates.join(", ")),
