@@ -30,7 +30,9 @@ pub struct TemplateSet {
 
 impl TemplateSet {
     /// The ids the templates write as they are (`id="main"`, not `id="{{ x }}"`): a heading's id made from
-    /// its text steps around them, so `## Steps` on a page whose theme has `id="steps"` gets `steps-1`.
+    /// its text steps around them, so `## Steps` on a page whose theme has `id="steps"` gets `steps-1`. An id
+    /// made in a loop from a written start (`id="topic-{{ loop.index }}"`) is there as `topic-*`: it stands
+    /// for that start followed by a number (see `is_theme_id`).
     pub fn literal_ids(&self) -> crate::HashSet<String> {
         let mut ids = crate::HashSet::default();
         for (_, text) in &self.sources {
@@ -43,10 +45,21 @@ impl TemplateSet {
                 let Some(value) = rest[1..].split(quote).next() else { continue };
                 if !value.is_empty() && rest[1..].len() > value.len() && !value.contains(['{', '}']) && !value.contains(char::is_whitespace) {
                     ids.insert(value.to_owned());
+                } else if let Some((start, _)) = value.split_once("{{").filter(|(start, _)| start.len() > 1 && start.ends_with(['-', '_']) && !start.contains(['{', '}', ' '])) {
+                    ids.insert(format!("{start}*"));
                 }
             }
         }
         ids
+    }
+
+    /// Whether `id` is one of `literal_ids`: written as it is, or a start written in a loop and a number.
+    pub fn is_theme_id(ids: &crate::HashSet<String>, id: &str) -> bool {
+        ids.contains(id)
+            || id.char_indices().filter(|&(_, c)| c == '-' || c == '_').any(|(at, _)| {
+                let (start, number) = id.split_at(at + 1);
+                !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && ids.contains(&format!("{start}*"))
+            })
     }
 
     /// The site's `templates/` folder if it has one, else the embedded theme.
@@ -456,6 +469,14 @@ mod tests {
 
     fn set(sources: &[(&str, &str)]) -> TemplateSet {
         TemplateSet { sources: sources.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), dir: Some("templates".into()) }
+    }
+
+    #[test]
+    fn ids_written_in_a_loop_from_a_written_start_are_the_themes_with_a_number() {
+        let ids = set(&[("index.html", "<main id=\"main\"><h3 id=\"topic-{{ loop.index }}\"></h3><div id=\"card-{{ slug }}\"></div><p id=\"{{ x }}\"></p></main>")]).literal_ids();
+        for (id, theirs) in [("main", true), ("topic-1", true), ("topic-12", true), ("topic-1-1", false), ("topic-", false), ("topics", false), ("card-7", true), ("card-tricks", false), ("x", false)] {
+            assert_eq!(TemplateSet::is_theme_id(&ids, id), theirs, "{id}");
+        }
     }
 
     #[test]
