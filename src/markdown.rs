@@ -122,11 +122,19 @@ impl Render<'_> {
                 state.running.break_words();
             }
             match &events[i].0 {
-                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                     let end = find_end(&events, i);
                     let inner = &events[i + 1..end];
                     let text = plain_text(inner);
                     state.count_words(&text);
+                    // `{#has space}` is the id `has` and an attribute `space`, which the HTML would not show.
+                    if let Some((name, _)) = attrs.first() {
+                        let help = match id {
+                            Some(id) => format!("an id is one word: write `{{#{id}-{name}}}`"),
+                            None => "give the heading an id as `{#an-id}`, or a class as `{.a-class}`".to_owned(),
+                        };
+                        state.problems.push(self.problem(offset, format!("heading attribute `{name}` is not used: only `#id` and `.class` are read in `{{...}}`")).help(help));
+                    }
                     let base = match id {
                         Some(id) => {
                             let wanted = id.to_string();
@@ -1176,6 +1184,13 @@ mod tests {
         let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text.\n");
         let messages: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
         assert_eq!(messages, ["4:8 footnote `[^nicee]` has no note: it would show as the text `[^nicee]` / did you mean `[^nice]`?"]);
+    }
+
+    #[test]
+    fn a_heading_attribute_that_is_not_an_id_or_class_is_a_problem() {
+        let (_, problems) = render("## Spaces {#has space}\n\n## Fine {#ok .wide}\n");
+        let found: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
+        assert_eq!(found, ["4:1 heading attribute `space` is not used: only `#id` and `.class` are read in `{...}` / an id is one word: write `{#has-space}`"]);
     }
 
     #[test]
