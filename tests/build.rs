@@ -200,6 +200,9 @@ fn init_scaffolds_a_site_that_builds_with_the_default_theme() {
     // A second init into the same folder refuses to overwrite it.
     let error = psoas::cmd::init::scaffold(&site, false).unwrap_err().to_string();
     assert!(error.contains("already has site.yaml"), "{error}");
+    // A file where the folder would be is named as one.
+    let error = psoas::cmd::init::scaffold(&site.join("site.yaml"), false).unwrap_err().to_string();
+    assert!(error.ends_with("site.yaml is a file, not a folder: name a new or empty folder for the site"), "{error}");
 }
 
 #[test]

@@ -67,6 +67,9 @@ pub fn scaffold(dir: &Path, force: bool) -> Result<()> {
     if let Some(part) = SITE_PARTS.iter().find(|part| fs::symlink_metadata(dir.join(part)).is_ok()) {
         bail!("{} already has {part}: choose a new or empty folder, or one without a site in it", dir.display());
     }
+    if dir.exists() && !dir.is_dir() {
+        bail!("{} is a file, not a folder: name a new or empty folder for the site", dir.display());
+    }
     if dir.exists() {
         let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         let mut others: Vec<String> = entries.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned())).filter(|name| !is_repository_file(name)).collect();
