@@ -560,11 +560,16 @@ fn attribute_values_at(text: &str, needle: &str) -> Vec<usize> {
     let values = text.match_indices(needle).map(|(i, _)| i).filter(|&i| {
         let (before, after) = (&text[..i], &text[i + needle.len()..]);
         match before.chars().next_back().filter(|q| matches!(q, '"' | '\'')) {
-            Some(quote) if after.starts_with(quote) => attribute_name(&before[..before.len() - 1]).is_some(),
+            Some(quote) if after.starts_with(quote) => attribute_name(&before[..before.len() - 1]).is_some_and(holds_url),
             _ => in_srcset(before, after),
         }
     });
     values.collect()
+}
+
+/// Whether an attribute of this name holds a URL (not `alt="x.png"`, which may read like one).
+fn holds_url(name: &str) -> bool {
+    ["href", "src", "poster", "data", "action", "formaction", "cite", "content", "xlink:href", "srcset", "imagesrcset"].iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The name of the attribute whose value starts after `before` (which ends with `name=`, spaces allowed).
@@ -1016,5 +1021,7 @@ mod tests {
         // A problem with a srcset candidate points at it.
         assert_eq!(attribute_values_at(html, "/repo/b@2x.svg").first().copied(), html.find("/repo/b@2x.svg"));
         assert_eq!(attribute_values_at("<img srcset=\"x/repo/b@2x.svg 2x\">", "/repo/b@2x.svg"), Vec::<usize>::new());
+        let img = "<img alt=\"x.png\" title='x.png' src=\"x.png\">";
+        assert_eq!(attribute_values_at(img, "x.png"), [img.rfind("x.png").unwrap()], "only attributes that hold URLs");
     }
 }

@@ -23,8 +23,9 @@ pub trait SiteLinks: Sync {
     fn image_size(&self, site_path: &str) -> Option<(u32, u32)>;
     /// Renders the stretch card of the page at `source_path`; or why not, and what to do when the author can.
     fn stretch_card(&self, source_path: &str) -> Result<String, (String, Option<String>)>;
-    /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`).
-    fn theme_uses_id(&self, id: &str) -> bool;
+    /// Whether the theme writes this id on pages itself (`TemplateSet::literal_ids`): as it is, or also
+    /// (`numbered`) as one of the ids it numbers in a loop (`topic-1`).
+    fn theme_uses_id(&self, id: &str, numbered: bool) -> bool;
     /// Whether the template of the page or section at `source_path` writes an `<h1>` (the default theme's
     /// show the title in one).
     fn title_is_h1(&self, source_path: &str) -> bool;
@@ -138,9 +139,15 @@ impl Render<'_> {
                     let base = match id {
                         Some(id) => {
                             let wanted = id.to_string();
-                            let theirs = self.site.theme_uses_id(&wanted);
-                            if theirs || state.ids.contains(&wanted) {
-                                let holder = if theirs { "the theme gives it to an element of every page" } else { "an earlier heading of this page has it" };
+                            let theirs = self.site.theme_uses_id(&wanted, false);
+                            if theirs || is_footnote_id(&wanted) || state.ids.contains(&wanted) {
+                                let holder = if theirs {
+                                    "the theme gives it to an element of every page"
+                                } else if is_footnote_id(&wanted) {
+                                    "footnotes have the ids `fn-1`, `fnref-1`, `fn-2`..."
+                                } else {
+                                    "an earlier heading of this page has it"
+                                };
                                 state.problems.push(
                                     self.problem(offset, format!("heading id `{wanted}` is taken: {holder}"))
                                         .help("give this heading another id, `{#another-name}`, or none, to have one made from its text"),
@@ -152,7 +159,7 @@ impl Render<'_> {
                     };
                     // A taken id the author gave is reported, and kept apart in the HTML like one made from the
                     // text, so that the link check does not report it again.
-                    let id = state.unique_id(base, |id| self.site.theme_uses_id(id));
+                    let id = state.unique_id(base, |id| self.site.theme_uses_id(id, true) || is_footnote_id(id));
                     let level_n = heading_number(*level);
                     if let Some(problem) = self.heading_level_problem(level_n, last_level, offset) {
                         state.problems.push(problem);
@@ -321,11 +328,12 @@ impl Render<'_> {
                     i = end + 1;
                     continue;
                 }
-                Event::Text(text) if !in_code && let Some(label) = undefined_footnote(&events, i) => {
+                // (`\[^x]` is the brackets as text.)
+                Event::Text(text) if !in_code && !body[events[i].1.start..].starts_with('\\') && let Some(label) = undefined_footnote(&events, i) => {
                     let defined: Vec<&str> = events.iter().filter_map(|(e, _)| if let Event::Start(Tag::FootnoteDefinition(l)) = e { Some(&**l) } else { None }).collect();
                     let help = match crate::diagnostics::did_you_mean(label, defined.iter().copied()) {
                         Some(near) => format!("did you mean `[^{near}]`?"),
-                        None => format!("write the note on a line of its own, after a blank line: `[^{label}]: ...`"),
+                        None => format!("write the note on a line of its own, after a blank line: `[^{label}]: ...`; or, to show the brackets as text, `\\[^{label}]`"),
                     };
                     state.problems.push(self.problem(offset, format!("footnote `[^{label}]` has no note: it would show as the text `[^{label}]`")).help(help));
                     state.running.text(text);
@@ -386,11 +394,16 @@ impl Render<'_> {
             if !lower[from..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>') {
                 continue;
             }
+            // In a comment, a tag is text.
+            if lower[..start].rfind("<!--").is_some_and(|open| !lower[open..start].contains("-->")) {
+                continue;
+            }
             let Some(tag_end) = lower[start..].find('>').map(|e| start + e) else { break };
             let Some(close) = lower[tag_end..].find("</a").map(|e| tag_end + e) else { break };
             from = close;
             let tag = &lower[start..tag_end];
-            if tag.contains("aria-label") || !tag.contains("href") || has_readable_text(&html[tag_end + 1..close]) {
+            let label = attribute_value(tag, "aria-label").is_some_and(|v| !v.trim().is_empty()) || attribute_value(tag, "aria-labelledby").is_some();
+            if label || attribute_value(tag, "href").is_none() || has_readable_text(&html[tag_end + 1..close]) {
                 continue;
             }
             // Where the tag is in the source: the raw HTML piece that holds its start (text that reads `<a`
@@ -640,12 +653,14 @@ struct State {
 }
 
 impl State {
-    /// The number of the footnote `label`.
+    /// The number of the footnote `label`, which is matched as the parser matches it to its note: in any
+    /// case (`[^Note]` is `[^note]:`), with spaces run together.
     fn footnote(&mut self, label: &str) -> usize {
-        match self.footnotes.iter().position(|l| l == label) {
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        match self.footnotes.iter().position(|l| *l == label) {
             Some(k) => k + 1,
             None => {
-                self.footnotes.push(label.to_owned());
+                self.footnotes.push(label);
                 self.referenced.push(false);
                 self.footnotes.len()
             }
@@ -891,6 +906,11 @@ fn leave_out(events: &mut [(Event, Range<usize>)]) {
     events.fill_with(|| (Event::SoftBreak, LEFT_OUT));
 }
 
+/// Whether `id` is one that footnotes take (`fn-1`, `fnref-1`): a heading steps around them.
+fn is_footnote_id(id: &str) -> bool {
+    id.strip_prefix("fn-").or_else(|| id.strip_prefix("fnref-")).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The label of a footnote reference with no note, if the text at `i` starts one: the parser leaves
 /// `[^label]` without a definition as the texts `[`, `^label` and `]`.
 fn undefined_footnote<'a>(events: &'a [(Event, Range<usize>)], i: usize) -> Option<&'a str> {
@@ -928,17 +948,8 @@ fn has_readable_text(inner: &str) -> bool {
             Some(0) => {
                 let end = rest.find('>').map_or(rest.len(), |e| e + 1);
                 let tag = &rest[..end];
-                for name in ["alt=", "aria-label="] {
-                    if let Some(at) = tag.to_ascii_lowercase().find(name) {
-                        let rest = &tag[at + name.len()..];
-                        let value = match rest.chars().next() {
-                            Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or_default(),
-                            _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
-                        };
-                        if !value.replace("&nbsp;", " ").trim().is_empty() {
-                            return true;
-                        }
-                    }
+                if ["alt", "aria-label"].into_iter().filter_map(|name| attribute_value(tag, name)).any(|value| !value.replace("&nbsp;", " ").trim().is_empty()) {
+                    return true;
                 }
                 rest = &rest[end..];
             }
@@ -952,6 +963,29 @@ fn has_readable_text(inner: &str) -> bool {
         }
     }
     false
+}
+
+/// The value of the attribute `name` (lowercase) in the start tag `tag` (`<img alt = "x">`), if it has one;
+/// an attribute without a value has the empty one.
+fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before = lower[..at].chars().next_back();
+        let after = &tag[at + name.len()..];
+        let rest = after.trim_start();
+        if !before.is_some_and(|c| c.is_ascii_whitespace()) || after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-') {
+            continue;
+        }
+        let Some(value) = rest.strip_prefix('=').map(str::trim_start) else { return Some("") };
+        return Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
+            _ => value.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
+        });
+    }
+    None
 }
 
 fn img_without_alt(html: &str) -> Option<usize> {
@@ -1108,7 +1142,7 @@ mod tests {
         fn stretch_card(&self, source_path: &str) -> Result<String, (String, Option<String>)> {
             Ok(format!("<section class=\"stretch-card\">{source_path}</section>"))
         }
-        fn theme_uses_id(&self, id: &str) -> bool {
+        fn theme_uses_id(&self, id: &str, _: bool) -> bool {
             matches!(id, "main" | "sources")
         }
         fn title_is_h1(&self, _: &str) -> bool {
@@ -1166,7 +1200,7 @@ mod tests {
 
     #[test]
     fn raw_html_links_with_nothing_to_read_out_are_problems() {
-        let body = "<a href=\"https://a.example/\"></a>\n\n<p><a href=\"https://b.example/\"><img src=\"x.svg\" alt=\"\"></a> <a href='https://c.example/'>&nbsp;</a></p>\n\nFine: <a href=\"https://d.example/\">text</a>, <a href=\"https://e.example/\" aria-label=\"E\"></a>, <a href=\"https://f.example/\"><img src=\"f.svg\" alt=\"F\"></a>, <a href=\"https://g.example/\">*g*</a>, <a name=\"anchor\"></a>, `<a href=\"h\"></a>`.\n\n    <a href=\"i\"></a>\n";
+        let body = "<a href=\"https://a.example/\"></a>\n\n<p><a href=\"https://b.example/\"><img src=\"x.svg\" alt=\"\"></a> <a href='https://c.example/'>&nbsp;</a></p>\n\nFine: <a href=\"https://d.example/\">text</a>, <a href=\"https://e.example/\" aria-label=\"E\"></a>, <a href=\"https://f.example/\"><img src=\"f.svg\" alt=\"F\"></a>, <a href=\"https://g.example/\">*g*</a>, <a name=\"anchor\"></a>, `<a href=\"h\"></a>`, <a href=\"https://j.example/\"><img src=\"j.svg\" alt = \"J\"></a> <!-- <a href=\"k\"></a> -->.\n\n    <a href=\"i\"></a>\n";
         let (_, problems) = render(body);
         let found: Vec<String> = problems.iter().map(|p| format!("{}:{} {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message)).collect();
         assert_eq!(
@@ -1180,8 +1214,18 @@ mod tests {
     }
 
     #[test]
+    fn footnote_ids_stay_apart_from_headings_and_labels_match_in_any_case() {
+        let (out, problems) = render("## Fn 1\n\nText.[^Note]\n\n[^note]: The note.\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(out.html.contains("<h2 id=\"fn-1-1\">"), "{}", out.html);
+        assert!(out.html.contains("<a href=\"#fn-1\" id=\"fnref-1\">1</a>") && out.html.contains("id=\"fn-1\""), "{}", out.html);
+        let (_, problems) = render("## Mine {#fnref-2}\n");
+        assert_eq!(problems[0].message, "heading id `fnref-2` is taken: footnotes have the ids `fn-1`, `fnref-1`, `fn-2`...");
+    }
+
+    #[test]
     fn a_footnote_reference_without_a_note_is_a_problem() {
-        let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text.\n");
+        let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text, and so is \\[^this].\n");
         let messages: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
         assert_eq!(messages, ["4:8 footnote `[^nicee]` has no note: it would show as the text `[^nicee]` / did you mean `[^nice]`?"]);
     }

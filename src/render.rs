@@ -187,8 +187,8 @@ impl SiteLinks for MarkdownLinks<'_> {
         };
         self.site.templates.writes_h1(self.site.template(task))
     }
-    fn theme_uses_id(&self, id: &str) -> bool {
-        crate::templates::TemplateSet::is_theme_id(&self.theme_ids, id)
+    fn theme_uses_id(&self, id: &str, numbered: bool) -> bool {
+        if numbered { crate::templates::TemplateSet::is_theme_id(&self.theme_ids, id) } else { self.theme_ids.contains(id) }
     }
     fn draft_reason(&self, source_path: &str) -> Option<String> {
         crate::content::draft_reason(&self.site.root, source_path)

@@ -135,12 +135,12 @@ fn route(state: &State, path: &str) -> Route {
         // Convenience: the bare host redirects to the mounted site.
         return if decoded == "/" || format!("{decoded}/") == mount { Route::Redirect(state.mount_url.clone()) } else { Route::NotFound };
     };
-    // The mark by which psoas knows the folder as its own is not part of the site, and is not published.
-    if rel == crate::output::MARKER {
-        return Route::NotFound;
-    }
     let candidate = state.output.join(rel);
     let Ok(real) = fs::canonicalize(&candidate) else { return Route::NotFound };
+    // The mark by which psoas knows the folder as its own is not part of the site, and is not published.
+    if real == state.output.join(crate::output::MARKER) {
+        return Route::NotFound;
+    }
     if !real.starts_with(&state.output) {
         // A symlink that leads out of the output folder.
         return Route::NotFound;
@@ -314,6 +314,7 @@ mod tests {
         assert_eq!(route(&state, "/repo/__psoas/events"), Route::Events);
         fs::write(dir.path().join("out").join(crate::output::MARKER), "psoas").unwrap();
         assert_eq!(route(&state, &format!("/repo/{}", crate::output::MARKER)), Route::NotFound, "the output's marker is not served");
+        assert_eq!(route(&state, &format!("/repo/./{}", crate::output::MARKER)), Route::NotFound, "by any path");
     }
 
     #[test]

@@ -108,9 +108,11 @@ impl Site {
             Some((dir, _)) => format!("{dir}/{image}"),
             None => image.to_owned(),
         };
+        // A file beside the page is published at its folder's URL (found on disk: this runs for every
+        // listing that shows the page, and a search of the site's files would cost more).
         let beside = crate::urls::normalize(&crate::urls::percent_decode(&beside));
-        if let Some(file) = beside.and_then(|beside| self.static_files.iter().find(|f| f.content_path() == Some(beside.as_str()))) {
-            return Some(file.path.clone());
+        if let Some(beside) = beside.filter(|beside| !beside.ends_with(".md") && self.root.join(content::CONTENT_DIR).join(beside).is_file()) {
+            return Some(content::asset_path(&beside));
         }
         Some(crate::urls::normalize(&format!("{}{image}", page.path)).unwrap_or_default())
     }

@@ -31,8 +31,8 @@ pub struct TemplateSet {
 impl TemplateSet {
     /// The ids the templates write as they are (`id="main"`, not `id="{{ x }}"`): a heading's id made from
     /// its text steps around them, so `## Steps` on a page whose theme has `id="steps"` gets `steps-1`. An id
-    /// made in a loop from a written start (`id="topic-{{ loop.index }}"`) is there as `topic-*`: it stands
-    /// for that start followed by a number (see `is_theme_id`).
+    /// numbered in a loop from a written start (`id="topic-{{ loop.index }}"`) is there as `topic-*`: it
+    /// stands for that start followed by a number (see `is_theme_id`).
     pub fn literal_ids(&self) -> crate::HashSet<String> {
         let mut ids = crate::HashSet::default();
         for (_, text) in &self.sources {
@@ -45,7 +45,10 @@ impl TemplateSet {
                 let Some(value) = rest[1..].split(quote).next() else { continue };
                 if !value.is_empty() && rest[1..].len() > value.len() && !value.contains(['{', '}']) && !value.contains(char::is_whitespace) {
                     ids.insert(value.to_owned());
-                } else if let Some((start, _)) = value.split_once("{{").filter(|(start, _)| start.len() > 1 && start.ends_with(['-', '_']) && !start.contains(['{', '}', ' '])) {
+                } else if let Some((start, _)) = value
+                    .split_once("{{")
+                    .filter(|(start, rest)| start.len() > 1 && start.ends_with(['-', '_']) && !start.contains(['{', '}', ' ']) && rest.trim_start().starts_with("loop.index"))
+                {
                     ids.insert(format!("{start}*"));
                 }
             }
@@ -472,9 +475,9 @@ mod tests {
     }
 
     #[test]
-    fn ids_written_in_a_loop_from_a_written_start_are_the_themes_with_a_number() {
+    fn ids_numbered_in_a_loop_from_a_written_start_are_the_themes_with_a_number() {
         let ids = set(&[("index.html", "<main id=\"main\"><h3 id=\"topic-{{ loop.index }}\"></h3><div id=\"card-{{ slug }}\"></div><p id=\"{{ x }}\"></p></main>")]).literal_ids();
-        for (id, theirs) in [("main", true), ("topic-1", true), ("topic-12", true), ("topic-1-1", false), ("topic-", false), ("topics", false), ("card-7", true), ("card-tricks", false), ("x", false)] {
+        for (id, theirs) in [("main", true), ("topic-1", true), ("topic-12", true), ("topic-1-1", false), ("topic-", false), ("topics", false), ("card-7", false), ("card-tricks", false), ("x", false)] {
             assert_eq!(TemplateSet::is_theme_id(&ids, id), theirs, "{id}");
         }
     }

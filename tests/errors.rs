@@ -838,6 +838,10 @@ fn aliases_that_cannot_be_written_or_published_are_refused_at_the_alias() {
     }
     let text = error_for(&[("content/a.md", &format!("---\ntitle: A\naliases: [/{long}/]\n---\n"))]);
     assert!(text.contains("has a folder name of 300 bytes; file systems allow 255"), "{text}");
+    // `.` and `..` are resolved first: this alias is `/renamed/`.
+    let site = site(&[("content/a.md", "---\ntitle: A\naliases: [/old/../renamed/, /./older/]\n---\n")]);
+    try_build(site.path()).unwrap();
+    assert!(site.path().join("public/renamed/index.html").is_file() && site.path().join("public/older/index.html").is_file());
 }
 
 /// A URL that file systems could not hold (a folder name over 255 bytes, easily reached by a term or a
@@ -1140,7 +1144,9 @@ fn front_matter_other_tools_take_is_named_for_what_it_is() {
     let text = error_for(&[("content/a.md", "+++\ntitle = \"A\"\n+++\nText.\n")]);
     assert!(text.starts_with("error: content/a.md:1:1: front matter in TOML (between `+++` lines) is not read"), "{text}");
     let text = error_for(&[("content/a.md", "---\ntitle: A\nweight: 010\n---\n")]);
-    assert!(text.contains("help: write it without leading zeros, e.g. `10`: YAML reads `010` as text"), "{text}");
+    assert!(text.contains("help: write it without leading zeros, `10`: YAML reads `010` as text"), "{text}");
+    let text = error_for(&[("content/a.md", "---\ntitle: A\nstretch:\n  kind: stretch\n  hold_seconds: 030\n---\n")]);
+    assert!(text.contains("help: write it without leading zeros, `30`: YAML reads `030` as text"), "{text}");
     let text = error_for(&[("content/a.md", "---\ntitle: A\nextra: &common {a: 1}\nstretch:\n  <<: *common\n---\n")]);
     assert!(text.starts_with("error: content/a.md:5:3: in `stretch`: a YAML merge key (`<<: *name`) is not read"), "{text}");
 }

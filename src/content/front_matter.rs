@@ -132,7 +132,15 @@ pub fn yaml_problem(error: &serde_yaml::Error, yaml: &str, source: &str, file: &
     }
     let plain = in_words(detail);
     let detail = plain.as_str();
-    let help = if detail.contains("tab character") || detail.contains("cannot start any token") && source.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t')) {
+    // `010` is text to YAML, where the author meant a number.
+    let leading_zero = between(detail, "invalid type: string \"", "\"").filter(|n| detail.contains("expected a whole number") && n.len() > 1 && n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()));
+    let leading_zero = leading_zero.map(|n| {
+        let number = n.trim_start_matches('0');
+        format!("write it without leading zeros, `{}`: YAML reads `{n}` as text", if number.is_empty() { "0" } else { number })
+    });
+    let help = if let Some(help) = &leading_zero {
+        Some(help.as_str())
+    } else if detail.contains("tab character") || detail.contains("cannot start any token") && source.lines().nth(line.saturating_sub(1)).is_some_and(|l| l.contains('\t')) {
         Some("indent with spaces: YAML does not allow tabs for indentation")
     } else if detail.contains("a key written twice") {
         Some("keep one of the two: a key can be written once")
@@ -142,8 +150,6 @@ pub fn yaml_problem(error: &serde_yaml::Error, yaml: &str, source: &str, file: &
         Some("write a list, e.g. `[first, second]` or one `- item` per line")
     } else if detail.contains("expected a whole number of 0 or more") {
         Some("write a whole number of 0 or more, e.g. `10`")
-    } else if detail.contains("expected a whole number") && between(detail, "string \"", "\"").is_some_and(|n| n.len() > 1 && n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())) {
-        Some("write it without leading zeros, e.g. `10`: YAML reads `010` as text")
     } else if detail.contains("expected a whole number") {
         Some("write a whole number, e.g. `10`")
     } else if detail.contains("expected a boolean") {

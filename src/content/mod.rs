@@ -599,7 +599,9 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
         if alias.trim() != alias {
             return Err(problem(format!("alias `{alias}` begins or ends with a space, which would be part of its folder's name")).help(format!("write `{}`", alias.trim())));
         }
-        let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
+        // The folders the alias is written in, once `.` and `..` are resolved (`/old/../renamed/`).
+        let resolved = crate::urls::normalize(alias.trim_start_matches('/')).unwrap_or_default();
+        let segments: Vec<&str> = resolved.split('/').filter(|s| !s.is_empty()).collect();
         if segments.iter().any(|s| s.starts_with('.')) {
             return Err(problem(format!("alias `{alias}` is in a hidden folder (a name starting with `.`), which GitHub Pages is not given"))
                 .help("write the old path without a name starting with `.`"));
