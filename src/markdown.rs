@@ -195,6 +195,7 @@ impl Render<'_> {
                             k = image_end + 1;
                             continue;
                         }
+                        self.report_missing_note(&mut state, &events, k);
                         self.inline(&mut state, &mut events[k].0, at);
                         k += 1;
                     }
@@ -328,17 +329,10 @@ impl Render<'_> {
                     i = end + 1;
                     continue;
                 }
-                // (`\[^x]` is the brackets as text.)
-                Event::Text(text) if !in_code && !body[events[i].1.start..].starts_with('\\') && let Some(label) = undefined_footnote(&events, i) => {
-                    let defined: Vec<&str> = events.iter().filter_map(|(e, _)| if let Event::Start(Tag::FootnoteDefinition(l)) = e { Some(&**l) } else { None }).collect();
-                    let help = match crate::diagnostics::did_you_mean(label, defined.iter().copied()) {
-                        Some(near) => format!("did you mean `[^{near}]`?"),
-                        None => format!("write the note on a line of its own, after a blank line: `[^{label}]: ...`; or, to show the brackets as text, `\\[^{label}]`"),
-                    };
-                    state.problems.push(self.problem(offset, format!("footnote `[^{label}]` has no note: it would show as the text `[^{label}]`")).help(help));
+                Event::Text(text) if !in_code => {
+                    self.report_missing_note(&mut state, &events, i);
                     state.running.text(text);
                 }
-                Event::Text(text) if !in_code => state.running.text(text),
                 Event::Html(html) | Event::InlineHtml(html) if let Some(at) = img_without_alt(html) => {
                     state.problems.push(
                         self.problem(offset + at, "an `<img>` in HTML has no `alt` attribute")
@@ -416,6 +410,23 @@ impl Render<'_> {
                     .help("write what the link leads to between `<a ...>` and `</a>`, give its picture an `alt`, or give the link an `aria-label`"),
             );
         }
+    }
+
+    /// Reports a footnote reference without a note, if the text at `i` starts one (`\[^x]` is the brackets
+    /// as text).
+    fn report_missing_note(&self, state: &mut State, events: &[(Event, Range<usize>)], i: usize) {
+        let body = &self.file_text[self.body_offset..];
+        if body[events[i].1.start..].starts_with('\\') {
+            return;
+        }
+        let Some(label) = undefined_footnote(events, i) else { return };
+        let defined: Vec<&str> = events.iter().filter_map(|(e, _)| if let Event::Start(Tag::FootnoteDefinition(l)) = e { Some(&**l) } else { None }).collect();
+        let help = match crate::diagnostics::did_you_mean(label, defined.iter().copied()) {
+            Some(near) => format!("did you mean `[^{near}]`?"),
+            None => format!("write the note on a line of its own, after a blank line: `[^{label}]: ...`; or, to show the brackets as text, `\\[^{label}]`"),
+        };
+        let offset = self.body_offset + events[i].1.start;
+        state.problems.push(self.problem(offset, format!("footnote `[^{label}]` has no note: it would show as the text `[^{label}]`")).help(help));
     }
 
     /// Looks at an inline event, rewriting link destinations.
@@ -1225,9 +1236,15 @@ mod tests {
 
     #[test]
     fn a_footnote_reference_without_a_note_is_a_problem() {
-        let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text, and so is \\[^this].\n");
+        let (_, problems) = render("Moving.[^nicee] Code `[^x]` is fine.\n\n[^nice]: A note.\n\nA [^ spaced] bracket is text, and so is \\[^this].\n\n## Sources[^src]\n");
         let messages: Vec<String> = problems.iter().map(|p| format!("{}:{} {} / {}", p.position.as_ref().unwrap().line, p.position.as_ref().unwrap().column, p.message, p.help.as_deref().unwrap_or_default())).collect();
-        assert_eq!(messages, ["4:8 footnote `[^nicee]` has no note: it would show as the text `[^nicee]` / did you mean `[^nice]`?"]);
+        assert_eq!(
+            messages,
+            [
+                "4:8 footnote `[^nicee]` has no note: it would show as the text `[^nicee]` / did you mean `[^nice]`?",
+                "10:11 footnote `[^src]` has no note: it would show as the text `[^src]` / write the note on a line of its own, after a blank line: `[^src]: ...`; or, to show the brackets as text, `\\[^src]`",
+            ]
+        );
     }
 
     #[test]
