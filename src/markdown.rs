@@ -512,22 +512,12 @@ impl Render<'_> {
         if let Some(rooted) = path.strip_prefix('/') {
             return normalize(rooted).map(|target| (target, None));
         }
-        let beside = self.beside(path);
+        let beside = crate::content::beside(self.rel_path, path);
         if let Some(asset) = beside.as_deref().and_then(|source| self.site.asset_path(source)) {
             return Some((asset.to_owned(), None));
         }
         let is_file = path.rsplit('/').next().is_some_and(|name| name.contains('.') && !name.starts_with('.'));
         normalize(&format!("{}{path}", self.own_path)).map(|target| (target, beside.filter(|_| is_file)))
-    }
-
-    /// The path under content/ of the file that the relative `path` names beside the Markdown file, as an
-    /// editor finds it (`My%20Photos/a.jpg` is `My Photos/a.jpg`); None when it climbs out of content/.
-    fn beside(&self, path: &str) -> Option<String> {
-        let beside = match self.rel_path.rsplit_once('/') {
-            Some((dir, _)) => format!("{dir}/{path}"),
-            None => path.to_owned(),
-        };
-        normalize(&percent_decode(&beside))
     }
 
     /// Resolves an internal link, records it for checking, and returns the href to emit (None: leave as is).
@@ -948,57 +938,37 @@ fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
     events.len() - 1
 }
 
-/// The byte offset of the first `<img>` tag in raw HTML without an `alt` attribute (`alt=""` is one: the
-/// image is decoration).
 /// Whether the HTML inside a link has something to read out: text (a no-break space is none), or a
 /// picture's `alt` or an element's `aria-label` with text in it.
 fn has_readable_text(inner: &str) -> bool {
+    let readable = |text: &str| !text.replace("&nbsp;", " ").replace("&#160;", " ").replace('\u{a0}', " ").trim().is_empty();
     let mut rest = inner;
     while !rest.is_empty() {
-        match rest.find('<') {
-            Some(0) => {
-                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-                let tag = &rest[..end];
-                if ["alt", "aria-label"].into_iter().filter_map(|name| attribute_value(tag, name)).any(|value| !value.replace("&nbsp;", " ").trim().is_empty()) {
-                    return true;
-                }
-                rest = &rest[end..];
+        let text_end = rest.find('<').unwrap_or(rest.len());
+        if readable(&rest[..text_end]) {
+            return true;
+        }
+        rest = &rest[text_end..];
+        if !rest.is_empty() {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            if ["alt", "aria-label"].into_iter().filter_map(|name| attribute_value(&rest[..end], name)).any(readable) {
+                return true;
             }
-            Some(text_end) => {
-                if !rest[..text_end].replace("&nbsp;", " ").replace("&#160;", " ").replace('\u{a0}', " ").trim().is_empty() {
-                    return true;
-                }
-                rest = &rest[text_end..];
-            }
-            None => return !rest.replace("&nbsp;", " ").replace("&#160;", " ").replace('\u{a0}', " ").trim().is_empty(),
+            rest = &rest[end..];
         }
     }
     false
 }
 
-/// The value of the attribute `name` (lowercase) in the start tag `tag` (`<img alt = "x">`), if it has one;
+/// The value of the attribute `name` (any case) in the start tag `tag` (`<img alt = "x">`), if it has one;
 /// an attribute without a value has the empty one.
 fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let before = lower[..at].chars().next_back();
-        let after = &tag[at + name.len()..];
-        let rest = after.trim_start();
-        if !before.is_some_and(|c| c.is_ascii_whitespace()) || after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-') {
-            continue;
-        }
-        let Some(value) = rest.strip_prefix('=').map(str::trim_start) else { return Some("") };
-        return Some(match value.chars().next() {
-            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
-            _ => value.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
-        });
-    }
-    None
+    let after_name = tag.strip_prefix('<')?.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    attributes(after_name).0.into_iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, value)| value.unwrap_or_default())
 }
 
+/// The byte offset of the first `<img>` tag in raw HTML without an `alt` attribute (`alt=""` is one: the
+/// image is decoration).
 fn img_without_alt(html: &str) -> Option<usize> {
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
@@ -1009,53 +979,60 @@ fn img_without_alt(html: &str) -> Option<usize> {
         if !lower[after..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>') {
             continue;
         }
-        let (has_alt, end) = attribute_names(&lower[after..]);
+        let (found, end) = attributes(&lower[after..]);
         from = after + end;
-        if !has_alt {
+        if !found.iter().any(|(name, _)| *name == "alt") {
             return Some(start);
         }
     }
     None
 }
 
-/// Whether a tag's attribute text (after its name) names `alt`, and where the tag ends: attributes are read
-/// as HTML reads them, names with optional `=value` (quoted or not).
-fn attribute_names(tag: &str) -> (bool, usize) {
+/// The attributes of a tag's attribute text (after its name), each name with its value if it has one, and
+/// where the tag ends: attributes are read as HTML reads them, names with optional `=value` (quoted or not).
+fn attributes(tag: &str) -> (Vec<(&str, Option<&str>)>, usize) {
     let bytes = tag.as_bytes();
     let mut i = 0;
-    let mut has_alt = false;
+    let mut found = Vec::new();
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() || bytes[i] == b'>' {
-            return (has_alt, i);
+            return (found, i);
         }
         let name_start = i;
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        has_alt |= &tag[name_start..i] == "alt";
+        let name = &tag[name_start..i];
         let mut j = i;
         while j < bytes.len() && bytes[j].is_ascii_whitespace() {
             j += 1;
         }
         if bytes.get(j) != Some(&b'=') {
+            found.push((name, None));
             continue;
         }
         j += 1;
         while j < bytes.len() && bytes[j].is_ascii_whitespace() {
             j += 1;
         }
-        i = match bytes.get(j) {
-            Some(&q @ (b'"' | b'\'')) => memchr::memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k + 1),
+        let (value, next) = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => match memchr::memchr(q, &bytes[j + 1..]) {
+                Some(k) => (&tag[j + 1..j + 1 + k], j + 1 + k + 1),
+                None => (&tag[j + 1..], bytes.len()),
+            },
             _ => {
+                let start = j;
                 while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
                     j += 1;
                 }
-                j
+                (&tag[start..j], j)
             }
         };
+        found.push((name, Some(value)));
+        i = next;
     }
 }
 

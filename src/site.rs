@@ -104,14 +104,9 @@ impl Site {
         if let Some(rooted) = image.strip_prefix('/') {
             return Some(crate::urls::normalize(rooted).unwrap_or_default());
         }
-        let beside = match page.file.rel_path.rsplit_once('/') {
-            Some((dir, _)) => format!("{dir}/{image}"),
-            None => image.to_owned(),
-        };
         // A file beside the page is published at its folder's URL (found on disk: this runs for every
         // listing that shows the page, and a search of the site's files would cost more).
-        let beside = crate::urls::normalize(&crate::urls::percent_decode(&beside));
-        if let Some(beside) = beside.filter(|beside| !beside.ends_with(".md") && self.root.join(content::CONTENT_DIR).join(beside).is_file()) {
+        if let Some(beside) = content::beside(&page.file.rel_path, image).filter(|beside| !beside.ends_with(".md") && self.root.join(content::CONTENT_DIR).join(beside).is_file()) {
             return Some(content::asset_path(&beside));
         }
         Some(crate::urls::normalize(&format!("{}{image}", page.path)).unwrap_or_default())
@@ -480,7 +475,7 @@ impl Site {
                     continue;
                 };
                 for term in terms {
-                    if written_as_null(&page.file.text, &key, term) {
+                    if content::written_as_null(&page.file.text, &key, term) {
                         problems.push(
                             Problem::new(page.file.display_path(), format!("{name} term `{term}` is no value in YAML"))
                                 .at_value(&page.file.text, &key, term)
@@ -541,17 +536,6 @@ impl Site {
     pub fn root_section(&self) -> usize {
         self.sections.iter().position(|s| s.dir.is_empty()).unwrap_or(0)
     }
-}
-
-/// Whether `term`, a value of `key` in a page's front matter, is YAML's null written bare (`tags: [null]`,
-/// `- ~`), which reads as the word only when quoted.
-fn written_as_null(text: &str, key: &str, term: &str) -> bool {
-    if !matches!(term, "null" | "Null" | "NULL" | "~") {
-        return false;
-    }
-    let (line, column) = crate::diagnostics::value_position(text, content::find_key_position(text, key), term);
-    let before = text.lines().nth(line - 1).and_then(|l| l.chars().nth(column.saturating_sub(2)));
-    !matches!(before, Some('"' | '\''))
 }
 
 /// The symbols of a term that carry meaning and that its URL drops: `C++` and `C#` share `c` with `C`, but are

@@ -351,6 +351,16 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
+/// The path under content/ of the file that the relative `path` names beside the content file at `rel_path`,
+/// as an editor finds it (`My%20Photos/a.jpg` is `My Photos/a.jpg`); None when it climbs out of content/.
+pub(crate) fn beside(rel_path: &str, path: &str) -> Option<String> {
+    let beside = match rel_path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{path}"),
+        None => path.to_owned(),
+    };
+    crate::urls::normalize(&crate::urls::percent_decode(&beside))
+}
+
 /// `path` relative to `base`, with `/` between its parts.
 pub(crate) fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
@@ -584,7 +594,7 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
                 example => format!("use lowercase letters, digits, hyphens and underscores, e.g. `slug: {example}`"),
             }));
     }
-    if meta.title.trim().is_empty() || written_as_null(text, "title") {
+    if meta.title.trim().is_empty() || written_as_null(text, "title", &meta.title) {
         return Err(at_key("title", Problem::new(display, "`title` is empty")).help("give the page a title (in YAML, `null` and `~` mean no value: quote them to mean the word)"));
     }
     for alias in &meta.aliases {
@@ -630,13 +640,16 @@ fn validate_page_meta(meta: &PageMeta, text: &str, display: &str) -> Result<(), 
     Ok(())
 }
 
-/// 1-based line of a front matter key; `a.b` finds `b:` nested after `a:`. Falls back to line 2.
-/// Whether the top-level `key` is written as YAML's null (`null`, `~`), which serde reads into text as the
-/// word itself.
-fn written_as_null(text: &str, key: &str) -> bool {
-    text.lines().nth(find_key_line(text, key) - 1).and_then(|line| line.split_once(':')).is_some_and(|(name, value)| {
-        name.trim() == key && matches!(value.split(" #").next().unwrap_or_default().trim(), "null" | "Null" | "NULL" | "~")
-    })
+/// Whether `value`, read as text from `key` in front matter `text` (`title: null`, or an item of `tags:
+/// [null]`), is YAML's null written bare (`null`, `~`): serde reads it into text as the word itself, which
+/// the author means only when it is quoted.
+pub(crate) fn written_as_null(text: &str, key: &str, value: &str) -> bool {
+    if !matches!(value, "null" | "Null" | "NULL" | "~") {
+        return false;
+    }
+    let (line, column) = crate::diagnostics::value_position(text, find_key_position(text, key), value);
+    let before = text.lines().nth(line - 1).and_then(|l| l.chars().nth(column.saturating_sub(2)));
+    !matches!(before, Some('"' | '\''))
 }
 
 /// 1-based line of `key_path` (`stretch.image_alt`) in a file's front matter.
