@@ -534,7 +534,7 @@ impl Shared<'_> {
         let c = &self.site.config;
         let publisher = if c.author.is_empty() { &c.title } else { &c.author };
         let [date, updated, last_reviewed] = dates;
-        Article { title, description, url, language: &c.language, date, updated, last_reviewed, publisher }
+        Article { title, description, url, language: &c.language, date, updated, last_reviewed, publisher, home: &c.base_url }
     }
 
     fn page_context(&self, i: usize, rendered: &Rendered) -> Vars {

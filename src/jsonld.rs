@@ -59,6 +59,8 @@ pub enum Node<'a> {
 #[serde(tag = "@type")]
 pub struct Organization<'a> {
     name: &'a str,
+    /// The site's home page: what the organization publishes.
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,8 @@ pub struct Article<'a> {
     pub updated: Option<String>,
     pub last_reviewed: Option<String>,
     pub publisher: &'a str,
+    /// The site's home page.
+    pub home: &'a str,
 }
 
 pub fn medical_web_page<'a>(article: &Article<'a>) -> Node<'a> {
@@ -106,7 +110,7 @@ pub fn medical_web_page<'a>(article: &Article<'a>) -> Node<'a> {
         url: article.url,
         description: article.description,
         in_language: article.language,
-        publisher: Organization { name: article.publisher },
+        publisher: Organization { name: article.publisher, url: article.home },
         date_published: article.date.clone(),
         date_modified: article.updated.clone(),
         last_reviewed: article.last_reviewed.clone(),
