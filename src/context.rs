@@ -290,6 +290,19 @@ impl Site {
         }
     }
 
+    /// Whether the template of the content file at `source_path` shows the page's title as its h1 (so that a
+    /// `#` heading in it would be a second one); true for a file that is not part of the site.
+    pub fn title_is_h1(&self, source_path: &str) -> bool {
+        let task = match self.page_index.get(source_path) {
+            Some(&i) => Task::Page(i),
+            None => match self.sections.iter().position(|s| s.file.rel_path == source_path) {
+                Some(i) => Task::Section(i, 0),
+                None => return true,
+            },
+        };
+        self.templates.writes_h1(self.template(task))
+    }
+
     /// The name of the template that renders `task`.
     pub fn template(&self, task: Task) -> &str {
         match task {
@@ -373,17 +386,20 @@ impl Shared<'_> {
                 let src = &site.pages[i].file.rel_path;
                 keys.key(&["p:", src]);
                 keys.key(&["c:", src]);
+                // Its whole front matter, which its own page shows more of than any list (`sources`, `extra`).
+                keys.key(&["f:", src]);
                 let section = site.page_section[i];
                 ancestors(&mut keys, section);
                 let siblings = &site.section_pages[section];
                 // A page standing in is in no list, and has no neighbours.
                 let position = siblings.iter().position(|&p| p == i);
-                let neighbours = position.into_iter().flat_map(|at| at.checked_sub(1).into_iter().chain(Some(at + 1))).filter_map(|p| siblings.get(p));
+                let neighbours = position.into_iter().flat_map(|at| [(at.checked_sub(1), "before:"), (Some(at + 1), "after:")]).filter_map(|(p, side)| Some((*siblings.get(p?)?, side)));
                 let neighbour_fields = readable(reads.neighbour_fields());
-                for &p in neighbours {
-                    // Which page each neighbour is, even if the template reads none of its fields (as for
-                    // `{% if prev %}`): this key never changes, but another neighbour makes another key.
-                    keys.key(&["n:", &site.pages[p].file.rel_path]);
+                for (p, side) in neighbours {
+                    // Which page each neighbour is, and on which side, even if the template reads none of its
+                    // fields (as for `{% if prev %}`): this key never changes, but another neighbour, or the same
+                    // one on the other side, makes another key.
+                    keys.key(&["n:", side, &site.pages[p].file.rel_path]);
                     page_fields(&mut keys, p, &neighbour_fields);
                 }
             }
@@ -406,6 +422,8 @@ impl Shared<'_> {
                 ancestors(&mut keys, root);
                 let term = &site.taxonomies[t].terms[j];
                 let key = format!("term:{}/{}", site.taxonomies[t].name, term.slug);
+                // The term's name as shown: the spelling of its newest page.
+                keys.key(&[&key, "#name"]);
                 pager(&mut keys, &key);
                 listing(&mut keys, &key, &term.pages);
             }

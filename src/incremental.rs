@@ -170,6 +170,8 @@ impl<'a> MarkdownReuse<'a> {
             && self.images_unchanged
             && self.theme_ids_unchanged
             && !(old.uses_card && self.card_template_changed)
+            // A `#` heading is an error only under a template that shows the title as the h1.
+            && !(old.has_h1 && old_site.title_is_h1(&file.rel_path) != self.new.title_is_h1(&file.rel_path))
             && old.links_to.iter().all(|target| {
                 (self.urls_unchanged || old_site.urls.get(target) == self.new.urls.get(target)) && !(old.uses_card && self.changed_files.contains(target.as_str()))
             })
@@ -282,12 +284,14 @@ fn section_list(site: &Site, i: usize) -> Vec<&str> {
 }
 
 /// The dependency keys whose values differ between the previous build and this one:
-/// `p:SRC` a page's summary, `p:SRC#FIELD` one field of it, `c:SRC` its content, `s:SRC` a section's own
+/// `p:SRC` a page's summary, `p:SRC#FIELD` one field of it, `c:SRC` its content, `f:SRC` its file's text (its
+/// whole front matter, which its own page shows), `s:SRC` a section's own
 /// values, `list:SRC` a section's page list (which pages, or any field of their summaries), `list:SRC#members`
 /// which pages it lists, in what order, `list:SRC#len` how many, `list:SRC#FIELD` that field of a listed page,
 /// `nav` the menu, `url:SRC` a content file's URL, `tax:NAME` a taxonomy's terms, `term:NAME/SLUG` (with `#members` and
-/// `#FIELD`) a term's pages as for sections, `all-pages` any page summary. (`n:SRC`, which page a page's
-/// neighbour is, is never changed: another neighbour is another key.)
+/// `#FIELD`) a term's pages as for sections, `term:NAME/SLUG#name` the term's name as shown, `all-pages` any page
+/// summary. (`n:before:SRC` and `n:after:SRC`, which page a page's neighbour on each side is, are never
+/// changed: another neighbour is another key.)
 pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Rendered>], sections: &[Arc<Rendered>], summaries: &[Arc<Summary>], nav: &[(String, String, String)], same_layout: bool) -> HashSet<String> {
     let old = previous.site;
     let old_r = previous.rendered;
@@ -306,10 +310,14 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
                 if !same_content {
                     changed.insert(format!("c:{src}"));
                 }
+                if !Arc::ptr_eq(&old.pages[j], page) && old.pages[j].file.text != page.file.text {
+                    changed.insert(format!("f:{src}"));
+                }
             }
             None => {
                 summary_changed.insert(src, SUMMARY_FIELDS.to_vec());
                 changed.insert(format!("c:{src}"));
+                changed.insert(format!("f:{src}"));
             }
         }
     }
@@ -382,7 +390,11 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
         }
         for term in &taxonomy.terms {
             let members: Vec<&str> = term.pages.iter().map(|&p| site.pages[p].file.rel_path.as_str()).collect();
-            let old_members: Vec<&str> = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug)).map_or_else(Vec::new, |o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
+            let old_term = old_tax.and_then(|t| t.terms.iter().find(|o| o.slug == term.slug));
+            if old_term.is_none_or(|o| o.name != term.name) {
+                changed.insert(format!("term:{}/{}#name", taxonomy.name, term.slug));
+            }
+            let old_members: Vec<&str> = old_term.map_or_else(Vec::new, |o| o.pages.iter().map(|&p| old.pages[p].file.rel_path.as_str()).collect());
             list_changed(&mut changed, format!("term:{}/{}", taxonomy.name, term.slug), &old_members, &members);
         }
     }

@@ -71,6 +71,8 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// Whether a stretch-card component was rendered (it depends on the card template).
     pub uses_card: bool,
+    /// Whether it has a `#` heading, an error or not as the template shows the page's title as its h1.
+    pub has_h1: bool,
     /// Destinations the renderer reported a problem for, left in the HTML as written.
     pub reported_hrefs: Vec<String>,
     /// The ids in `html`, in order, when nothing but headings has any and every link in it is one the page
@@ -161,6 +163,7 @@ impl Render<'_> {
                     // text, so that the link check does not report it again.
                     let id = state.unique_id(base, |id| self.site.theme_uses_id(id, true) || is_footnote_id(id));
                     let level_n = heading_number(*level);
+                    state.rendered.has_h1 |= level_n == 1;
                     if let Some(problem) = self.heading_level_problem(level_n, last_level, offset) {
                         state.problems.push(problem);
                     }

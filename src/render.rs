@@ -178,14 +178,7 @@ impl SiteLinks for MarkdownLinks<'_> {
         self.site.image_sizes.get(site_path).copied()
     }
     fn title_is_h1(&self, source_path: &str) -> bool {
-        let task = match self.site.page_index.get(source_path) {
-            Some(&i) => Task::Page(i),
-            None => match self.site.sections.iter().position(|s| s.file.rel_path == source_path) {
-                Some(i) => Task::Section(i, 0),
-                None => return true,
-            },
-        };
-        self.site.templates.writes_h1(self.site.template(task))
+        self.site.title_is_h1(source_path)
     }
     fn theme_uses_id(&self, id: &str, numbered: bool) -> bool {
         if numbered { crate::templates::TemplateSet::is_theme_id(&self.theme_ids, id) } else { self.theme_ids.contains(id) }
@@ -289,7 +282,8 @@ impl Site {
                         .map(|(i, s)| {
                             let data = data.clone();
                             let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i, &Reads::ANY));
-                            (s.file.rel_path.clone(), build)
+                            let subsections = self.subsections[i].iter().map(|&sub| self.sections[sub].file.rel_path.clone()).collect();
+                            (s.file.rel_path.clone(), (subsections, build))
                         })
                         .collect()
                 })

@@ -326,8 +326,9 @@ pub struct Lookup {
     pub summaries: Arc<Vec<Arc<crate::summary::Summary>>>,
     /// Each page's rendered Markdown (for its table of contents), by page index.
     pub pages: Vec<Arc<crate::markdown::Rendered>>,
-    /// Section source path -> the section's value (with its pages), built when first asked for.
-    pub sections: HashMap<String, Box<dyn Fn() -> Value + Send + Sync>>,
+    /// Section source path -> the source paths of its subsections, and the section's value (with its pages
+    /// and its subsections' titles and pages), built when asked for.
+    pub sections: HashMap<String, (Vec<String>, Box<dyn Fn() -> Value + Send + Sync>)>,
 }
 
 impl Lookup {
@@ -397,7 +398,13 @@ pub fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         let path = str_arg(args, "path")?.trim_start_matches("@/");
         record_read(format!("s:{path}"));
         record_read(format!("list:{path}"));
-        l.sections.get(path).map(|build| build()).ok_or_else(|| tera::Error::msg(format!("get_section(): no section `{path}`")))
+        let (subsections, build) = l.sections.get(path).ok_or_else(|| tera::Error::msg(format!("get_section(): no section `{path}`")))?;
+        // The value holds each subsection's head and page list too.
+        for sub in subsections {
+            record_read(format!("s:{sub}"));
+            record_read(format!("list:{sub}"));
+        }
+        Ok(build())
     });
     tera.register_function("get_pages", move |args: &HashMap<String, Value>| {
         let has = str_arg(args, "has")?;

@@ -753,3 +753,108 @@ fn ignored_files_stay_out_of_rebuilds_until_the_pattern_goes() {
     rebuild_after(site.path(), &mut workspace, &output, &yaml);
     assert!(output.join("notes/drafts/plan/index.html").is_file() && output.join("notes/walk.psd").is_file());
 }
+
+/// Writes `text` to `rel` in the watched site and rebuilds: the rebuild's error, if it fails, which must be the
+/// error a clean build of the same sources gives, and an output left as it was.
+fn failed_rebuild_after(site: &Path, workspace: &mut Workspace, output: &Path, rel: &str, text: &str) -> String {
+    let before = tree(output);
+    let path = site.join(rel);
+    fs::write(&path, text).unwrap();
+    let mut changes = Changes::default();
+    classify(site, output, &path, &mut changes);
+    let error = workspace.rebuild(&changes).expect_err("the rebuild should fail").to_string();
+    let Err(clean) = build(site, &BuildArgs { base_url: None, output: site.join("clean"), drafts: false }) else { panic!("a clean build should fail too, with {error}") };
+    assert_eq!(error, clean.to_string());
+    assert_eq!(tree(output), before, "a failed rebuild writes nothing");
+    error
+}
+
+/// Writes `text` to `rel` in the watched site, rebuilds, and checks the output against a clean build's.
+fn edit_and_rebuild(site: &Path, workspace: &mut Workspace, output: &Path, rel: &str, text: &str) -> psoas::workspace::Report {
+    let path = site.join(rel);
+    fs::write(&path, text).unwrap();
+    rebuild_after(site, workspace, output, &path)
+}
+
+/// A page's own output shows all of its front matter, not only what lists show: an edit to nothing but its
+/// `sources` or `extra` renders it again, and a source's link is checked again.
+#[test]
+fn an_edit_to_a_pages_sources_or_extra_alone_renders_it_again() {
+    let cited = "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1>{% for s in page.sources %}<cite>{{ s.title }}</cite>{% if s.url %}<a href=\"{{ s.url }}\">at</a>{% endif %}{% endfor %}<p>mood: {{ page.extra.mood | default(value=\"none\") }}</p>{% endblock %}";
+    let (site, mut workspace, output) = watched_fixture(&[("templates/cited.html", cited), ("content/notes/cited.md", "---\ntitle: Cited\ntemplate: cited.html\n---\nText.\n")]);
+    let page = || fs::read_to_string(output.join("notes/cited/index.html")).unwrap();
+    let rel = "content/notes/cited.md";
+    let report = edit_and_rebuild(site.path(), &mut workspace, &output, rel, "---\ntitle: Cited\ntemplate: cited.html\nsources:\n  - title: NICE NG59\n---\nText.\n");
+    assert!(!report.full && page().contains("<cite>NICE NG59</cite>"), "{}", page());
+    edit_and_rebuild(site.path(), &mut workspace, &output, rel, "---\ntitle: Cited\ntemplate: cited.html\nextra:\n  mood: calm\n---\nText.\n");
+    assert!(page().contains("mood: calm") && !page().contains("<cite>"), "{}", page());
+    let error = failed_rebuild_after(site.path(), &mut workspace, &output, rel, "---\ntitle: Cited\ntemplate: cited.html\nsources:\n  - title: Gone\n    url: /no-such-page/\n---\nText.\n");
+    assert!(error.contains("content/notes/cited.md:6:10: broken link"), "{error}");
+}
+
+/// Two pages that trade places keep each other as neighbours, on the other side: both show it.
+#[test]
+fn pages_that_trade_places_show_their_neighbour_on_its_new_side() {
+    let (site, mut workspace, output) = watched_fixture(&[
+        ("content/pair/_index.md", "---\ntitle: Pair\n---\n"),
+        ("content/pair/a.md", "---\ntitle: A\nweight: 1\n---\nText.\n"),
+        ("content/pair/b.md", "---\ntitle: B\nweight: 2\n---\nText.\n"),
+    ]);
+    let a = || fs::read_to_string(output.join("pair/a/index.html")).unwrap();
+    assert!(a().contains("<a rel=\"next\" href=\"/repo/pair/b/\">B</a>"), "{}", a());
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/pair/b.md", "---\ntitle: B\nweight: 0\n---\nText.\n");
+    assert!(a().contains("<a rel=\"prev\" href=\"/repo/pair/b/\">B</a>") && !a().contains("rel=\"next\""), "{}", a());
+}
+
+/// A tag spelt anew (same URL, other letters' case) gives its term page the new name.
+#[test]
+fn a_respelt_tag_renames_its_term_page() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/notes/walk.md", "---\ntitle: Walk\ntags: [Walking]\n---\nText.\n")]);
+    let term = || fs::read_to_string(output.join("tags/walking/index.html")).unwrap();
+    assert!(term().contains("<h1>Walking</h1>"), "{}", term());
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/notes/walk.md", "---\ntitle: Walk\ntags: [WALKING]\n---\nText.\n");
+    assert!(term().contains("<h1>WALKING</h1>"), "{}", term());
+}
+
+/// `get_section` gives a section's subsections with their titles and pages: an output that shows them follows
+/// their edits.
+#[test]
+fn an_output_that_shows_a_sections_subsections_follows_their_edits() {
+    let look = "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1>{% set s = get_section(path=\"group/_index.md\") %}<ul>{% for sub in s.subsections %}<li>{{ sub.title }}:{% for p in sub.pages %} {{ p.title }}{% endfor %}</li>{% endfor %}</ul>{% endblock %}";
+    let (site, mut workspace, output) = watched_fixture(&[
+        ("templates/look.html", look),
+        ("content/group/_index.md", "---\ntitle: Group\n---\n"),
+        ("content/group/deep/_index.md", "---\ntitle: Deep\n---\n"),
+        ("content/group/deep/x.md", "---\ntitle: X\n---\nText.\n"),
+        ("content/notes/look.md", "---\ntitle: Look\ntemplate: look.html\n---\nText.\n"),
+    ]);
+    let page = || fs::read_to_string(output.join("notes/look/index.html")).unwrap();
+    assert!(page().contains("<li>Deep: X</li>"), "{}", page());
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/group/deep/_index.md", "---\ntitle: Deeper\n---\n");
+    assert!(page().contains("<li>Deeper: X</li>"), "{}", page());
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/group/deep/y.md", "---\ntitle: Y\n---\nText.\n");
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/group/deep/x.md", "---\ntitle: X again\n---\nText.\n");
+    assert!(page().contains("<li>Deeper: X again Y</li>"), "{}", page());
+}
+
+/// A page in a draft section is left out, but its front matter is still checked: a mistake there fails a
+/// rebuild as it fails a clean build.
+#[test]
+fn a_front_matter_mistake_in_a_draft_section_fails_a_rebuild() {
+    let (site, mut workspace, output) = watched_fixture(&[("content/secret/_index.md", "---\ntitle: Secret\ndraft: true\n---\n"), ("content/secret/plan.md", "---\ntitle: Plan\n---\nOne.\n")]);
+    let error = failed_rebuild_after(site.path(), &mut workspace, &output, "content/secret/plan.md", "---\ntitle: Plan\ntitel: typo\n---\nOne.\n");
+    assert!(error.contains("content/secret/plan.md:3:1: unknown key `titel`"), "{error}");
+    edit_and_rebuild(site.path(), &mut workspace, &output, "content/secret/plan.md", "---\ntitle: Plan\n---\nTwo.\n");
+}
+
+/// A `#` heading is a second h1 only under a template that shows the title as the h1: when the page's template
+/// starts to, a rebuild reports the heading, as a clean build does, though the Markdown did not change.
+#[test]
+fn a_template_that_starts_to_write_the_h1_makes_a_hash_heading_an_error() {
+    let bare = "{% extends \"base.html\" %}{% block main %}{{ page.content | safe }}{% endblock %}";
+    let (site, mut workspace, output) = watched_fixture(&[("templates/bare.html", bare), ("content/notes/big.md", "---\ntitle: Big\ntemplate: bare.html\n---\n# Big heading\n\nText.\n")]);
+    let with_h1 = bare.replace("{% block main %}", "{% block main %}<h1>{{ page.title }}</h1>");
+    let error = failed_rebuild_after(site.path(), &mut workspace, &output, "templates/bare.html", &with_h1);
+    assert!(error.contains("content/notes/big.md:5:1: a `#` heading is a second h1"), "{error}");
+    edit_and_rebuild(site.path(), &mut workspace, &output, "templates/bare.html", bare);
+}

@@ -314,7 +314,15 @@ fn reload_files(content_dir: &Path, drafts: bool, ignore: &Ignore, reuse: &Reuse
             all_stand_in = false;
             continue;
         }
-        if !path.is_file() || ignore.leaves_out(&format!("{CONTENT_DIR}/{rel}")) || (!drafts && in_draft_section(content_dir, rel)) {
+        if !path.is_file() || ignore.leaves_out(&format!("{CONTENT_DIR}/{rel}")) {
+            continue;
+        }
+        // A file in a draft section is left out, but its front matter is checked, as a full build does.
+        if !drafts && in_draft_section(content_dir, rel) {
+            if let Err(found) = read_item(rel, &path) {
+                problems.extend(found);
+                all_stand_in &= stand_ins;
+            }
             continue;
         }
         let mut dir = rel.as_str();
