@@ -86,3 +86,38 @@ test("the home page's urgent-care callout starts on the first phone screen", asy
     await context.close();
   }
 });
+
+test("on a phone a stretch's picture stays in view beside its steps; on a wide screen it is shown once, in the card", async () => {
+  for (const [viewport, phone] of [[PHONE, true], [{ width: 1280, height: 800 }, false]]) {
+    const context = await ctx.browser.newContext({ viewport });
+    try {
+      const page = await context.newPage();
+      const urls = await stretchPages(page);
+      const problems = [];
+      for (const url of urls) {
+        await page.goto(url);
+        const steps = page.locator(".step-list li");
+        if ((await steps.count()) < 4) continue;
+        await steps.nth(3).evaluate((e) => e.scrollIntoView({ block: "center" }));
+        await page.waitForFunction(() => [...document.querySelectorAll(".steps-image")].every((i) => i.complete));
+        const seen = await page.evaluate(() => {
+          const image = document.querySelector(".steps-image");
+          const card = document.querySelector(".stretch-card-image");
+          const r = image?.getBoundingClientRect();
+          return {
+            shown: Boolean(r && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight),
+            loaded: Boolean(image?.naturalWidth),
+            alt: image?.getAttribute("alt"),
+            same: image?.currentSrc === card?.currentSrc,
+          };
+        });
+        if (phone && !(seen.shown && seen.loaded)) problems.push(`${url}: the picture is not in view at step 4`);
+        if (!phone && seen.shown) problems.push(`${url}: the picture is shown twice`);
+        if (seen.alt !== "" || !seen.same) problems.push(`${url}: the picture at the steps is not the card's, or is read out again (alt ${JSON.stringify(seen.alt)})`);
+      }
+      assertNone(problems, `stretch pages at ${viewport.width} px`);
+    } finally {
+      await context.close();
+    }
+  }
+});
