@@ -281,7 +281,7 @@ impl Site {
                         .enumerate()
                         .map(|(i, s)| {
                             let data = data.clone();
-                            let build: Box<dyn Fn() -> Value + Send + Sync> = Box::new(move || data.value(i, &Reads::ANY));
+                            let build: templates::SectionValue = Box::new(move || data.value(i, &Reads::ANY));
                             let subsections = self.subsections[i].iter().map(|&sub| self.sections[sub].file.rel_path.clone()).collect();
                             (s.file.rel_path.clone(), (subsections, build))
                         })

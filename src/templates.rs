@@ -328,8 +328,11 @@ pub struct Lookup {
     pub pages: Vec<Arc<crate::markdown::Rendered>>,
     /// Section source path -> the source paths of its subsections, and the section's value (with its pages
     /// and its subsections' titles and pages), built when asked for.
-    pub sections: HashMap<String, (Vec<String>, Box<dyn Fn() -> Value + Send + Sync>)>,
+    pub sections: HashMap<String, (Vec<String>, SectionValue)>,
 }
+
+/// Builds a section's value for `get_section`.
+pub type SectionValue = Box<dyn Fn() -> Value + Send + Sync>;
 
 impl Lookup {
     /// Resolves a template URL argument: `@/path.md#x`, `/style.css` or `style.css`.

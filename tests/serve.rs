@@ -358,3 +358,39 @@ fn a_new_base_url_path_asks_for_a_restart() {
     let note = wait_for("note: ");
     assert_eq!(note, "note: base_url's path is now `/docs/`, but the site is still served at `/repo/`: restart `psoas serve` to serve it there");
 }
+
+/// `psoas watch` says what each good rebuild applied: after failed rebuilds, that is every change made since
+/// the last good one, not only the edit that fixed the mistake.
+#[test]
+fn a_rebuild_after_failed_ones_names_every_change_it_applied() {
+    let site = fixture_site();
+    let root = site.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_psoas"))
+        .args(["watch", "--output", "out"])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let next = || lines.recv_timeout(Duration::from_secs(20)).expect("a line from psoas watch");
+    while !next().starts_with("Watching") {}
+    let first = std::fs::read_to_string(root.join("content/notes/first.md")).unwrap();
+    edit(root, "content/notes/first.md", &first.replace("title: First note", "title: [broken"));
+    std::thread::sleep(Duration::from_millis(600));
+    let about = std::fs::read_to_string(root.join("content/about.md")).unwrap();
+    edit(root, "content/about.md", &about.replace("Nothing here is advice.", "Edited while broken."));
+    std::thread::sleep(Duration::from_millis(600));
+    edit(root, "content/notes/first.md", &first);
+    let line = next();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("Changed content/about.md, content/notes/first.md: rebuilt"), "{line}");
+    assert!(std::fs::read_to_string(root.join("out/about/index.html")).unwrap().contains("Edited while broken."));
+}

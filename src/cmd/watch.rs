@@ -39,6 +39,8 @@ const KEPT: &str = "(the output folder is left as it was)";
 /// Rebuilds on every batch of changes, printing what happened (`kept`: what a failure leaves) and passing
 /// each result to `after`.
 pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, kept: &str, mut after: impl FnMut(&Result<Report>)) {
+    // What changed since the last good build: a rebuild that succeeds after failed ones applies them all.
+    let mut unbuilt = Changes::default();
     while let Ok(mut changes) = watcher.receiver.recv() {
         // Changes that arrived while the previous rebuild ran are built together.
         while let Ok(more) = watcher.receiver.try_recv() {
@@ -51,8 +53,12 @@ pub fn rebuild_loop(workspace: &mut Workspace, watcher: &watch::Watcher, kept: &
             }
         }
         watcher.watch_new_folders();
+        unbuilt.merge(&changes);
         let result = workspace.rebuild(&changes);
-        print_result(&result, Some(&changes), kept);
+        print_result(&result, Some(&unbuilt), kept);
+        if result.is_ok() {
+            unbuilt = Changes::default();
+        }
         after(&result);
     }
 }
@@ -68,6 +74,12 @@ pub fn print_result(result: &Result<Report>, changes: Option<&Changes>, kept: &s
     }
 }
 
+fn sorted<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut items: Vec<T> = items.into_iter().collect();
+    items.sort();
+    items
+}
+
 pub fn describe(report: &Report, changes: Option<&Changes>) -> String {
     let what = match changes {
         None => "Built".to_owned(),
@@ -79,8 +91,9 @@ pub fn describe(report: &Report, changes: Option<&Changes>) -> String {
             if c.templates {
                 parts.push("templates".into());
             }
-            parts.extend(c.content.iter().take(3).map(|p| format!("content/{p}")));
-            parts.extend(c.static_files.iter().take(3).map(|p| format!("static/{p}")));
+            // In order, so that the same changes always read the same.
+            parts.extend(sorted(&c.content).into_iter().take(3).map(|p| format!("content/{p}")));
+            parts.extend(sorted(&c.static_files).into_iter().take(3).map(|p| format!("static/{p}")));
             let more = c.content.len().saturating_sub(3) + c.static_files.len().saturating_sub(3);
             if more > 0 {
                 parts.push(format!("{more} more"));
