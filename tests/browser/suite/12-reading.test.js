@@ -1,5 +1,6 @@
 // What a reader in trouble sees first, and what a reader with large text sees at all: the urgent signs on
-// the first phone screen of the home and red-flags pages, and no stretch card cut off by a large font.
+// the first phone screen of the home and red-flags pages, no stretch card cut off by a large font, a stretch's
+// picture in view beside its steps on a phone, and the printed routine's way to each move's steps.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { useSiteAndBrowser } from "../lib/env.js";
@@ -119,5 +120,21 @@ test("on a phone a stretch's picture stays in view beside its steps; on a wide s
     } finally {
       await context.close();
     }
+  }
+});
+
+test("the printed daily routine gives the address of each move's page, where its steps are", async () => {
+  const context = await ctx.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(ctx.base + "stretches/daily-routine/");
+    await page.emulateMedia({ media: "print" });
+    const moves = await page.locator(".routine-item").evaluateAll((items) =>
+      items.map((item) => ({ href: item.querySelector(".routine-title a").href, printed: [...item.querySelectorAll(".print-only")].filter((p) => p.getClientRects().length).map((p) => p.innerText).join(" ") })),
+    );
+    assert.ok(moves.length >= 5, `${moves.length} moves`);
+    assertNone(moves.filter((m) => !m.printed.includes(m.href)).map((m) => `${m.href}: printed "${m.printed}"`), "moves printed without their page's address");
+  } finally {
+    await context.close();
   }
 });
