@@ -72,7 +72,7 @@ test("the stretch card, steps and warnings are fully usable without JavaScript",
     assert.ok(await img.evaluate((i) => i.naturalWidth > 0), "the illustration loads");
     assert.ok((await card.locator(".stretch-skip li").count()) >= 1);
     assert.ok((await card.locator(".stretch-modify li").count()) >= 1);
-    const steps = page.locator("#steps + ol.step-list > li");
+    const steps = page.locator("#steps ~ ol.step-list > li");
     assert.ok((await steps.count()) >= 3, "the numbered steps are there");
     for (const step of await steps.all()) assert.ok(await step.isVisible());
     // Nothing on the page offers a control that would do nothing without JavaScript.
