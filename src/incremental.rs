@@ -104,6 +104,11 @@ pub(crate) fn old_index(old: &Site, i: usize, src: &str) -> Option<usize> {
     }
 }
 
+/// Whether a page's file was edited between two builds (a page not read again is the same `Arc`).
+fn text_changed(old: &Arc<crate::content::Page>, new: &Arc<crate::content::Page>) -> bool {
+    !Arc::ptr_eq(old, new) && old.file.text != new.file.text
+}
+
 /// The pages of `old` that `new` does not have (in its place or elsewhere).
 fn gone_pages<'a>(old: &'a Site, new: &'a Site) -> impl Iterator<Item = &'a str> {
     old.pages.iter().enumerate().filter(move |&(j, p)| old_index(new, j, &p.file.rel_path).is_none()).map(|(_, p)| p.file.rel_path.as_str())
@@ -135,7 +140,7 @@ impl<'a> MarkdownReuse<'a> {
             .pages
             .iter()
             .enumerate()
-            .filter(|&(i, p)| old_index(old, i, &p.file.rel_path).is_none_or(|j| !Arc::ptr_eq(&old.pages[j], p) && old.pages[j].file.text != p.file.text))
+            .filter(|&(i, p)| old_index(old, i, &p.file.rel_path).is_none_or(|j| text_changed(&old.pages[j], p)))
             .map(|(_, p)| p.file.rel_path.as_str())
             .collect();
         changed_files.extend(gone_pages(old, new));
@@ -310,7 +315,7 @@ pub(crate) fn changed_keys(previous: &Previous, site: &Site, pages: &[Arc<Render
                 if !same_content {
                     changed.insert(format!("c:{src}"));
                 }
-                if !Arc::ptr_eq(&old.pages[j], page) && old.pages[j].file.text != page.file.text {
+                if text_changed(&old.pages[j], page) {
                     changed.insert(format!("f:{src}"));
                 }
             }
